@@ -1,0 +1,68 @@
+"""Retry and timeout policies: the knobs of a definition that differ between stacks and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Errors worth retrying on every task: Lambda's own transient faults (AWS's recommended set for the
+# Lambda integration) plus our handlers' TransientError.
+TRANSIENT_ERRORS: tuple[str, ...] = (
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+    "TransientError",
+)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    interval_seconds: int = 1
+    max_attempts: int = 3
+    backoff_rate: float = 2.0
+    max_delay_seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        # The same limits Step Functions enforces at CreateStateMachine, checked before deploy.
+        if self.interval_seconds < 1:
+            raise ValueError("IntervalSeconds must be >= 1")
+        if not 0 <= self.max_attempts <= 99_999_999:
+            raise ValueError("MaxAttempts must be between 0 and 99999999")
+        if self.backoff_rate < 1.0:
+            raise ValueError("BackoffRate must be >= 1.0")
+        if self.max_delay_seconds is not None and self.max_delay_seconds < 1:
+            raise ValueError("MaxDelaySeconds must be >= 1")
+
+    def retrier(self, errors: tuple[str, ...]) -> dict[str, Any]:
+        retrier: dict[str, Any] = {
+            "ErrorEquals": list(errors),
+            "IntervalSeconds": self.interval_seconds,
+            "MaxAttempts": self.max_attempts,
+            "BackoffRate": self.backoff_rate,
+            # FULL jitter spreads retries of many executions hitting the same throttled dependency.
+            "JitterStrategy": "FULL",
+        }
+        if self.max_delay_seconds is not None:
+            retrier["MaxDelaySeconds"] = self.max_delay_seconds
+        return retrier
+
+
+@dataclass(frozen=True)
+class SagaTiming:
+    """Per-definition timing. Defaults suit AWS; tests pass shorter intervals, never fewer attempts."""
+
+    task_timeout_seconds: int = 30
+    step_retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Compensations must eventually succeed: more attempts, backoff capped so they keep trying often.
+    compensation_retry: RetryPolicy = field(
+        default_factory=lambda: RetryPolicy(interval_seconds=1, max_attempts=8, max_delay_seconds=30)
+    )
+    # The pivot is retried on any error until it succeeds (within a bounded, capped budget).
+    pivot_retry: RetryPolicy = field(
+        default_factory=lambda: RetryPolicy(interval_seconds=1, max_attempts=10, max_delay_seconds=60)
+    )
+
+    def __post_init__(self) -> None:
+        if self.task_timeout_seconds < 1:
+            raise ValueError("TimeoutSeconds must be >= 1")

@@ -1,0 +1,196 @@
+"""Generate a Standard saga definition from a `Saga` description.
+
+Shape of the state every step sees: `{"order": <normalized order>, "results": {<Step>: <its result>}}`.
+Catches write to `$.failure` / `$.compensationFailure` (ResultPath), so the order and every completed
+step's result survive into the compensations (the refund needs the payment id).
+
+Forward chain: Validate -> steps...; the last step's result is the execution output (no Pass state:
+the happy path costs exactly one state transition per business step).
+
+Rollback: one compensation chain in reverse step order. A step's *business* error did nothing, so it
+enters the chain at the previous compensable step; any *other* error leaves the step's effect unknown,
+so it enters at the step's own compensation (every compensation is idempotent and a no-op when there
+is nothing to undo). The chain ends in a Choice that maps the original error to the saga's outcome.
+A compensation that still fails after its retries is escalated to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from asl.model import BusinessError, Compensation, Saga, SagaStep
+from asl.policies import TRANSIENT_ERRORS, SagaTiming
+from asl.states import State, catch, choice, explain_lambda_error, fail, lambda_task, sqs_send
+
+FAILURE_PATH = "$.failure"
+COMPENSATION_FAILURE_PATH = "$.compensationFailure"
+STEP_PAYLOAD = {"order.$": "$.order", "results.$": "$.results"}
+ROLLBACK_OUTCOME = "RollbackOutcome"
+
+
+def explain_state(outcome: str) -> str:
+    return f"Explain{outcome}"
+
+
+def escalate_state(compensation: Compensation) -> str:
+    return f"Escalate{compensation.name}"
+
+
+def build_saga_definition(
+    saga: Saga,
+    function_arns: Mapping[str, str],
+    dead_letter_queue_url: str,
+    timing: SagaTiming | None = None,
+) -> dict[str, Any]:
+    timing = timing or SagaTiming()
+    missing = [f for f in saga.functions if f not in function_arns]
+    if missing:
+        raise ValueError(f"no function ARN for {missing}")
+    states: dict[str, State] = {}
+    states.update(_validation(saga, function_arns, timing))
+    states.update(_forward_chain(saga, function_arns, timing))
+    states.update(_compensation_chain(saga, function_arns, dead_letter_queue_url, timing))
+    states.update(_outcomes(saga))
+    return {"Comment": saga.comment, "StartAt": saga.validation.name, "States": states}
+
+
+def compensations_in_rollback_order(saga: Saga) -> list[Compensation]:
+    return [s.compensation for s in reversed(saga.steps) if s.compensation]
+
+
+def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict[str, State]:
+    validation = saga.validation
+    first_step = saga.steps[0].name if saga.steps else None
+    return {
+        validation.name: lambda_task(
+            arns[validation.function],
+            timeout_seconds=timing.task_timeout_seconds,
+            # Replace the raw input with the state shape every later step reads.
+            result_selector={"order.$": "$", "results": {}},
+            next_state=first_step,
+            retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
+            catch=[
+                catch([validation.invalid.error], explain_state(validation.invalid.outcome), FAILURE_PATH),
+                catch(["States.ALL"], saga.failure_outcome, FAILURE_PATH),
+            ],
+        )
+    }
+
+
+def _forward_chain(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict[str, State]:
+    states: dict[str, State] = {}
+    for index, step in enumerate(saga.steps):
+        is_last = index == len(saga.steps) - 1
+        result_path = f"$.results.{step.name}"
+        states[step.name] = lambda_task(
+            arns[step.function],
+            timeout_seconds=timing.task_timeout_seconds,
+            parameters=dict(STEP_PAYLOAD),
+            result_path=result_path,
+            output_path=result_path if is_last else None,
+            next_state=None if is_last else saga.steps[index + 1].name,
+            retry=_step_retry(step, timing),
+            catch=_step_catches(saga, index),
+        )
+    return states
+
+
+def _step_retry(step: SagaStep, timing: SagaTiming) -> list[dict[str, Any]]:
+    if step.pivot:
+        # Past the pivot there is no going back: retry on anything, as long as the budget allows.
+        return [timing.pivot_retry.retrier(("States.ALL",))]
+    return [timing.step_retry.retrier(TRANSIENT_ERRORS)]
+
+
+def _step_catches(saga: Saga, index: int) -> list[dict[str, Any]]:
+    step = saga.steps[index]
+    undo_done_work = _latest_compensation(saga.steps[:index])
+    undo_unknown_work = step.compensation or undo_done_work
+    catches = [
+        catch(
+            [error.error],
+            undo_done_work.name if undo_done_work else explain_state(error.outcome),
+            FAILURE_PATH,
+        )
+        for error in step.business_errors
+    ]
+    unknown_next = undo_unknown_work.name if undo_unknown_work else saga.failure_outcome
+    catches.append(catch(["States.ALL"], unknown_next, FAILURE_PATH))
+    return catches
+
+
+def _latest_compensation(steps: tuple[SagaStep, ...]) -> Compensation | None:
+    for step in reversed(steps):
+        if step.compensation:
+            return step.compensation
+    return None
+
+
+def _compensation_chain(
+    saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming
+) -> dict[str, State]:
+    chain = compensations_in_rollback_order(saga)
+    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else saga.failure_outcome
+    states: dict[str, State] = {}
+    for position, compensation in enumerate(chain):
+        following = chain[position + 1 :]
+        states[compensation.name] = lambda_task(
+            arns[compensation.function],
+            timeout_seconds=timing.task_timeout_seconds,
+            parameters=dict(STEP_PAYLOAD),
+            result_path=f"$.results.{compensation.name}",
+            next_state=following[0].name if following else end_of_chain,
+            retry=[timing.compensation_retry.retrier(("States.ALL",))],
+            catch=[catch(["States.ALL"], escalate_state(compensation), COMPENSATION_FAILURE_PATH)],
+        )
+        escalation = sqs_send(
+            queue_url,
+            {
+                "executionArn.$": "$$.Execution.Id",
+                "orderId.$": "$.order.order_id",
+                "failedCompensation": compensation.name,
+                # What a recovery run must still do, in order, once the cause is fixed.
+                "pendingCompensations": [c.name for c in [compensation, *following]],
+                "error.$": COMPENSATION_FAILURE_PATH,
+                "originalFailure.$": FAILURE_PATH,
+            },
+            next_state=saga.escalation_outcome,
+            retry=timing.compensation_retry.retrier(("States.ALL",)),
+        )
+        states[escalate_state(compensation)] = escalation
+    return states
+
+
+def _rolled_back_business_errors(saga: Saga) -> list[BusinessError]:
+    """Business errors raised after some work was done: they reach their outcome through the chain."""
+    return [
+        error
+        for index, step in enumerate(saga.steps)
+        if _latest_compensation(saga.steps[:index])
+        for error in step.business_errors
+    ]
+
+
+def _outcomes(saga: Saga) -> dict[str, State]:
+    states: dict[str, State] = {}
+    rolled_back = _rolled_back_business_errors(saga)
+    if rolled_back:
+        rules = [
+            {"Variable": f"{FAILURE_PATH}.Error", "StringEquals": e.error, "Next": explain_state(e.outcome)}
+            for e in rolled_back
+        ]
+        states[ROLLBACK_OUTCOME] = choice(rules, default=saga.failure_outcome)
+    business = [saga.validation.invalid, *(e for s in saga.steps for e in s.business_errors)]
+    for error in business:
+        states[explain_state(error.outcome)] = explain_lambda_error(FAILURE_PATH, next_state=error.outcome)
+        states[error.outcome] = fail(error.outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage")
+    # Unexpected errors keep their original Error/Cause for operators; the history has the full detail.
+    states[saga.failure_outcome] = fail(
+        saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})"
+    )
+    states[saga.escalation_outcome] = fail(
+        saga.escalation_outcome,
+        cause="A compensation failed after all its retries; the order was sent to the dead-letter queue.",
+    )
+    return states

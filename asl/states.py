@@ -1,0 +1,92 @@
+"""Constructors for the few ASL state shapes the builders use (JSONPath query language)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+State = dict[str, Any]
+
+
+def lambda_task(
+    function_arn: str,
+    *,
+    timeout_seconds: int,
+    next_state: str | None,
+    parameters: dict[str, Any] | None = None,
+    result_selector: dict[str, Any] | None = None,
+    result_path: str | None = "$",
+    output_path: str | None = None,
+    retry: list[dict[str, Any]] | None = None,
+    catch: list[dict[str, Any]] | None = None,
+) -> State:
+    """A Task calling a Lambda by its ARN: the result is the function's return value itself.
+
+    The bare-ARN form is what CDK emits for `payloadResponseOnly`: no `Payload`/`StatusCode` envelope
+    to unwrap, so every step's result can be stored as-is under `$.results.<Step>`.
+    """
+    state: State = {"Type": "Task", "Resource": function_arn, "TimeoutSeconds": timeout_seconds}
+    if parameters is not None:
+        state["Parameters"] = parameters
+    if result_selector is not None:
+        state["ResultSelector"] = result_selector
+    if result_path != "$":
+        state["ResultPath"] = result_path
+    if output_path is not None:
+        state["OutputPath"] = output_path
+    if retry:
+        state["Retry"] = retry
+    if catch:
+        state["Catch"] = catch
+    return _transition(state, next_state)
+
+
+def catch(errors: list[str], next_state: str, result_path: str) -> dict[str, Any]:
+    return {"ErrorEquals": errors, "Next": next_state, "ResultPath": result_path}
+
+
+def fail(error: str, *, cause: str | None = None, cause_path: str | None = None) -> State:
+    state: State = {"Type": "Fail", "Error": error}
+    if cause is not None:
+        state["Cause"] = cause
+    if cause_path is not None:
+        state["CausePath"] = cause_path
+    return state
+
+
+def explain_lambda_error(error_path: str, next_state: str) -> State:
+    """Parse a Lambda error's Cause (a JSON string) so a Fail can show only its message.
+
+    The raw Cause also carries the handler's stack trace, which callers of the API should never see.
+    """
+    return {
+        "Type": "Pass",
+        "Parameters": {
+            "Error.$": f"{error_path}.Error",
+            "Cause.$": f"States.StringToJson({error_path}.Cause)",
+        },
+        "ResultPath": error_path,
+        "Next": next_state,
+    }
+
+
+def sqs_send(queue_url: str, message: dict[str, Any], *, next_state: str, retry: dict[str, Any]) -> State:
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": queue_url, "MessageBody": message},
+        "ResultPath": None,
+        "Retry": [retry],
+        "Next": next_state,
+    }
+
+
+def choice(rules: list[dict[str, Any]], default: str) -> State:
+    return {"Type": "Choice", "Choices": rules, "Default": default}
+
+
+def _transition(state: State, next_state: str | None) -> State:
+    if next_state is None:
+        state["End"] = True
+    else:
+        state["Next"] = next_state
+    return state

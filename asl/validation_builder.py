@@ -1,0 +1,33 @@
+"""Generate the Express order-validation definition (the same validate handler as the saga)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asl.model import ValidationStep
+from asl.policies import TRANSIENT_ERRORS, SagaTiming
+from asl.saga_builder import FAILURE_PATH, explain_state
+from asl.states import catch, explain_lambda_error, fail, lambda_task
+
+
+def build_validation_definition(
+    validation: ValidationStep, validate_function_arn: str, timing: SagaTiming | None = None
+) -> dict[str, Any]:
+    """Valid -> the normalized order (totals computed) is the output; invalid -> Fail with the errors."""
+    timing = timing or SagaTiming()
+    outcome = validation.invalid.outcome
+    return {
+        "Comment": "High-volume order validation (Express, start-sync-execution).",
+        "StartAt": validation.name,
+        "States": {
+            validation.name: lambda_task(
+                validate_function_arn,
+                timeout_seconds=timing.task_timeout_seconds,
+                next_state=None,
+                retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
+                catch=[catch([validation.invalid.error], explain_state(outcome), FAILURE_PATH)],
+            ),
+            explain_state(outcome): explain_lambda_error(FAILURE_PATH, next_state=outcome),
+            outcome: fail(outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage"),
+        },
+    }
