@@ -1,0 +1,140 @@
+"""Checkout saga stack: reads stack config and composes the components. Nothing else lives here."""
+
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from asl.checkout_saga import CHECKOUT_SAGA
+from asl.policies import RetryPolicy, SagaTiming
+from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
+from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
+from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
+from components.stack_config import load_stack_config
+from components.state_machine import StateMachineLogging
+from components.table import Table, TableArgs
+from components.validation_workflow import ValidationWorkflow, ValidationWorkflowArgs
+
+HANDLERS_DIR = Path(__file__).parent / "handlers"
+ITEM_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+IDEMPOTENCY_RECORDS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+
+config = load_stack_config(pulumi.Config())
+account_id = aws.get_caller_identity_output().account_id
+region = aws.get_region_output().region
+
+idempotency = IdempotencyTable(
+    "idempotency",
+    IdempotencyTableArgs(
+        point_in_time_recovery=config.point_in_time_recovery, deletion_protection=config.deletion_protection
+    ),
+)
+
+
+def domain_table(name: str) -> Table:
+    return Table(
+        name,
+        TableArgs(
+            hash_key="pk",
+            range_key="sk",
+            point_in_time_recovery=config.point_in_time_recovery,
+            deletion_protection=config.deletion_protection,
+        ),
+    )
+
+
+payments, inventory, orders = domain_table("payments"), domain_table("inventory"), domain_table("orders")
+
+# Which tables each handler touches, by environment variable; each grant becomes its inline policy.
+HANDLER_TABLES: dict[str, dict[str, Table]] = {
+    "validate_order": {},
+    "process_payment": {"PAYMENTS_TABLE_NAME": payments, "ORDERS_TABLE_NAME": orders},
+    "refund_payment": {"PAYMENTS_TABLE_NAME": payments, "ORDERS_TABLE_NAME": orders},
+    "reserve_inventory": {"INVENTORY_TABLE_NAME": inventory},
+    "release_inventory": {"INVENTORY_TABLE_NAME": inventory},
+    "confirm_order": {"ORDERS_TABLE_NAME": orders},
+}
+TABLE_ACTIONS = {"dynamodb:ConditionCheckItem", *ITEM_READ_WRITE}
+
+settings = LambdaSettings(
+    architecture=config.lambda_architecture,
+    memory_mb=config.lambda_memory_mb,
+    timeout_seconds=config.lambda_timeout_seconds,
+    powertools_layer_arn=config.powertools_layer_arn,
+    log_level=config.log_level,
+    log_retention_days=config.log_retention_days,
+    service_name="checkout",
+    metrics_namespace="CheckoutSaga",
+)
+
+
+def handler_function(module: str, tables: dict[str, Table]) -> HandlerFunction:
+    environment: dict[str, pulumi.Input[str]] = {name: table.name for name, table in tables.items()}
+    grants = [TableGrant(table.arn, tuple(sorted(TABLE_ACTIONS))) for table in tables.values()]
+    if module != "validate_order":  # the only handler without side effects needs no idempotency
+        environment["IDEMPOTENCY_TABLE_NAME"] = idempotency.name
+        environment["IDEMPOTENCY_TTL_SECONDS"] = str(config.idempotency_ttl_seconds)
+        grants.append(TableGrant(idempotency.arn, IDEMPOTENCY_RECORDS))
+    return HandlerFunction(
+        module.replace("_", "-"),
+        HandlerFunctionArgs(
+            handlers_dir=HANDLERS_DIR,
+            module=module,
+            settings=settings,
+            environment=environment,
+            table_grants=grants,
+            account_id=account_id,
+        ),
+    )
+
+
+functions = {module: handler_function(module, tables) for module, tables in HANDLER_TABLES.items()}
+
+interval = config.retry_interval_seconds
+timing = SagaTiming(
+    # Step Functions' task timeout covers the invocation too: leave Lambda room to report its own timeout.
+    task_timeout_seconds=config.lambda_timeout_seconds + 5,
+    step_retry=RetryPolicy(interval_seconds=interval, max_attempts=3),
+    compensation_retry=RetryPolicy(
+        interval_seconds=interval, max_attempts=8, max_delay_seconds=30 * interval
+    ),
+    pivot_retry=RetryPolicy(interval_seconds=interval, max_attempts=10, max_delay_seconds=60 * interval),
+)
+checkout = SagaWorkflow(
+    "checkout",
+    SagaWorkflowArgs(
+        saga=CHECKOUT_SAGA,
+        functions=functions,
+        timing=timing,
+        logging=StateMachineLogging(
+            level=config.standard_log_level,
+            include_execution_data=config.include_execution_data,
+            retention_days=config.log_retention_days,
+        ),
+        account_id=account_id,
+        region=region,
+    ),
+)
+validation = ValidationWorkflow(
+    "order-validation",
+    ValidationWorkflowArgs(
+        validation=CHECKOUT_SAGA.validation,
+        validate_function=functions["validate_order"],
+        timing=timing,
+        logging=StateMachineLogging(
+            level=config.express_log_level,
+            include_execution_data=config.include_execution_data,
+            retention_days=config.log_retention_days,
+        ),
+        account_id=account_id,
+        region=region,
+    ),
+)
+
+pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
+pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
+pulumi.export("deadLetterQueueUrl", checkout.dead_letter_queue_url)
+pulumi.export("idempotencyTableName", idempotency.name)
+pulumi.export("paymentsTableName", payments.name)
+pulumi.export("inventoryTableName", inventory.name)
+pulumi.export("ordersTableName", orders.name)

@@ -1,0 +1,1 @@
+"""Reusable Pulumi ComponentResources for the checkout saga stack."""

@@ -1,0 +1,127 @@
+"""One Lambda function from handlers/, with its own role, log group and least-privilege grants."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pulumi
+import pulumi_aws as aws
+
+from components import iam
+from components.code_archive import handler_archive
+
+LAMBDA_RUNTIME = "python3.13"
+
+
+@dataclass(frozen=True)
+class TableGrant:
+    """Exactly these DynamoDB actions on exactly this table (and nothing on its indexes)."""
+
+    table_arn: pulumi.Input[str]
+    actions: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not self.actions or any(not a.startswith("dynamodb:") or "*" in a for a in self.actions):
+            raise ValueError(f"grant explicit dynamodb actions, got {self.actions}")
+
+
+@dataclass(frozen=True)
+class LambdaSettings:
+    """What every function of a stack shares (from stack config)."""
+
+    architecture: str
+    memory_mb: int
+    timeout_seconds: int
+    powertools_layer_arn: str
+    log_level: str
+    log_retention_days: int
+    service_name: str
+    metrics_namespace: str
+    log_kms_key_arn: pulumi.Input[str] | None = None
+
+
+@dataclass(frozen=True)
+class HandlerFunctionArgs:
+    handlers_dir: Path
+    module: str
+    settings: LambdaSettings
+    shared_packages: tuple[str, ...] = ("checkout_domain",)
+    environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    table_grants: Sequence[TableGrant] = ()
+    account_id: pulumi.Input[str] = ""
+
+
+class HandlerFunction(pulumi.ComponentResource):
+    function_name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: HandlerFunctionArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("checkout:compute:HandlerFunction", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = args.settings
+        # Named up front so the log group exists (with retention) before Lambda would create its own.
+        physical_name = f"{pulumi.get_project()}-{name}-{pulumi.get_stack()}"[:64]
+
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/aws/lambda/{physical_name}",
+            retention_in_days=settings.log_retention_days,
+            kms_key_id=settings.log_kms_key_arn,
+            opts=child,
+        )
+        self.role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=iam.service_trust_policy("lambda.amazonaws.com", args.account_id),
+            description=f"Execution role of {physical_name}",
+            opts=child,
+        )
+        self.policy = aws.iam.RolePolicy(
+            f"{name}-policy",
+            role=self.role.id,
+            policy=iam.policy_document(self._statements(args)),
+            opts=child,
+        )
+        self.function = aws.lambda_.Function(
+            name,
+            name=physical_name,
+            runtime=LAMBDA_RUNTIME,
+            architectures=[settings.architecture],
+            handler=f"{args.module}.lambda_handler",
+            code=handler_archive(args.handlers_dir, args.module, args.shared_packages),
+            role=self.role.arn,
+            memory_size=settings.memory_mb,
+            timeout=settings.timeout_seconds,
+            layers=[settings.powertools_layer_arn],
+            tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
+            logging_config=aws.lambda_.FunctionLoggingConfigArgs(
+                log_format="JSON", log_group=self.log_group.name
+            ),
+            environment=aws.lambda_.FunctionEnvironmentArgs(
+                variables={
+                    "POWERTOOLS_SERVICE_NAME": settings.service_name,
+                    "POWERTOOLS_METRICS_NAMESPACE": settings.metrics_namespace,
+                    "POWERTOOLS_LOG_LEVEL": settings.log_level,
+                    **args.environment,
+                }
+            ),
+            # The policy must exist before the first invocation can write logs or touch a table.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.policy, self.log_group]),
+        )
+        self.function_name = self.function.name
+        self.arn = self.function.arn
+        self.register_outputs({"functionName": self.function_name, "arn": self.arn})
+
+    def _statements(self, args: HandlerFunctionArgs) -> list[iam.Statement]:
+        statements = [
+            iam.allow(
+                "WriteOwnLogs",
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                [self.log_group.arn.apply(lambda arn: f"{arn}:*")],
+            ),
+            iam.allow_aws_required_wildcard("WriteTraces", iam.XRAY_WRITE_ACTIONS[:2]),
+        ]
+        for index, grant in enumerate(args.table_grants):
+            statements.append(iam.allow(f"Table{index}", grant.actions, [grant.table_arn]))
+        return statements

@@ -1,0 +1,77 @@
+"""The Standard checkout saga: a state machine generated from a saga description, plus its DLQ."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from asl.model import Saga
+from asl.policies import SagaTiming
+from asl.saga_builder import build_saga_definition
+from components import iam
+from components.handler_function import HandlerFunction
+from components.state_machine import StateMachineLogging, create_state_machine
+
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # SQS maximum: escalations must outlive a long weekend.
+
+
+@dataclass(frozen=True)
+class SagaWorkflowArgs:
+    saga: Saga
+    functions: Mapping[str, HandlerFunction]
+    timing: SagaTiming
+    logging: StateMachineLogging
+    account_id: pulumi.Input[str]
+    region: pulumi.Input[str]
+    queue_kms_key_arn: pulumi.Input[str] | None = None
+
+
+class SagaWorkflow(pulumi.ComponentResource):
+    state_machine_arn: pulumi.Output[str]
+    dead_letter_queue_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: SagaWorkflowArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("checkout:workflow:SagaWorkflow", name, None, opts)
+        missing = [f for f in args.saga.functions if f not in args.functions]
+        if missing:
+            raise ValueError(f"saga {name} needs functions {missing}")
+        functions = {key: args.functions[key] for key in args.saga.functions}
+
+        self.dead_letter_queue = aws.sqs.Queue(
+            f"{name}-compensation-dlq",
+            message_retention_seconds=DLQ_RETENTION_SECONDS,
+            sqs_managed_sse_enabled=None if args.queue_kms_key_arn else True,
+            kms_master_key_id=args.queue_kms_key_arn,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        function_arns = {key: function.arn for key, function in functions.items()}
+        definition = pulumi.Output.all(self.dead_letter_queue.url, function_arns).apply(
+            lambda resolved: json.dumps(
+                build_saga_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
+            )
+        )
+        parts = create_state_machine(
+            self,
+            name,
+            machine_type="STANDARD",
+            definition=definition,
+            logging=args.logging,
+            account_id=args.account_id,
+            region=args.region,
+            extra_statements=[
+                iam.allow("InvokeOwnFunctions", ["lambda:InvokeFunction"], list(function_arns.values())),
+                iam.allow("EscalateToOwnDeadLetterQueue", ["sqs:SendMessage"], [self.dead_letter_queue.arn]),
+            ],
+        )
+        self.state_machine = parts.machine
+        self.log_group = parts.log_group
+        self.role = parts.role
+        self.state_machine_arn = parts.machine.arn
+        self.dead_letter_queue_url = self.dead_letter_queue.url
+        self.register_outputs(
+            {"stateMachineArn": self.state_machine_arn, "deadLetterQueueUrl": self.dead_letter_queue_url}
+        )

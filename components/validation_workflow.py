@@ -1,0 +1,51 @@
+"""The Express order-validation workflow, called with start-sync-execution at high volume."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+
+from asl.model import ValidationStep
+from asl.policies import SagaTiming
+from asl.validation_builder import build_validation_definition
+from components import iam
+from components.handler_function import HandlerFunction
+from components.state_machine import StateMachineLogging, create_state_machine
+
+
+@dataclass(frozen=True)
+class ValidationWorkflowArgs:
+    validation: ValidationStep
+    validate_function: HandlerFunction
+    timing: SagaTiming
+    logging: StateMachineLogging
+    account_id: pulumi.Input[str]
+    region: pulumi.Input[str]
+
+
+class ValidationWorkflow(pulumi.ComponentResource):
+    state_machine_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ValidationWorkflowArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("checkout:workflow:ValidationWorkflow", name, None, opts)
+        function_arn = args.validate_function.arn
+        definition = function_arn.apply(
+            lambda arn: json.dumps(build_validation_definition(args.validation, arn, args.timing), indent=2)
+        )
+        parts = create_state_machine(
+            self,
+            name,
+            machine_type="EXPRESS",
+            definition=definition,
+            logging=args.logging,
+            account_id=args.account_id,
+            region=args.region,
+            extra_statements=[iam.allow("InvokeOwnFunction", ["lambda:InvokeFunction"], [function_arn])],
+        )
+        self.state_machine = parts.machine
+        self.log_group = parts.log_group
+        self.role = parts.role
+        self.state_machine_arn = parts.machine.arn
+        self.register_outputs({"stateMachineArn": self.state_machine_arn})
