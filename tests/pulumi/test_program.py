@@ -1,0 +1,240 @@
+"""The whole program under Pulumi mocks, for the dev and prod stacks: what `pulumi up` would create."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import yaml
+from statelint.linter import Linter
+
+from components.iam import WILDCARD_RESOURCE_ACTIONS
+from emulator.pulumi_program import PROJECT_DIR
+from tests.pulumi.fake_cloud import ACCOUNT_ID, policy_statements
+
+FUNCTION = "aws:lambda/function:Function"
+TABLE = "aws:dynamodb/table:Table"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
+QUEUE = "aws:sqs/queue:Queue"
+HANDLERS = [
+    "validate-order",
+    "process-payment",
+    "refund-payment",
+    "reserve-inventory",
+    "release-inventory",
+    "confirm-order",
+]
+
+
+def config(stack_name: str) -> dict[str, str]:
+    document = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack_name}.yaml").read_text())["config"]
+    return {key.split(":", 1)[1]: str(value) for key, value in document.items()}
+
+
+def test_resource_inventory(stack):
+    counts = Counter(r.type for r in stack.cloud.resources)
+    assert counts[FUNCTION] == 6
+    assert counts[TABLE] == 4
+    assert counts[STATE_MACHINE] == 2
+    assert counts[QUEUE] == 1
+    assert counts[LOG_GROUP] == 8  # one per function and per state machine
+    assert counts[ROLE] == counts[ROLE_POLICY] == 8  # one role per function and per state machine
+    components = {t for t in counts if t.startswith("checkout:")}
+    assert components == {
+        "checkout:data:Table",
+        "checkout:data:IdempotencyTable",
+        "checkout:compute:HandlerFunction",
+        "checkout:workflow:SagaWorkflow",
+        "checkout:workflow:ValidationWorkflow",
+    }
+
+
+def test_idempotency_table_has_the_powertools_schema(stack):
+    table = stack.cloud.named(TABLE, "idempotency")
+    settings = config(stack.name)
+    assert table.inputs["hashKey"] == "id"
+    assert table.inputs["attributes"] == [{"name": "id", "type": "S"}]
+    assert table.inputs["ttl"] == {"attributeName": "expiration", "enabled": True}
+    assert table.inputs["billingMode"] == "PAY_PER_REQUEST"
+    assert table.inputs["serverSideEncryption"]["enabled"] is True
+    assert table.inputs["pointInTimeRecovery"]["enabled"] is (settings["pointInTimeRecovery"] == "true")
+    assert table.inputs["deletionProtectionEnabled"] is (settings["deletionProtection"] == "true")
+
+
+def test_prod_is_stricter_than_dev(dev_stack, prod_stack):
+    dev, prod = config("dev"), config("prod")
+    assert int(prod["logRetentionDays"]) > int(dev["logRetentionDays"])
+    assert (prod["deletionProtection"], prod["pointInTimeRecovery"]) == ("true", "true")
+    assert prod["includeExecutionData"] == "false"
+    assert prod["logLevel"] in ("INFO", "WARNING", "ERROR")
+    for table in prod_stack.cloud.of_type(TABLE):
+        assert table.inputs["deletionProtectionEnabled"] is True
+        assert table.inputs["pointInTimeRecovery"]["enabled"] is True
+    for group in prod_stack.cloud.of_type(LOG_GROUP):
+        assert group.inputs["retentionInDays"] == 365
+
+
+def test_functions_are_configured_from_the_stack(stack):
+    settings = config(stack.name)
+    for name in HANDLERS:
+        function = stack.cloud.named(FUNCTION, name).inputs
+        module = name.replace("-", "_")
+        assert function["runtime"] == "python3.13"
+        assert function["handler"] == f"{module}.lambda_handler"
+        assert function["architectures"] == [settings["lambdaArchitecture"]]
+        assert function["layers"] == [settings["powertoolsLayerArn"]]
+        assert function["memorySize"] == int(settings["lambdaMemoryMb"])
+        assert function["timeout"] == int(settings["lambdaTimeoutSeconds"])
+        assert function["tracingConfig"] == {"mode": "Active"}
+        assert function["loggingConfig"]["logFormat"] == "JSON"
+        log_group = stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
+        assert function["loggingConfig"]["logGroup"] == log_group["name"] == f"/aws/lambda/{function['name']}"
+        variables = function["environment"]["variables"]
+        assert variables["POWERTOOLS_LOG_LEVEL"] == settings["logLevel"]
+        assert variables["POWERTOOLS_SERVICE_NAME"] == "checkout"
+        assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "CheckoutSaga"
+
+
+def test_code_archive_holds_only_the_handler_and_the_domain_package(dev_stack):
+    archive = dev_stack.cloud.named(FUNCTION, "process-payment").inputs["code"]
+    names = sorted(archive.assets)
+    assert names[0] == "checkout_domain/__init__.py"
+    assert "process_payment.py" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    others = {"validate_order.py", "refund_payment.py", "reserve_inventory.py", "confirm_order.py"}
+    assert not others & set(names)
+
+
+def table_arn(stack, name: str) -> str:
+    return stack.cloud.named(TABLE, name).outputs["arn"]
+
+
+def dynamodb_grants(stack, function: str) -> dict[str, set[str]]:
+    policy = stack.cloud.named(ROLE_POLICY, f"{function}-policy")
+    grants: dict[str, set[str]] = {}
+    for statement in policy_statements(policy):
+        if any(a.startswith("dynamodb:") for a in statement["Action"]):
+            for resource in statement["Resource"]:
+                grants.setdefault(resource, set()).update(statement["Action"])
+    return grants
+
+
+def test_each_function_may_touch_only_its_own_tables(stack):
+    tables = {n: table_arn(stack, n) for n in ("idempotency", "payments", "inventory", "orders")}
+    expected = {
+        "validate-order": set(),
+        "process-payment": {"payments", "orders", "idempotency"},
+        "refund-payment": {"payments", "orders", "idempotency"},
+        "reserve-inventory": {"inventory", "idempotency"},
+        "release-inventory": {"inventory", "idempotency"},
+        "confirm-order": {"orders", "idempotency"},
+    }
+    for function, names in expected.items():
+        grants = dynamodb_grants(stack, function)
+        assert set(grants) == {tables[n] for n in names}, function
+        if "idempotency" in names:
+            assert grants[tables["idempotency"]] == {
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+            }
+        for actions in grants.values():
+            assert not {"dynamodb:Scan", "dynamodb:DeleteTable", "dynamodb:*"} & actions
+
+
+def test_no_wildcard_actions_and_only_documented_wildcard_resources(stack):
+    for policy in stack.cloud.of_type(ROLE_POLICY):
+        for statement in policy_statements(policy):
+            assert statement["Effect"] == "Allow"
+            assert not [a for a in statement["Action"] if "*" in a], policy.name
+            if "*" in statement["Resource"]:
+                assert statement["Resource"] == ["*"]
+                undocumented = [a for a in statement["Action"] if a not in WILDCARD_RESOURCE_ACTIONS]
+                assert undocumented == [], f"{policy.name}: {undocumented}"
+
+
+def test_trust_policies_are_scoped_to_this_account(stack):
+    for role in stack.cloud.of_type(ROLE):
+        (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT_ID
+        service = statement["Principal"]["Service"]
+        assert service in ("lambda.amazonaws.com", "states.amazonaws.com")
+        if service == "states.amazonaws.com":
+            assert statement["Condition"]["ArnLike"]["aws:SourceArn"].startswith(
+                f"arn:aws:states:eu-west-1:{ACCOUNT_ID}:stateMachine:checkout-saga-"
+            )
+
+
+def test_saga_role_invokes_only_its_functions_and_sends_only_to_its_queue(stack):
+    statements = {s["Sid"]: s for s in policy_statements(stack.cloud.named(ROLE_POLICY, "checkout-policy"))}
+    function_arns = {stack.cloud.named(FUNCTION, n).outputs["arn"] for n in HANDLERS}
+    assert statements["InvokeOwnFunctions"]["Action"] == ["lambda:InvokeFunction"]
+    assert set(statements["InvokeOwnFunctions"]["Resource"]) == function_arns
+    queue = stack.cloud.of_type(QUEUE)[0]
+    assert statements["EscalateToOwnDeadLetterQueue"] == {
+        "Sid": "EscalateToOwnDeadLetterQueue",
+        "Effect": "Allow",
+        "Action": ["sqs:SendMessage"],
+        "Resource": [queue.outputs["arn"]],
+    }
+    validation = {s["Sid"]: s for s in policy_statements(stack.cloud.named(ROLE_POLICY, "order-validation-policy"))}
+    assert validation["InvokeOwnFunction"]["Resource"] == [stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]]
+
+
+def test_state_machines_log_and_trace_per_stack_config(stack):
+    settings = config(stack.name)
+    levels = {"checkout": settings["standardLogLevel"], "order-validation": settings["expressLogLevel"]}
+    types = {"checkout": "STANDARD", "order-validation": "EXPRESS"}
+    for name in ("checkout", "order-validation"):
+        machine = stack.cloud.named(STATE_MACHINE, name).inputs
+        log_group = stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
+        assert machine["type"] == types[name]
+        assert machine["tracingConfiguration"] == {"enabled": True}
+        logging = machine["loggingConfiguration"]
+        assert logging["level"] == levels[name]
+        assert logging["includeExecutionData"] is (settings["includeExecutionData"] == "true")
+        assert logging["logDestination"] == f"{log_group['arn']}:*"
+        assert log_group["name"].startswith("/aws/vendedlogs/states/")
+
+
+def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(stack):
+    saga = json.loads(stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
+    validation = json.loads(stack.cloud.named(STATE_MACHINE, "order-validation").inputs["definition"])
+    assert Linter.validate(saga) == [] and Linter.validate(validation) == []
+    states = saga["States"]
+    assert states["ProcessPayment"]["Resource"] == stack.cloud.named(FUNCTION, "process-payment").outputs["arn"]
+    assert states["ReserveInventory"]["Catch"][0] == {
+        "ErrorEquals": ["InventoryDepletedException"],
+        "Next": "RefundPayment",
+        "ResultPath": "$.failure",
+    }
+    assert states["ReleaseInventory"]["Next"] == "RefundPayment"
+    assert states["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == stack.run.outputs["deadLetterQueueUrl"]
+    validate_arn = stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]
+    assert states["ValidateOrder"]["Resource"] == validation["States"]["ValidateOrder"]["Resource"] == validate_arn
+    timeout = int(config(stack.name)["lambdaTimeoutSeconds"])
+    assert all(
+        s["TimeoutSeconds"] > timeout for s in states.values() if s.get("Resource", "").startswith("arn:aws:lambda")
+    )
+
+
+def test_stack_outputs(stack):
+    outputs = stack.run.outputs
+    assert set(outputs) == {
+        "checkoutStateMachineArn",
+        "orderValidationStateMachineArn",
+        "deadLetterQueueUrl",
+        "idempotencyTableName",
+        "paymentsTableName",
+        "inventoryTableName",
+        "ordersTableName",
+    }
+    assert outputs["checkoutStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
+    assert (
+        outputs["orderValidationStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "order-validation").outputs["arn"]
+    )
+    assert outputs["idempotencyTableName"] == stack.cloud.named(TABLE, "idempotency").outputs["name"]
