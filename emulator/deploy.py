@@ -208,7 +208,9 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         queue_name = inputs.get("name") or _autoname(name)
         attributes = {}
         if inputs.get("messageRetentionSeconds"):
-            attributes["MessageRetentionPeriod"] = str(int(inputs["messageRetentionSeconds"]))  # numbers arrive as floats
+            attributes["MessageRetentionPeriod"] = str(
+                int(inputs["messageRetentionSeconds"])
+            )  # numbers arrive as floats
         if inputs.get("sqsManagedSseEnabled"):
             attributes["SqsManagedSseEnabled"] = "true"
         if inputs.get("kmsMasterKeyId"):

@@ -1,0 +1,104 @@
+"""The Lambda runtime: one warm worker pool per function version, replaced when code or configuration change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from emulator.lambda_runtime import error_payloads
+from emulator.lambda_runtime.code_cache import CodeCache
+from emulator.lambda_runtime.faults import FaultPolicy, NoFaults
+from emulator.lambda_runtime.function_spec import FunctionSpec
+from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
+from emulator.lambda_runtime.worker_pool import PoolRetired, WorkerPool
+from emulator.log_sink import CloudWatchLogSink
+
+DEFAULT_POOL_SIZE = 4
+
+
+class LambdaRuntime:
+    def __init__(self, endpoint_url: str, pool_size: int = DEFAULT_POOL_SIZE) -> None:
+        if pool_size < 1:
+            raise ValueError(f"pool_size must be at least 1, got {pool_size}")
+        self.endpoint_url = endpoint_url
+        self._pool_size = pool_size
+        self._work_dir = Path(tempfile.mkdtemp(prefix="emulator-lambda-"))
+        self._code_cache = CodeCache(self._work_dir / "code")
+        self._log_sink = CloudWatchLogSink()
+        # Workers watch the read end; only this process holds the write end (os.pipe is close-on-exec), so
+        # it closes when this process dies in any way, and every worker then exits.
+        self._lifeline_read, self._lifeline_write = os.pipe()
+        self._lock = threading.Lock()
+        self._pools: dict[str, WorkerPool] = {}
+        self._fault_policies: dict[str, FaultPolicy] = {}
+        self._stopped = False
+
+    def invoke(self, spec: FunctionSpec, event_json: str) -> InvocationOutcome:
+        request = InvocationRequest.new(event_json, spec.function_arn)
+        while True:
+            pool = self._pool_for(spec)
+            if pool is None:
+                shutting_down = error_payloads.error_payload(
+                    "ServiceException", "The emulator is shutting down", request.request_id
+                )
+                return InvocationOutcome.failure(shutting_down)
+            try:
+                return pool.invoke(request)
+            except PoolRetired:
+                continue  # the function was updated while this invocation waited: run it on the new pool
+
+    def set_fault_policy(self, function_name: str, policy: FaultPolicy | None) -> None:
+        with self._lock:
+            if policy is None:
+                self._fault_policies.pop(function_name, None)
+            else:
+                self._fault_policies[function_name] = policy
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            pools = list(self._pools.values())
+        return [pid for pool in pools for pid in pool.worker_pids()]
+
+    def shutdown(self) -> None:
+        """Kills every worker (busy ones too) and removes the unpacked code. Idempotent."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            pool.kill_all()
+        os.close(self._lifeline_write)
+        os.close(self._lifeline_read)
+        shutil.rmtree(self._work_dir, ignore_errors=True)
+
+    def _pool_for(self, spec: FunctionSpec) -> WorkerPool | None:
+        with self._lock:
+            if self._stopped:
+                return None
+            pool = self._pools.get(spec.function_arn)
+            if pool is not None and pool.spec == spec:
+                return pool
+            stale = pool
+            pool = WorkerPool(
+                spec,
+                self._pool_size,
+                self._code_cache,
+                self.endpoint_url,
+                self._lifeline_read,
+                self._log_sink,
+                self._fault_policy_for,
+            )
+            self._pools[spec.function_arn] = pool
+        if stale is not None:  # new code or configuration: warm workers of the old one must not serve it
+            stale.retire()
+        return pool
+
+    def _fault_policy_for(self, function_name: str) -> FaultPolicy:
+        return self._fault_policies.get(function_name, _NO_FAULTS)
+
+
+_NO_FAULTS = NoFaults()

@@ -1,0 +1,188 @@
+"""A bounded set of warm workers serving one function's code and configuration.
+
+Up to ``size`` invocations run at once (Step Functions Parallel/Map branches, concurrent executions);
+further ones wait for a worker to come free. The most recently used idle worker is reused first, so
+sequential invocations stay on one warm process, as they tend to on Lambda.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from emulator.lambda_runtime.code_cache import CodeCache
+from emulator.lambda_runtime.faults import FaultPolicy
+from emulator.lambda_runtime.function_spec import FunctionSpec
+from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
+from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_log_events
+from emulator.lambda_runtime.worker_env import worker_environment
+from emulator.lambda_runtime.worker_process import WorkerInitError, WorkerProcess, WorkerReply
+from emulator.log_sink import CloudWatchLogSink, LogEvent
+
+
+class PoolRetired(Exception):
+    """The pool's function changed (or the runtime stopped) while an invocation waited for a worker."""
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        size: int,
+        code_cache: CodeCache,
+        endpoint_url: str,
+        lifeline_fd: int,
+        log_sink: CloudWatchLogSink,
+        fault_policy_for: Callable[[str], FaultPolicy],
+    ) -> None:
+        self.spec = spec
+        self._size = size
+        self._code_cache = code_cache
+        self._endpoint_url = endpoint_url
+        self._lifeline_fd = lifeline_fd
+        self._log_sink = log_sink
+        self._fault_policy_for = fault_policy_for
+        self._condition = threading.Condition()
+        self._idle: list[WorkerProcess] = []
+        self._workers: set[WorkerProcess] = set()
+        self._starting = 0  # slots reserved by cold starts in progress
+        self._retired = False
+
+    def invoke(self, request: InvocationRequest) -> InvocationOutcome:
+        policy = self._fault_policy_for(self.spec.function_name)
+        injected = policy.before_invoke(request)
+        if injected is not None:
+            return injected
+        return policy.after_invoke(request, self._run(request))
+
+    def worker_pids(self) -> list[int]:
+        with self._condition:
+            return [worker.pid for worker in self._workers]
+
+    def retire(self) -> None:
+        """Stops handing out workers: idle ones die now, busy ones as soon as their invocation ends."""
+        with self._condition:
+            self._retired = True
+            idle, self._idle = self._idle, []
+            self._condition.notify_all()
+        for worker in idle:
+            self._discard(worker)
+
+    def kill_all(self) -> None:
+        """Retires the pool and kills busy workers too (shutdown): their invocations fail with an exit error."""
+        self.retire()
+        with self._condition:
+            busy = list(self._workers)
+        for worker in busy:
+            worker.kill()
+
+    def _run(self, request: InvocationRequest) -> InvocationOutcome:
+        started_ms = int(time.time() * 1000)
+        worker = self._take_idle_worker()
+        init_duration_ms: float | None = None
+        if worker is None:
+            try:
+                worker = self._start_worker()
+            except WorkerInitError as error:
+                return self._init_failure(request, error, started_ms)
+            init_duration_ms = worker.init_duration_ms
+        reply = worker.invoke(request)
+        log_text = self._record_log(worker, request, reply, started_ms, init_duration_ms)
+        self._give_back(worker, reply.worker_usable)
+        return InvocationOutcome(reply.body, reply.errored, log_text)
+
+    def _take_idle_worker(self) -> WorkerProcess | None:
+        """An idle worker, or None once a slot for a new one is reserved; waits while the pool is full."""
+        with self._condition:
+            while True:
+                if self._retired:
+                    raise PoolRetired()
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._workers) + self._starting < self._size:
+                    self._starting += 1
+                    return None
+                self._condition.wait()
+
+    def _start_worker(self) -> WorkerProcess:
+        try:
+            stream = _new_log_stream_name(self.spec.version)
+            task_root = self._code_cache.task_root_for(self.spec)
+            environment = worker_environment(self.spec, self._endpoint_url, task_root, stream)
+            worker = WorkerProcess(self.spec, environment, self._lifeline_fd)
+        except BaseException:
+            with self._condition:
+                self._starting -= 1
+                self._condition.notify()
+            raise
+        with self._condition:
+            self._starting -= 1
+            if not self._retired:
+                self._workers.add(worker)
+                return worker
+            self._condition.notify_all()
+        worker.close()
+        raise PoolRetired()
+
+    def _give_back(self, worker: WorkerProcess, usable: bool) -> None:
+        with self._condition:
+            if usable and not self._retired:
+                self._idle.append(worker)
+                self._condition.notify()
+                return
+        self._discard(worker)
+
+    def _discard(self, worker: WorkerProcess) -> None:
+        worker.close()
+        with self._condition:
+            self._workers.discard(worker)
+            self._condition.notify()
+
+    def _record_log(
+        self,
+        worker: WorkerProcess,
+        request: InvocationRequest,
+        reply: WorkerReply,
+        started_ms: int,
+        init_duration_ms: float | None,
+    ) -> str:
+        report = InvocationReport(
+            request_id=request.request_id,
+            version=self.spec.version,
+            started_ms=started_ms,
+            duration_ms=reply.duration_ms,
+            memory_mb=self.spec.memory_mb,
+            max_memory_used_mb=worker.max_memory_used_mb(),
+            init_duration_ms=init_duration_ms,
+        )
+        output = reply.output
+        if not reply.worker_usable:  # Lambda logs why the environment died (timeout, exit) after the output
+            output += "\n" + _error_message(reply.body)
+        return self._write_log(worker.log_stream_name, invocation_log_events(report, output))
+
+    def _init_failure(
+        self, request: InvocationRequest, error: WorkerInitError, started_ms: int
+    ) -> InvocationOutcome:
+        report = InvocationReport(request.request_id, self.spec.version, started_ms, 0.0, self.spec.memory_mb, 0, None)
+        log_text = self._write_log(_new_log_stream_name(self.spec.version), invocation_log_events(report, error.output))
+        return InvocationOutcome.failure(dict(error.body, requestId=request.request_id), log_text)
+
+    def _write_log(self, stream: str, events: list[LogEvent]) -> str:
+        """Writes the events to the function's log group; returns them as text (what LogType=Tail shows)."""
+        spec = self.spec
+        self._log_sink.write(spec.account_id, spec.region, spec.log_group_name, stream, events)
+        return "".join(event.message + "\n" for event in events)
+
+
+def _new_log_stream_name(version: str) -> str:
+    # Lambda names one stream per execution environment: date, version, and a random id.
+    today = datetime.now(UTC).strftime("%Y/%m/%d")
+    return f"{today}/[{version}]{uuid.uuid4().hex}"
+
+
+def _error_message(body: str) -> str:
+    return str(json.loads(body).get("errorMessage", ""))

@@ -1,0 +1,48 @@
+"""Writes log events into the emulator's CloudWatch Logs, in-process through moto's logs backend.
+
+In-process rather than over HTTP: it costs microseconds per invocation, not a request. Streams are
+created on first use, as Lambda and Step Functions do; groups only where AWS would create them (Lambda).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from moto.logs.models import logs_backends
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    timestamp_ms: int
+    message: str
+
+
+class CloudWatchLogSink:
+    def __init__(self) -> None:
+        # moto's backend checks-then-creates groups and streams without a lock of its own.
+        self._lock = threading.Lock()
+
+    def write(
+        self,
+        account_id: str,
+        region: str,
+        group: str,
+        stream: str,
+        events: list[LogEvent],
+        create_group: bool = True,
+    ) -> bool:
+        """Returns False (writing nothing) when the group is missing and may not be created."""
+        if not events:
+            return True
+        backend = logs_backends[account_id][region]
+        with self._lock:
+            if create_group:
+                backend.ensure_log_group(group)
+            elif group not in backend.groups:
+                return False
+            backend.ensure_log_stream(group, stream)
+            backend.put_log_events(
+                group, stream, [{"timestamp": event.timestamp_ms, "message": event.message} for event in events]
+            )
+        return True

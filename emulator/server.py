@@ -1,0 +1,148 @@
+"""The emulator: moto's server on one port, with Step Functions execution and our Lambda runtime wired in.
+
+In-process::
+
+    with Emulator(port=4566) as emulator:      # or emulator.start() ... emulator.stop()
+        boto3_client("lambda", emulator.endpoint_url).invoke(...)
+
+As a process: ``python -m emulator --port N`` (see __main__). One Emulator per process: moto's backends
+and the MOTO_PORT setting its Step Functions interpreter reads are process-wide.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import logging
+import os
+import threading
+import urllib.request
+from types import TracebackType
+
+from moto.server import ThreadedMotoServer
+
+from emulator import lambda_invocation, moto_extensions
+from emulator.lambda_runtime.runtime import DEFAULT_POOL_SIZE, LambdaRuntime
+from emulator.ports import ensure_port_free, free_port
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+_SERVER_START_TIMEOUT_SECONDS = 30.0
+
+# Importing these backends takes seconds on first use; doing it before READY keeps the first requests fast.
+_WARM_SERVICES = ("lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts")
+
+
+class EmulatorAlreadyRunningError(RuntimeError):
+    pass
+
+
+class Emulator:
+    _running: Emulator | None = None  # moto's state is process-wide: at most one emulator per process
+
+    def __init__(
+        self,
+        port: int = DEFAULT_PORT,
+        host: str = DEFAULT_HOST,
+        lambda_pool_size: int = DEFAULT_POOL_SIZE,
+        quiet: bool = True,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.lambda_pool_size = lambda_pool_size
+        self.quiet = quiet
+        self._server: ThreadedMotoServer | None = None
+        self._runtime: LambdaRuntime | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def lambda_runtime(self) -> LambdaRuntime:
+        if self._runtime is None:
+            raise RuntimeError("The emulator is not running")
+        return self._runtime
+
+    def start(self) -> Emulator:
+        if Emulator._running is not None:
+            raise EmulatorAlreadyRunningError(
+                f"An emulator already runs in this process at {Emulator._running.endpoint_url}"
+            )
+        if self.port == 0:
+            self.port = free_port(self.host)
+        ensure_port_free(self.host, self.port)
+        # moto's Step Functions interpreter calls Lambda & co. at http://localhost:$MOTO_PORT.
+        os.environ["MOTO_PORT"] = str(self.port)
+        moto_extensions.install()
+        if self.quiet:
+            _quiet_expected_noise()
+        _warm_backends()
+        self._runtime = LambdaRuntime(self.endpoint_url, self.lambda_pool_size)
+        lambda_invocation.install_runtime(self._runtime)
+        Emulator._running = self
+        atexit.register(self.stop)
+        try:
+            self._server = _start_server(self.host, self.port)
+            self._post_moto_config({"stepfunctions": {"execute_state_machine": True}})
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stops the server and kills every Lambda worker. Idempotent."""
+        server, self._server = self._server, None
+        runtime, self._runtime = self._runtime, None
+        if server is not None:
+            server.stop()
+        if runtime is not None:
+            lambda_invocation.uninstall_runtime()
+            runtime.shutdown()
+        if Emulator._running is self:
+            Emulator._running = None
+        atexit.unregister(self.stop)
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def _post_moto_config(self, config: dict[str, object]) -> None:
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/moto-api/config",
+            data=json.dumps(config).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+
+def _start_server(host: str, port: int) -> ThreadedMotoServer:
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    # start() waits, unbounded, for its thread to bind; if the port was taken after our check it would
+    # wait forever, so wait in a helper thread, with a limit.
+    starter = threading.Thread(target=server.start, daemon=True)
+    starter.start()
+    starter.join(_SERVER_START_TIMEOUT_SECONDS)
+    if starter.is_alive():
+        raise RuntimeError(f"moto's server did not come up on {host}:{port} within {_SERVER_START_TIMEOUT_SECONDS} s")
+    return server
+
+
+def _quiet_expected_noise() -> None:
+    # werkzeug logs one access line per request; moto's interpreter logs every failing state (a Catch
+    # in a saga is normal flow) at ERROR level.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").setLevel(logging.CRITICAL)
+
+
+def _warm_backends() -> None:
+    from moto.backends import get_backend
+
+    for service in _WARM_SERVICES:
+        get_backend(service)  # type: ignore[call-overload]

@@ -1,0 +1,265 @@
+"""Lambda Invoke on the emulator: results, errors as Lambda reports them, isolation, warm reuse, concurrency."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.emulator.emulator_test_support import (
+    PARENT_ONLY_VARIABLE,
+    CreateFunction,
+    EmulatorProcess,
+    aws_cli,
+    invoke,
+    zip_source,
+)
+
+ECHO_CONTEXT = """
+import os
+
+def handler(event, context):
+    return {
+        "event": event,
+        "pid": os.getpid(),
+        "function_name": context.function_name,
+        "function_version": context.function_version,
+        "invoked_function_arn": context.invoked_function_arn,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "aws_request_id": context.aws_request_id,
+        "log_group_name": context.log_group_name,
+        "log_stream_name": context.log_stream_name,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+        "environ": dict(os.environ),
+    }
+"""
+
+
+def test_invoke_returns_the_handler_result_with_a_real_context(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function(ECHO_CONTEXT, timeout=7)
+
+    response = invoke(emulator, name, {"order": 42})
+
+    assert response["StatusCode"] == 200
+    assert "FunctionError" not in response
+    result = response["Payload"]
+    assert result["event"] == {"order": 42}
+    assert result["function_name"] == name
+    assert result["function_version"] == "$LATEST"
+    assert result["invoked_function_arn"].endswith(f":function:{name}")
+    assert result["memory_limit_in_mb"] == "256"
+    assert len(result["aws_request_id"]) == 36
+    assert result["log_group_name"] == f"/aws/lambda/{name}"
+    assert "[$LATEST]" in result["log_stream_name"]
+    assert 6000 < result["remaining_ms"] <= 7000
+
+
+def test_worker_sees_its_own_environment_and_not_the_emulators(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function(ECHO_CONTEXT, environment={"TABLE_NAME": "orders", "LOG_LEVEL": "DEBUG"})
+
+    environ = invoke(emulator, name)["Payload"]["environ"]
+
+    assert environ["TABLE_NAME"] == "orders"
+    assert environ["LOG_LEVEL"] == "DEBUG"
+    assert PARENT_ONLY_VARIABLE not in environ
+    assert "MOTO_PORT" not in environ
+    assert environ["AWS_ENDPOINT_URL"] == emulator.endpoint_url
+    assert environ["AWS_REGION"] == environ["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert environ["AWS_ACCESS_KEY_ID"] and environ["AWS_SECRET_ACCESS_KEY"] and environ["AWS_SESSION_TOKEN"]
+    assert environ["AWS_LAMBDA_FUNCTION_NAME"] == name
+    assert environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256"
+    assert environ["_HANDLER"] == "app.handler"
+    assert environ["_X_AMZN_TRACE_ID"].startswith("Root=1-")
+    assert environ["AWS_EXECUTION_ENV"] == "AWS_Lambda_python3.13"
+    assert environ["LAMBDA_TASK_ROOT"]
+
+
+def test_handler_exception_is_reported_with_its_class_name(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function(
+        """
+        class PaymentDeclined(Exception):
+            pass
+
+        def handler(event, context):
+            raise PaymentDeclined("card 4242 declined")
+        """
+    )
+
+    response = invoke(emulator, name)
+
+    assert response["FunctionError"] == "Unhandled"
+    error = response["Payload"]
+    assert error["errorType"] == "PaymentDeclined"
+    assert error["errorMessage"] == "card 4242 declined"
+    assert any("app.py" in frame for frame in error["stackTrace"])
+    assert not any("lambda_runtime" in frame for frame in error["stackTrace"])
+
+
+def test_timeout_kills_the_worker_and_a_fresh_one_serves_next(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function(
+        """
+        import os, time
+
+        def handler(event, context):
+            time.sleep(event.get("sleep", 0))
+            return os.getpid()
+        """,
+        timeout=1,
+    )
+    first_pid = invoke(emulator, name)["Payload"]
+
+    started = time.monotonic()
+    response = invoke(emulator, name, {"sleep": 10})
+    elapsed = time.monotonic() - started
+
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Payload"]["errorType"] == "Sandbox.Timedout"
+    assert response["Payload"]["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert elapsed < 5
+    assert not _process_exists(first_pid)
+    assert invoke(emulator, name)["Payload"] != first_pid
+
+
+def test_crashing_worker_is_reported_as_runtime_exit_error(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function("import os\n\ndef handler(event, context):\n    os._exit(7)\n")
+
+    error = invoke(emulator, name)["Payload"]
+
+    assert error["errorType"] == "Runtime.ExitError"
+    assert "exit status 7" in error["errorMessage"]
+
+
+def test_import_failure_is_reported_as_import_module_error(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function("import not_a_module_anywhere\n\ndef handler(event, context):\n    return 1\n")
+
+    response = invoke(emulator, name)
+
+    assert response["FunctionError"] == "Unhandled"
+    assert response["Payload"]["errorType"] == "Runtime.ImportModuleError"
+    assert "No module named 'not_a_module_anywhere'" in response["Payload"]["errorMessage"]
+
+
+def test_nested_handler_module_is_resolved(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+    name = create_function(
+        "",
+        handler="orders.api.handler",
+        extra_files={
+            "orders/__init__.py": "",
+            "orders/api.py": "def handler(event, context):\n    return 'nested'\n",
+        },
+    )
+
+    assert invoke(emulator, name)["Payload"] == "nested"
+
+
+def test_warm_worker_is_reused(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+    name = create_function("import os\n\ndef handler(event, context):\n    return os.getpid()\n")
+
+    pids = {invoke(emulator, name)["Payload"] for _ in range(3)}
+
+    assert len(pids) == 1
+
+
+def test_concurrent_invocations_run_in_parallel(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+    name = create_function(
+        "import os, time\n\ndef handler(event, context):\n    time.sleep(1)\n    return os.getpid()\n", timeout=10
+    )
+    invoke(emulator, name)  # one warm worker; the pool adds the others on demand
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pids = list(pool.map(lambda _: invoke(emulator, name)["Payload"], range(4)))
+    elapsed = time.monotonic() - started
+
+    assert len(set(pids)) == 4
+    assert elapsed < 2.5, f"4 concurrent 1 s invocations took {elapsed:.2f} s"
+
+
+def test_code_and_configuration_updates_are_served_by_new_workers(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    source = "import os\n\ndef handler(event, context):\n    return [{version}, os.environ['COLOUR'], os.getpid()]\n"
+    name = create_function(source.format(version=1), environment={"COLOUR": "red"})
+    lambda_client = emulator.client("lambda")
+    _, _, first_pid = invoke(emulator, name)["Payload"]
+
+    lambda_client.update_function_code(FunctionName=name, ZipFile=zip_source({"app.py": source.format(version=2)}))
+    version, colour, second_pid = invoke(emulator, name)["Payload"]
+    assert (version, colour) == (2, "red")
+    assert second_pid != first_pid
+
+    lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": {"COLOUR": "blue"}})
+    version, colour, third_pid = invoke(emulator, name)["Payload"]
+    assert (version, colour) == (2, "blue")
+    assert third_pid != second_pid
+
+
+def test_event_invocation_is_accepted_at_once(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+    name = create_function("import time\n\ndef handler(event, context):\n    time.sleep(2)\n", timeout=5)
+
+    started = time.monotonic()
+    response = emulator.client("lambda").invoke(FunctionName=name, InvocationType="Event", Payload=b"{}")
+
+    assert response["StatusCode"] == 202
+    assert time.monotonic() - started < 1.5
+
+
+def test_handler_output_lands_in_the_function_log_group(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function(
+        """
+        import json, logging, sys
+
+        def handler(event, context):
+            print("plain print", event["n"])
+            print(json.dumps({"level": "INFO", "message": "structured", "service": "checkout"}))
+            print("to stderr", file=sys.stderr)
+            logging.getLogger().warning("via logging")
+            return "ok"
+        """
+    )
+
+    response = invoke(emulator, name, {"n": 1}, LogType="Tail")
+
+    events = emulator.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
+    messages = [event["message"] for event in events]
+    assert messages[0].startswith("START RequestId: ")
+    assert "plain print 1" in messages
+    assert json.loads(messages[2]) == {"level": "INFO", "message": "structured", "service": "checkout"}
+    assert "to stderr" in messages
+    assert any(message.startswith("[WARNING]") and message.endswith("via logging") for message in messages)
+    assert messages[-2].startswith("END RequestId: ")
+    assert messages[-1].startswith("REPORT RequestId: ")
+    assert events[0]["logStreamName"].endswith(tuple("0123456789abcdef")) and "/[$LATEST]" in events[0]["logStreamName"]
+    assert "plain print 1" in _decode_base64(response["LogResult"])
+    # awscli v1 has no `logs tail` (a v2 command); filter-log-events reads the same events.
+    cli = aws_cli(emulator, "logs", "filter-log-events", "--log-group-name", f"/aws/lambda/{name}")
+    assert cli.returncode == 0, cli.stderr
+    assert "plain print 1" in [event["message"] for event in json.loads(cli.stdout)["events"]]
+
+
+def _decode_base64(text: str) -> str:
+    import base64
+
+    return base64.b64decode(text).decode()
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "zombie" not in status.read()
+    except FileNotFoundError:
+        return False

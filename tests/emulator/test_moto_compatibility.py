@@ -1,0 +1,40 @@
+"""check_moto_compatibility() guards the moto internals the emulator extends."""
+
+from __future__ import annotations
+
+import re
+
+import moto
+import pytest
+from moto.awslambda.models import LambdaFunction
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+from emulator.moto_extensions import MotoCompatibilityError, check_moto_compatibility
+
+
+def test_pinned_moto_is_compatible() -> None:
+    check_moto_compatibility()
+
+
+def test_missing_patched_attribute_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(LambdaFunction, "_invoke_lambda")
+
+    with pytest.raises(MotoCompatibilityError, match=r"LambdaFunction\._invoke_lambda is missing"):
+        check_moto_compatibility()
+
+
+def test_changed_signature_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    def start_execution(self: object, state_machine_arn: str, name: str) -> None: ...
+
+    monkeypatch.setattr(StepFunctionsParserBackend, "start_execution", start_execution)
+
+    expected = re.escape("start_execution takes ['self', 'state_machine_arn', 'name']")
+    with pytest.raises(MotoCompatibilityError, match=expected):
+        check_moto_compatibility()
+
+
+def test_other_moto_version_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(moto, "__version__", "6.0.0")
+
+    with pytest.raises(MotoCompatibilityError, match=re.escape("moto 6.0.0 is installed")):
+        check_moto_compatibility()

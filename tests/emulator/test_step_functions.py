@@ -1,0 +1,346 @@
+"""Step Functions on the emulator: Lambda tasks with Retry/Catch, StartExecution's same-name rule,
+StartSyncExecution (boto3 and the AWS CLI) and Express execution logs."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.emulator.emulator_test_support import (
+    ACCOUNT_ID,
+    ROLE_ARN,
+    CreateFunction,
+    EmulatorProcess,
+    aws_cli,
+    unique_name,
+)
+
+CHARGE = """
+class PaymentDeclined(Exception):
+    pass
+
+class TransientError(Exception):
+    pass
+
+def handler(event, context):
+    if event.get("fail") == "declined":
+        raise PaymentDeclined("card declined")
+    if event.get("fail") == "transient":
+        raise TransientError("try again later")
+    if event.get("sleep"):
+        import time
+        time.sleep(event["sleep"])
+    return {"charged": event["amount"]}
+"""
+
+
+def charge_definition(function_arn: str, resource: str) -> dict[str, Any]:
+    """Charge with a Retry on TransientError and Catches: PaymentDeclined -> Fail, TransientError -> Pass."""
+    task: dict[str, Any] = {"Type": "Task", "End": True}
+    if resource == "lambda:invoke":
+        task.update(
+            Resource="arn:aws:states:::lambda:invoke",
+            Parameters={"FunctionName": function_arn, "Payload.$": "$"},
+            OutputPath="$.Payload",
+        )
+    else:
+        task["Resource"] = function_arn
+    task["Retry"] = [{"ErrorEquals": ["TransientError"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 1}]
+    task["Catch"] = [
+        {"ErrorEquals": ["PaymentDeclined"], "Next": "Declined"},
+        {"ErrorEquals": ["TransientError"], "Next": "GaveUp"},
+    ]
+    return {
+        "StartAt": "Charge",
+        "States": {
+            "Charge": task,
+            "Declined": {"Type": "Fail", "Error": "OrderDeclined", "Cause": "payment declined"},
+            "GaveUp": {"Type": "Pass", "Result": "gave up", "End": True},
+        },
+    }
+
+
+@pytest.fixture
+def charge_function_arn(emulator: EmulatorProcess, create_function: CreateFunction) -> str:
+    name = create_function(CHARGE, prefix="charge")
+    arn: str = emulator.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    return arn
+
+
+def create_machine(emulator: EmulatorProcess, definition: dict[str, Any], **options: Any) -> str:
+    arn: str = emulator.client("stepfunctions").create_state_machine(
+        name=unique_name("machine"), definition=json.dumps(definition), roleArn=ROLE_ARN, **options
+    )["stateMachineArn"]
+    return arn
+
+
+def run_to_completion(emulator: EmulatorProcess, machine_arn: str, execution_input: Any) -> dict[str, Any]:
+    sfn = emulator.client("stepfunctions")
+    execution_arn = sfn.start_execution(stateMachineArn=machine_arn, input=json.dumps(execution_input))["executionArn"]
+    deadline = time.monotonic() + 20
+    while (description := sfn.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, "execution did not finish"
+        time.sleep(0.05)
+    description["events"] = sfn.get_execution_history(executionArn=execution_arn)["events"]
+    return dict(description)
+
+
+def failed_errors(events: list[dict[str, Any]]) -> list[str]:
+    """The error names of failed task attempts, whichever resource style the Task used."""
+    return [
+        (event.get("taskFailedEventDetails") or event.get("lambdaFunctionFailedEventDetails"))["error"]
+        for event in events
+        if event["type"] in ("TaskFailed", "LambdaFunctionFailed")
+    ]
+
+
+@pytest.mark.parametrize("resource", ["lambda:invoke", "function-arn"])
+def test_task_succeeds_with_the_lambda_result(
+    emulator: EmulatorProcess, charge_function_arn: str, resource: str
+) -> None:
+    machine = create_machine(emulator, charge_definition(charge_function_arn, resource))
+
+    execution = run_to_completion(emulator, machine, {"amount": 12})
+
+    assert execution["status"] == "SUCCEEDED"
+    assert json.loads(execution["output"]) == {"charged": 12}
+
+
+@pytest.mark.parametrize("resource", ["lambda:invoke", "function-arn"])
+def test_catch_matches_the_custom_error_name(
+    emulator: EmulatorProcess, charge_function_arn: str, resource: str
+) -> None:
+    machine = create_machine(emulator, charge_definition(charge_function_arn, resource))
+
+    execution = run_to_completion(emulator, machine, {"fail": "declined"})
+
+    assert execution["status"] == "FAILED"
+    assert (execution["error"], execution["cause"]) == ("OrderDeclined", "payment declined")
+    assert failed_errors(execution["events"]) == ["PaymentDeclined"]  # not retried: Retry is for TransientError
+    assert "FailStateEntered" in [event["type"] for event in execution["events"]]
+
+
+def test_retry_reinvokes_before_the_catch(emulator: EmulatorProcess, charge_function_arn: str) -> None:
+    machine = create_machine(emulator, charge_definition(charge_function_arn, "lambda:invoke"))
+
+    execution = run_to_completion(emulator, machine, {"fail": "transient"})
+
+    assert execution["status"] == "SUCCEEDED"
+    # (the history, not describe_execution: moto returns a string output there unencoded, see the emulator docs)
+    succeeded = execution["events"][-1]
+    assert json.loads(succeeded["executionSucceededEventDetails"]["output"]) == "gave up"
+    assert failed_errors(execution["events"]) == ["TransientError", "TransientError"]  # first try + 1 retry
+    scheduled = [event for event in execution["events"] if event["type"] == "TaskScheduled"]
+    assert len(scheduled) == 2
+    assert (scheduled[1]["timestamp"] - scheduled[0]["timestamp"]).total_seconds() >= 0.9  # IntervalSeconds
+    first_failure = next(event for event in execution["events"] if event["type"] == "TaskFailed")
+    cause = json.loads(first_failure["taskFailedEventDetails"]["cause"])
+    assert cause["errorType"] == "TransientError"
+    assert cause["errorMessage"] == "try again later"
+
+
+def test_lambda_timeout_reaches_step_functions_as_sandbox_timedout(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    name = create_function("import time\n\ndef handler(event, context):\n    time.sleep(5)\n", timeout=1)
+    function_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT_ID}:function:{name}"
+    machine = create_machine(
+        emulator,
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Task", "Resource": function_arn, "End": True}}},
+    )
+
+    execution = run_to_completion(emulator, machine, {})
+
+    assert execution["status"] == "FAILED"
+    assert execution["error"] == "Sandbox.Timedout"
+
+
+WAIT_ONE_SECOND = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
+
+
+def test_same_name_start_execution_follows_aws_rules(emulator: EmulatorProcess) -> None:
+    sfn = emulator.client("stepfunctions")
+    machine = create_machine(emulator, WAIT_ONE_SECOND)
+
+    first = sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 1}')
+    again = sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 1}')
+    assert again["executionArn"] == first["executionArn"]  # same name and input while running: idempotent
+
+    with pytest.raises(ClientError) as different_input:
+        sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 2}')
+    assert different_input.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
+
+    while sfn.describe_execution(executionArn=first["executionArn"])["status"] == "RUNNING":
+        time.sleep(0.05)
+    with pytest.raises(ClientError) as after_close:
+        sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 1}')
+    assert after_close.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
+
+
+def test_unnamed_executions_get_distinct_names(emulator: EmulatorProcess) -> None:
+    sfn = emulator.client("stepfunctions")
+    machine = create_machine(emulator, WAIT_ONE_SECOND)
+
+    arns = {sfn.start_execution(stateMachineArn=machine)["executionArn"] for _ in range(2)}
+
+    assert len(arns) == 2
+
+
+def test_invalid_definition_names_its_error_code(emulator: EmulatorProcess) -> None:
+    with pytest.raises(ClientError) as invalid:
+        create_machine(emulator, {"StartAt": "A", "States": {"A": {"Type": "Nonsense"}}})
+
+    assert invalid.value.response["Error"]["Code"] == "InvalidDefinition"
+
+
+@pytest.fixture
+def express_log_group(emulator: EmulatorProcess) -> str:
+    name = f"/aws/vendedlogs/states/{unique_name('express')}"
+    emulator.client("logs").create_log_group(logGroupName=name)
+    return name
+
+
+def express_machine(emulator: EmulatorProcess, function_arn: str, log_group: str, level: str = "ALL") -> str:
+    logging_configuration = {
+        "level": level,
+        "includeExecutionData": True,
+        "destinations": [
+            {"cloudWatchLogsLogGroup": {"logGroupArn": f"arn:aws:logs:eu-west-1:{ACCOUNT_ID}:log-group:{log_group}:*"}}
+        ],
+    }
+    return create_machine(
+        emulator,
+        charge_definition(function_arn, "lambda:invoke"),
+        type="EXPRESS",
+        loggingConfiguration=logging_configuration,
+    )
+
+
+def test_start_sync_execution_succeeds_with_aws_response_shape(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+
+    response = emulator.client("stepfunctions").start_sync_execution(
+        stateMachineArn=machine, name="validate-1", input='{"amount": 5, "sleep": 0.15}'
+    )
+
+    assert response["status"] == "SUCCEEDED"
+    assert json.loads(response["output"]) == {"charged": 5}
+    assert response["executionArn"].startswith(f"arn:aws:states:eu-west-1:{ACCOUNT_ID}:express:")
+    assert ":validate-1:" in response["executionArn"]
+    assert response["stateMachineArn"] == machine
+    assert response["name"] == "validate-1"
+    assert json.loads(response["input"]) == {"amount": 5, "sleep": 0.15}
+    assert response["inputDetails"] == {"included": True}
+    assert response["stopDate"] >= response["startDate"]
+    assert response["billingDetails"]["billedMemoryUsedInMB"] == 64
+    assert response["billingDetails"]["billedDurationInMilliseconds"] >= 200  # 100 ms increments
+    assert response["billingDetails"]["billedDurationInMilliseconds"] % 100 == 0
+
+
+def test_start_sync_execution_failure_reports_error_and_cause(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+
+    sfn = emulator.client("stepfunctions")
+    response = sfn.start_sync_execution(stateMachineArn=machine, input='{"fail": "declined"}')
+
+    assert response["status"] == "FAILED"
+    assert (response["error"], response["cause"]) == ("OrderDeclined", "payment declined")
+    assert "output" not in response
+    assert response["billingDetails"]["billedDurationInMilliseconds"] % 100 == 0
+
+
+def test_start_sync_execution_names_are_reusable(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    sfn = emulator.client("stepfunctions")
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+
+    first = sfn.start_sync_execution(stateMachineArn=machine, name="same", input='{"amount": 1}')
+    second = sfn.start_sync_execution(stateMachineArn=machine, name="same", input='{"amount": 1}')
+
+    assert first["status"] == second["status"] == "SUCCEEDED"
+    assert first["executionArn"] != second["executionArn"]
+
+
+def test_start_sync_execution_through_the_aws_cli(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+
+    command = ("stepfunctions", "start-sync-execution", "--state-machine-arn", machine, "--input")
+    succeeded = aws_cli(emulator, *command, '{"amount": 3}')
+    failed = aws_cli(emulator, *command, '{"fail": "declined"}')
+
+    assert succeeded.returncode == 0, succeeded.stderr
+    success = json.loads(succeeded.stdout)
+    assert (success["status"], json.loads(success["output"])) == ("SUCCEEDED", {"charged": 3})
+    assert success["billingDetails"]["billedMemoryUsedInMB"] == 64
+    assert success["billingDetails"]["billedDurationInMilliseconds"] % 100 == 0
+    assert failed.returncode == 0, failed.stderr
+    failure = json.loads(failed.stdout)
+    assert (failure["status"], failure["error"], failure["cause"]) == ("FAILED", "OrderDeclined", "payment declined")
+
+
+def test_start_sync_execution_rejects_standard_machines(emulator: EmulatorProcess) -> None:
+    machine = create_machine(emulator, WAIT_ONE_SECOND)
+
+    with pytest.raises(ClientError) as rejected:
+        emulator.client("stepfunctions").start_sync_execution(stateMachineArn=machine, input="{}")
+
+    assert rejected.value.response["Error"]["Code"] == "StateMachineTypeNotSupported"
+
+
+def log_records(emulator: EmulatorProcess, log_group: str) -> list[dict[str, Any]]:
+    events = emulator.client("logs").filter_log_events(logGroupName=log_group)["events"]
+    return [dict(json.loads(event["message"]), stream=event["logStreamName"]) for event in events]
+
+
+def test_express_sync_execution_events_land_in_the_log_group(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    execution_arn = emulator.client("stepfunctions").start_sync_execution(
+        stateMachineArn=machine, input='{"amount": 9}'
+    )["executionArn"]
+
+    records = [
+        record for record in log_records(emulator, express_log_group) if record["execution_arn"] == execution_arn
+    ]
+
+    types = [record["type"] for record in records]
+    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded"
+    assert {"TaskStateEntered", "TaskScheduled", "TaskSucceeded", "TaskStateExited"} <= set(types)
+    started = records[0]
+    assert list(started)[:7] == [
+        "id", "type", "details", "previous_event_id", "event_timestamp", "execution_arn", "redrive_count"
+    ]
+    assert (started["id"], started["previous_event_id"]) == ("1", "0")
+    assert json.loads(started["details"]["input"]) == {"amount": 9}
+    assert started["event_timestamp"].isdigit()
+    machine_name = machine.rsplit(":", 1)[1]
+    assert started["stream"].startswith(f"states/{machine_name}/") and started["stream"].endswith("/00000000")
+
+
+def test_express_async_execution_logs_errors_only_at_level_error(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    sfn = emulator.client("stepfunctions")
+    machine = express_machine(emulator, charge_function_arn, express_log_group, level="ERROR")
+
+    execution_arn = sfn.start_execution(stateMachineArn=machine, input='{"fail": "declined"}')["executionArn"]
+
+    assert f":express:{machine.rsplit(':', 1)[1]}:" in execution_arn
+    deadline = time.monotonic() + 10
+    while not any(r["type"] == "ExecutionFailed" for r in log_records(emulator, express_log_group)):
+        assert time.monotonic() < deadline, "no ExecutionFailed log event"
+        time.sleep(0.05)
+    types = {record["type"] for record in log_records(emulator, express_log_group)}
+    assert types == {"TaskFailed", "FailStateEntered", "ExecutionFailed"}
