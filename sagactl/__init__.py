@@ -1,0 +1,1 @@
+"""sagactl: operator tooling for the checkout saga, on AWS or on the embedded emulator."""

@@ -1,0 +1,80 @@
+"""Resolve what the user typed to ARNs: a workflow to its state machine, an execution name to its ARN.
+
+The stack names its machines `<project>-checkout-<stack>` and `<project>-order-validation-<stack>`
+(components.state_machine), so `--workflow` finds them by that part of the name in the region.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from sagactl.audit.arns import looks_like_arn, parse_execution_arn, standard_execution_arn
+from sagactl.audit.aws_errors import error_message
+from sagactl.audit.errors import AuditError, ExecutionNotFound, StateMachineNotFound
+from sagactl.audit.express_logs import describe_state_machine, log_records, logging_of
+
+WORKFLOW_NAME_PARTS = {
+    "checkout": "checkout-saga-checkout",
+    "validation": "checkout-saga-order-validation",
+}
+_SHOWN_CANDIDATES = 5
+
+
+def find_state_machine(sfn: Any, workflow: str) -> str:
+    part = WORKFLOW_NAME_PARTS[workflow]
+    matches: list[str] = []
+    request: dict[str, Any] = {"maxResults": 1000}
+    while True:
+        try:
+            page = sfn.list_state_machines(**request)
+        except ClientError as error:
+            raise AuditError(f"cannot list state machines: {error_message(error)}") from error
+        matches += [m["stateMachineArn"] for m in page.get("stateMachines", []) if part in m["name"]]
+        if not page.get("nextToken"):
+            break
+        request["nextToken"] = page["nextToken"]
+    if not matches:
+        raise StateMachineNotFound(
+            f"no state machine named like '{part}' in this region: is the stack deployed here? "
+            "(or pass --state-machine-arn / --region / --endpoint-url)"
+        )
+    if len(matches) > 1:
+        candidates = ", ".join(sorted(matches))
+        raise AuditError(f"several state machines match '{part}': {candidates}; pass --state-machine-arn")
+    return matches[0]
+
+
+def resolve_execution_arn(clients: Any, target: str, state_machine_arn: str, since_ms: int | None = None) -> str:
+    """An execution ARN as given, or the ARN of the execution called `target` on the state machine."""
+    if parse_execution_arn(target) is not None:
+        return target
+    if looks_like_arn(target):
+        raise AuditError(
+            f"not an execution ARN: {target} (expected arn:aws:states:<region>:<account>:execution:<machine>:<name>"
+            " or an Express ...:express:<machine>:<name>:<id>)"
+        )
+    machine = describe_state_machine(clients.stepfunctions, state_machine_arn)
+    if machine.get("type") == "EXPRESS":
+        return _express_execution_named(clients, machine, target, since_ms)
+    return standard_execution_arn(state_machine_arn, target)
+
+
+def _express_execution_named(clients: Any, machine: dict[str, Any], name: str, since_ms: int | None) -> str:
+    """Express names need not be unique: the name must match exactly one logged execution."""
+    logging = logging_of(machine)
+    prefix = str(machine["stateMachineArn"]).replace(":stateMachine:", ":express:", 1) + f":{name}:"
+    pattern = '{ $.type = "ExecutionStarted" }'
+    arns = dict.fromkeys(
+        str(record["execution_arn"])
+        for record in log_records(clients.client("logs"), logging.log_group, pattern, since_ms)
+        if record.get("type") == "ExecutionStarted" and str(record["execution_arn"]).startswith(prefix)
+    )
+    if not arns:
+        raise ExecutionNotFound(f"no Express execution named '{name}' in log group {logging.log_group}")
+    if len(arns) > 1:
+        shown = ", ".join(list(arns)[-_SHOWN_CANDIDATES:])
+        raise AuditError(f"{len(arns)} Express executions are named '{name}'; pass one ARN: {shown}")
+    return next(iter(arns))
+
