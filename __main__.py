@@ -90,15 +90,14 @@ def handler_function(module: str, tables: dict[str, Table]) -> HandlerFunction:
 
 functions = {module: handler_function(module, tables) for module, tables in HANDLER_TABLES.items()}
 
-interval = config.retry_interval_seconds
+interval, cap = config.retry_interval_seconds, config.retry_max_delay_seconds
 timing = SagaTiming(
     # Step Functions' task timeout covers the invocation too: leave Lambda room to report its own timeout.
     task_timeout_seconds=config.lambda_timeout_seconds + 5,
-    step_retry=RetryPolicy(interval_seconds=interval, max_attempts=3),
-    compensation_retry=RetryPolicy(
-        interval_seconds=interval, max_attempts=8, max_delay_seconds=30 * interval
-    ),
-    pivot_retry=RetryPolicy(interval_seconds=interval, max_attempts=10, max_delay_seconds=60 * interval),
+    step_retry=RetryPolicy(interval_seconds=interval, max_attempts=3, max_delay_seconds=cap),
+    # Compensations and the pivot must eventually succeed: more attempts, backoff capped so they keep trying.
+    compensation_retry=RetryPolicy(interval_seconds=interval, max_attempts=8, max_delay_seconds=cap or 30 * interval),
+    pivot_retry=RetryPolicy(interval_seconds=interval, max_attempts=10, max_delay_seconds=cap or 60 * interval),
 )
 checkout = SagaWorkflow(
     "checkout",

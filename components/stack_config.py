@@ -51,6 +51,8 @@ class StackConfig:
     deletion_protection: bool
     point_in_time_recovery: bool
     retry_interval_seconds: int = 1
+    # Cap on every backoff. Unset: compensations back off up to 30 intervals, the pivot up to 60.
+    retry_max_delay_seconds: int | None = None
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -62,6 +64,8 @@ class StackConfig:
         _within("lambdaMemoryMb", self.lambda_memory_mb, 128, 10240)
         _within("lambdaTimeoutSeconds", self.lambda_timeout_seconds, 1, 900)
         _within("retryIntervalSeconds", self.retry_interval_seconds, 1, 60)
+        if self.retry_max_delay_seconds is not None:
+            _within("retryMaxDelaySeconds", self.retry_max_delay_seconds, 1, 3600)
         if not self.powertools_layer_arn.startswith("arn:aws"):
             raise ValueError(
                 f"powertoolsLayerArn must be a layer version ARN, got {self.powertools_layer_arn!r}"
@@ -88,6 +92,7 @@ def load_stack_config(config: pulumi.Config) -> StackConfig:
         deletion_protection=config.require_bool("deletionProtection"),
         point_in_time_recovery=config.require_bool("pointInTimeRecovery"),
         retry_interval_seconds=config.get_int("retryIntervalSeconds") or 1,
+        retry_max_delay_seconds=config.get_int("retryMaxDelaySeconds"),
     )
 
 

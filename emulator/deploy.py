@@ -258,10 +258,12 @@ def deploy(
     stack: str = "dev",
     project_dir: Path = PROJECT_DIR,
     on_created: Callable[[CreatedResource], None] | None = None,
+    config_overrides: dict[str, str] | None = None,
 ) -> Deployment:
+    """Deploy `stack` (its Pulumi.<stack>.yaml, plus overrides such as `checkout-saga:retryMaxDelaySeconds`)."""
     region = stack_config(stack, project_dir).get("aws:region", "eu-west-1")
     provider = EmulatorProvider(endpoint_url=endpoint_url, region=region, on_created=on_created)
-    run = run_program(provider, stack, project_dir)
+    run = run_program(provider, stack, project_dir, config_overrides)
     return Deployment(stack=stack, outputs=run.outputs, resources=provider.created)
 
 

@@ -64,7 +64,7 @@ def test_wildcard_resources_only_for_actions_aws_requires_it_for():
 
 
 def test_archive_of_a_missing_handler_is_a_clear_error(tmp_path: Path):
-    with pytest.raises(FileNotFoundError, match="nope.py"):
+    with pytest.raises(FileNotFoundError, match=r"nope\.py"):
         handler_archive(PROJECT_DIR / "handlers", "nope", ("checkout_domain",))
     (tmp_path / "h.py").write_text("")
     with pytest.raises(FileNotFoundError, match="not a Python package"):

@@ -238,3 +238,18 @@ def test_stack_outputs(stack):
         outputs["orderValidationStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "order-validation").outputs["arn"]
     )
     assert outputs["idempotencyTableName"] == stack.cloud.named(TABLE, "idempotency").outputs["name"]
+
+
+def test_retry_cap_override_shortens_waits_without_removing_attempts(dev_stack):
+    from emulator.pulumi_program import run_program
+    from tests.pulumi.fake_cloud import FakeCloud
+
+    capped_cloud = FakeCloud()
+    run_program(capped_cloud, "dev", config_overrides={"checkout-saga:retryMaxDelaySeconds": "1"})
+    normal = json.loads(dev_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+    capped = json.loads(capped_cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+    for name, state in normal.items():
+        for before, after in zip(state.get("Retry", []), capped[name].get("Retry", []), strict=True):
+            assert after["MaxDelaySeconds"] == 1
+            assert {k: v for k, v in after.items() if k != "MaxDelaySeconds"} == {
+                k: v for k, v in before.items() if k != "MaxDelaySeconds"}

@@ -1,0 +1,103 @@
+"""Read what the saga left in DynamoDB: ledger, stock, reservations, order status, idempotency records.
+
+The item layouts are the domain's (handlers/checkout_domain: payment_ledger, inventory, orders); this is the
+operator's read-only view of them, used by the end-to-end tests, the demo and the invariant checker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+
+_deserializer = TypeDeserializer()
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    values = {key: _deserializer.deserialize(value) for key, value in item.items()}
+    return {
+        key: int(value) if hasattr(value, "as_integer_ratio") and value == int(value) else value
+        for key, value in values.items()
+    }
+
+
+@dataclass(frozen=True)
+class OrderSnapshot:
+    order_id: str
+    status: str | None
+    charged_minor: int
+    refunded_minor: int
+    charges: int
+    refunds: int
+    reservation_status: str | None
+    reserved: dict[str, int]
+
+    @property
+    def net_charge_minor(self) -> int:
+        return self.charged_minor - self.refunded_minor
+
+
+@dataclass(frozen=True)
+class TableNames:
+    payments: str
+    inventory: str
+    orders: str
+    idempotency: str
+
+    @classmethod
+    def from_outputs(cls, outputs: dict[str, Any]) -> TableNames:
+        return cls(
+            outputs["paymentsTableName"],
+            outputs["inventoryTableName"],
+            outputs["ordersTableName"],
+            outputs["idempotencyTableName"],
+        )
+
+
+def _partition(dynamodb: Any, table: str, pk: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in dynamodb.get_paginator("query").paginate(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": pk}},
+        ConsistentRead=True,
+    ):
+        items.extend(_plain(item) for item in page["Items"])
+    return items
+
+
+def order_snapshot(dynamodb: Any, tables: TableNames, order_id: str) -> OrderSnapshot:
+    partition = f"ORDER#{order_id}"
+    ledger = _partition(dynamodb, tables.payments, partition)
+    charges = [e for e in ledger if e["sk"] == "CHARGE"]
+    refunds = [e for e in ledger if e["sk"].startswith("REFUND#")]
+    orders = [o for o in _partition(dynamodb, tables.orders, partition) if o["sk"] == "ORDER"]
+    reservations = [r for r in _partition(dynamodb, tables.inventory, partition) if r["sk"] == "RESERVATION"]
+    reservation = reservations[0] if reservations else None
+    return OrderSnapshot(
+        order_id=order_id,
+        status=orders[0]["status"] if orders else None,
+        charged_minor=sum(c["amount_minor"] for c in charges),
+        refunded_minor=sum(r["amount_minor"] for r in refunds),
+        charges=len(charges),
+        refunds=len(refunds),
+        reservation_status=reservation["status"] if reservation else None,
+        reserved={line["sku"]: int(line["quantity"]) for line in reservation["items"]} if reservation else {},
+    )
+
+
+def stock_levels(dynamodb: Any, tables: TableNames) -> dict[str, int]:
+    levels: dict[str, int] = {}
+    for page in dynamodb.get_paginator("scan").paginate(TableName=tables.inventory, ConsistentRead=True):
+        for item in map(_plain, page["Items"]):
+            if item["sk"] == "STOCK":
+                levels[item["sku"]] = item["available"]
+    return levels
+
+
+def idempotency_records(dynamodb: Any, tables: TableNames) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=tables.idempotency, ConsistentRead=True):
+        records.extend(map(_plain, page["Items"]))
+    return records

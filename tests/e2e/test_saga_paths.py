@@ -1,0 +1,129 @@
+"""Every saga path end to end: the real definition, the real handlers, and what they left in DynamoDB."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.e2e.conftest import DeployedStack
+
+pytestmark = pytest.mark.e2e
+
+
+def total(order: dict) -> int:
+    return sum(item["quantity"] * item["unit_price_minor"] for item in order["items"])
+
+
+@contextmanager
+def misconfigured(stack: DeployedStack, module: str, **variables: str) -> Iterator[None]:
+    """Point a function at a table that does not exist: every call fails, as a broken dependency would."""
+    lam = stack.clients.client("lambda")
+    name = stack.function_name(module)
+    original = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+    lam.update_function_configuration(FunctionName=name, Environment={"Variables": {**original, **variables}})
+    try:
+        yield
+    finally:
+        lam.update_function_configuration(FunctionName=name, Environment={"Variables": original})
+
+
+def test_happy_checkout_charges_once_reserves_and_confirms(stack: DeployedStack):
+    order = stack.order("happy")
+    before = stack.stock()
+    result = stack.checkout(order)
+    assert result.status == "SUCCEEDED", result.cause
+    assert result.path == ("ValidateOrder", "ProcessPayment", "ReserveInventory", "ConfirmOrder")
+    assert result.output["order_id"] == order["order_id"]
+    assert result.output["status"] == "CONFIRMED"
+    snapshot = stack.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.charges, snapshot.refunds) == ("CONFIRMED", 1, 0)
+    assert snapshot.net_charge_minor == total(order)
+    assert snapshot.reservation_status == "RESERVED"
+    assert snapshot.reserved == {i["sku"]: i["quantity"] for i in order["items"]}
+    after = stack.stock()
+    for item in order["items"]:
+        assert before[item["sku"]] - after[item["sku"]] == item["quantity"]
+    assert result.output["payment_id"].startswith("pay_")
+    for step in ("ProcessPayment", "ReserveInventory", "ConfirmOrder"):
+        record = stack.idempotency_record(step, order["order_id"])
+        assert record is not None and record["status"] == "COMPLETED", step
+
+
+def test_out_of_stock_refunds_the_charge_and_fails_the_order(stack: DeployedStack):
+    order = stack.order("out-of-stock")
+    before = stack.stock()
+    result = stack.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "OutOfStock")
+    assert result.path[3:] == ("RefundPayment", "RollbackOutcome", "ExplainOutOfStock", "OutOfStock")
+    assert "KB-MECH-01" in result.cause
+    snapshot = stack.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.charges, snapshot.refunds) == ("FAILED", 1, 1)
+    assert snapshot.charged_minor == total(order) and snapshot.net_charge_minor == 0
+    assert snapshot.reservation_status is None
+    assert stack.stock() == before
+    assert stack.idempotency_record("RefundPayment", order["order_id"])["status"] == "COMPLETED"
+    # A failed step stores no result: a later retry of the same order must run it again.
+    assert stack.idempotency_record("ReserveInventory", order["order_id"]) is None
+
+
+def test_declined_card_charges_nothing_and_fails_the_order(stack: DeployedStack):
+    order = stack.order("declined")
+    before = stack.stock()
+    result = stack.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "PaymentDeclined")
+    assert result.path == ("ValidateOrder", "ProcessPayment", "ExplainPaymentDeclined", "PaymentDeclined")
+    snapshot = stack.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.charges, snapshot.refunds) == ("FAILED", 0, 0)
+    assert stack.stock() == before
+    assert "tok_" not in (result.cause or "")
+
+
+def test_invalid_order_lists_every_error_and_touches_nothing(stack: DeployedStack):
+    order = stack.order("invalid")
+    order["order_id"] = "not a valid id!"
+    result = stack.checkout(order, name="invalid-order-e2e")
+    assert (result.status, result.error) == ("FAILED", "OrderInvalid")
+    errors = json.loads(result.cause)
+    fields = {error["field"] for error in errors}
+    assert {"order_id", "customer_id", "currency", "items.0.quantity", "items.0.unit_price_minor"} <= fields
+    assert "Traceback" not in result.cause and "tok_visa" not in result.cause
+    assert stack.snapshot(order["order_id"]).status is None
+
+
+def test_unexpected_failure_after_the_reservation_compensates_everything_in_reverse(stack: DeployedStack):
+    order = stack.order("happy")
+    before = stack.stock()
+    with misconfigured(stack, "confirm_order", ORDERS_TABLE_NAME="no-such-table"):
+        result = stack.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
+    rollback = result.path[result.path.index("ReleaseInventory"):]
+    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed")
+    snapshot = stack.snapshot(order["order_id"])
+    assert snapshot.status == "FAILED"
+    assert snapshot.net_charge_minor == 0 and snapshot.charges == 1
+    assert snapshot.reservation_status == "RELEASED"
+    assert stack.stock() == before
+
+
+def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack: DeployedStack):
+    order = stack.order("out-of-stock")
+    with misconfigured(stack, "refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
+        result = stack.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "CompensationFailed")
+    assert result.path[-3:] == ("RefundPayment", "EscalateRefundPayment", "CompensationFailed")
+    assert result.path.count("RefundPayment") == 1  # retries happen inside the state, visible as attempts
+    sqs = stack.clients.client("sqs")
+    messages = sqs.receive_message(QueueUrl=stack.outputs["deadLetterQueueUrl"], MaxNumberOfMessages=10,
+                                   WaitTimeSeconds=1)["Messages"]
+    bodies = [json.loads(m["Body"]) for m in messages]
+    (body,) = [b for b in bodies if b["orderId"] == order["order_id"]]
+    assert body["executionArn"] == result.arn
+    assert body["failedCompensation"] == "RefundPayment"
+    assert body["pendingCompensations"] == ["RefundPayment"]
+    assert body["originalFailure"]["Error"] == "InventoryDepletedException"
+    assert "no-such-table" in body["error"]["Cause"] or body["error"]["Error"]
+    snapshot = stack.snapshot(order["order_id"])
+    assert snapshot.net_charge_minor == total(order), "the money is still taken: the escalation is the record"
