@@ -1,0 +1,42 @@
+"""The powertools idempotency store and configuration shared by every side-effecting step.
+
+Each step's idempotent function passes its own `key_prefix` (the ASL state name), so the record key is
+"<StepName>#<md5 of order_id>": one record per (order, step), stable across function renames and identical in
+AWS and the emulator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+
+from checkout_domain.settings import idempotency_table_name, idempotency_ttl_seconds
+
+# What makes a redelivery "the same order": a redelivery that changes what is charged or reserved raises
+# IdempotencyValidationError instead of replaying a result that belongs to different goods or money.
+PAYLOAD_FINGERPRINT = "[currency, total_minor, items]"
+
+# Metrics instances share one metric set, which the handler's @metrics.log_metrics flushes.
+_metrics = Metrics()
+
+
+def _count_replay(response: Any, idempotent_data: DataRecord) -> Any:
+    # A replay returns the stored result without redoing the work, so the step's own metrics stay silent;
+    # this makes redeliveries visible.
+    _metrics.add_metric(name="IdempotentReplay", unit=MetricUnit.Count, value=1)
+    return response
+
+
+persistence_layer = DynamoDBPersistenceLayer(table_name=idempotency_table_name())
+
+idempotency_config = IdempotencyConfig(
+    event_key_jmespath="order_id",
+    payload_validation_jmespath=PAYLOAD_FINGERPRINT,
+    raise_on_no_idempotency_key=True,
+    expires_after_seconds=idempotency_ttl_seconds(),
+    response_hook=_count_replay,
+)

@@ -1,0 +1,64 @@
+"""ProcessPayment: record the order as PENDING, then charge it through the payment provider."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from checkout_domain import orders
+from checkout_domain.errors import OrderStateConflictException, PaymentDeclinedException
+from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.models import Order
+from checkout_domain.payment_ledger import default_payment_provider
+from checkout_domain.payments import CardDeclined, charge_idempotency_key
+from checkout_domain.steps import PaymentResult, StepRequest
+from checkout_domain.transient import infrastructure_errors_as_transient
+from checkout_domain.validation import parse_step_request
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(log_event=False)  # the event carries the payment token
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
+    request = parse_step_request(event, StepRequest)
+    with infrastructure_errors_as_transient():
+        result: PaymentResult = charge_order(order=request.order)
+    return result.model_dump(mode="json")
+
+
+@idempotent_function(
+    data_keyword_argument="order",
+    config=idempotency_config,
+    persistence_store=persistence_layer,
+    output_serializer=PydanticSerializer(PaymentResult),
+    key_prefix="ProcessPayment",
+)
+def charge_order(order: Order) -> PaymentResult:
+    if orders.record_pending(order) is orders.OrderStatus.FAILED:
+        # The saga already failed (and may have refunded): charging now would take money for nothing.
+        raise OrderStateConflictException(order.order_id, orders.OrderStatus.FAILED, "charge the order")
+    try:
+        charge = default_payment_provider().charge(
+            idempotency_key=charge_idempotency_key(order.order_id),
+            order_id=order.order_id,
+            amount_minor=order.total_minor,
+            currency=order.currency,
+            payment_token=order.payment_token,
+        )
+    except CardDeclined as declined:
+        orders.mark_failed(order.order_id, reason=f"payment declined: {declined.decline_code}")
+        metrics.add_metric(name="PaymentDeclined", unit=MetricUnit.Count, value=1)
+        logger.info("Payment declined", extra={"order_id": order.order_id, "decline_code": declined.decline_code})
+        raise PaymentDeclinedException(order.order_id, declined.decline_code) from None
+    metrics.add_metric(name="PaymentCharged", unit=MetricUnit.Count, value=1)
+    logger.info("Payment charged", extra={**order.log_fields(), "payment_id": charge.payment_id})
+    return PaymentResult(payment_id=charge.payment_id, amount_minor=charge.amount_minor, currency=charge.currency)

@@ -1,0 +1,64 @@
+"""RefundPayment (compensation of ProcessPayment): refund the order's charge exactly once, mark it FAILED.
+
+The charge is found by order id, not through `results.ProcessPayment`, so this also refunds a charge whose
+step failed with an unknown outcome. The order is marked FAILED before any money moves: that refuses to
+refund an order that was already CONFIRMED, and stops a later confirmation. With no charge, the ledger is
+left untouched; the order is still marked FAILED if it is recorded (the saga did fail).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from checkout_domain import orders
+from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.models import Order
+from checkout_domain.payment_ledger import default_payment_provider
+from checkout_domain.payments import refund_idempotency_key
+from checkout_domain.steps import RefundResult, StepRequest
+from checkout_domain.transient import infrastructure_errors_as_transient
+from checkout_domain.validation import parse_step_request
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(log_event=False)  # the event carries the payment token
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
+    request = parse_step_request(event, StepRequest)
+    with infrastructure_errors_as_transient():
+        result: RefundResult = refund_order(order=request.order)
+    return result.model_dump(mode="json", exclude_none=True)
+
+
+@idempotent_function(
+    data_keyword_argument="order",
+    config=idempotency_config,
+    persistence_store=persistence_layer,
+    output_serializer=PydanticSerializer(RefundResult),
+    key_prefix="RefundPayment",
+)
+def refund_order(order: Order) -> RefundResult:
+    metrics.add_metric(name="CompensationRun", unit=MetricUnit.Count, value=1)
+    orders.mark_failed(order.order_id, reason="saga compensated: payment refunded")
+    provider = default_payment_provider()
+    charge = provider.find_charge(order_id=order.order_id)
+    if charge is None:
+        logger.info("No charge to refund", extra={"order_id": order.order_id})
+        return RefundResult(status="NOTHING_TO_REFUND")
+    # Always the full charge under the order's one refund key: a repeat finds its own refund and returns it.
+    refund = provider.refund(
+        charge=charge, amount_minor=charge.amount_minor, idempotency_key=refund_idempotency_key(order.order_id)
+    )
+    metrics.add_metric(name="PaymentRefunded", unit=MetricUnit.Count, value=1)
+    logger.info("Payment refunded", extra={"order_id": order.order_id, "refund_id": refund.refund_id})
+    return RefundResult(status="REFUNDED", refund_id=refund.refund_id, amount_minor=refund.amount_minor)

@@ -1,0 +1,59 @@
+"""ReleaseInventory (compensation of ReserveInventory): put the reserved stock back, exactly once.
+
+The reservation is found by order id, not through `results.ReserveInventory`, so this also undoes a
+reservation whose step failed with an unknown outcome (e.g. timed out after writing). Only the inventory
+table is touched: the order is marked FAILED by RefundPayment, which always follows in the rollback chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from checkout_domain import inventory
+from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.models import Order
+from checkout_domain.steps import ReleaseResult, ReservedItem, StepRequest
+from checkout_domain.transient import infrastructure_errors_as_transient
+from checkout_domain.validation import parse_step_request
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(log_event=False)  # the event carries the payment token
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
+    request = parse_step_request(event, StepRequest)
+    with infrastructure_errors_as_transient():
+        result: ReleaseResult = release_order(order=request.order)
+    return result.model_dump(mode="json", exclude_none=True)
+
+
+@idempotent_function(
+    data_keyword_argument="order",
+    config=idempotency_config,
+    persistence_store=persistence_layer,
+    output_serializer=PydanticSerializer(ReleaseResult),
+    key_prefix="ReleaseInventory",
+)
+def release_order(order: Order) -> ReleaseResult:
+    metrics.add_metric(name="CompensationRun", unit=MetricUnit.Count, value=1)
+    reservation = inventory.release(order.order_id)
+    if reservation is None:
+        logger.info("No reservation to release", extra={"order_id": order.order_id})
+        return ReleaseResult(status="NOTHING_TO_RELEASE")
+    metrics.add_metric(name="InventoryReleased", unit=MetricUnit.Count, value=1)
+    logger.info("Inventory released", extra={"order_id": order.order_id, "reservation_id": reservation.reservation_id})
+    return ReleaseResult(
+        status="RELEASED",
+        reservation_id=reservation.reservation_id,
+        items=[ReservedItem(sku=line.sku, quantity=line.quantity) for line in reservation.items],
+    )

@@ -1,0 +1,55 @@
+"""ReserveInventory: take every line of the order out of stock atomically, or fail naming the short SKUs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import idempotent_function
+from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from checkout_domain import inventory
+from checkout_domain.errors import InventoryDepletedException
+from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.models import Order
+from checkout_domain.steps import ReservationResult, ReservedItem, StepRequest
+from checkout_domain.transient import infrastructure_errors_as_transient
+from checkout_domain.validation import parse_step_request
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(log_event=False)  # the event carries the payment token
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
+    request = parse_step_request(event, StepRequest)
+    with infrastructure_errors_as_transient():
+        result: ReservationResult = reserve_order(order=request.order)
+    return result.model_dump(mode="json")
+
+
+@idempotent_function(
+    data_keyword_argument="order",
+    config=idempotency_config,
+    persistence_store=persistence_layer,
+    output_serializer=PydanticSerializer(ReservationResult),
+    key_prefix="ReserveInventory",
+)
+def reserve_order(order: Order) -> ReservationResult:
+    try:
+        reservation = inventory.reserve(order)
+    except InventoryDepletedException as depleted:
+        metrics.add_metric(name="InventoryDepleted", unit=MetricUnit.Count, value=1)
+        logger.info("Inventory depleted", extra={"order_id": order.order_id, "skus": depleted.skus})
+        raise
+    metrics.add_metric(name="InventoryReserved", unit=MetricUnit.Count, value=1)
+    logger.info("Inventory reserved", extra={"order_id": order.order_id, "reservation_id": reservation.reservation_id})
+    return ReservationResult(
+        reservation_id=reservation.reservation_id,
+        items=[ReservedItem(sku=line.sku, quantity=line.quantity) for line in reservation.items],
+    )
