@@ -16,7 +16,6 @@ from components.table import Table, TableArgs
 from components.validation_workflow import ValidationWorkflow, ValidationWorkflowArgs
 
 HANDLERS_DIR = Path(__file__).parent / "handlers"
-ITEM_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 IDEMPOTENCY_RECORDS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 
 config = load_stack_config(pulumi.Config())
@@ -45,16 +44,22 @@ def domain_table(name: str) -> Table:
 
 payments, inventory, orders = domain_table("payments"), domain_table("inventory"), domain_table("orders")
 
-# Which tables each handler touches, by environment variable; each grant becomes its inline policy.
-HANDLER_TABLES: dict[str, dict[str, Table]] = {
+# Exactly the tables (by environment variable) and DynamoDB actions each handler's code uses; each entry becomes
+# a statement of that function's inline policy. Transactions need the per-item action of every write in them.
+HANDLER_TABLES: dict[str, dict[str, tuple[Table, tuple[str, ...]]]] = {
     "validate_order": {},
-    "process_payment": {"PAYMENTS_TABLE_NAME": payments, "ORDERS_TABLE_NAME": orders},
-    "refund_payment": {"PAYMENTS_TABLE_NAME": payments, "ORDERS_TABLE_NAME": orders},
-    "reserve_inventory": {"INVENTORY_TABLE_NAME": inventory},
-    "release_inventory": {"INVENTORY_TABLE_NAME": inventory},
-    "confirm_order": {"ORDERS_TABLE_NAME": orders},
+    "process_payment": {
+        "ORDERS_TABLE_NAME": (orders, ("dynamodb:PutItem", "dynamodb:UpdateItem")),
+        "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:PutItem",)),
+    },
+    "reserve_inventory": {"INVENTORY_TABLE_NAME": (inventory, ("dynamodb:PutItem", "dynamodb:UpdateItem"))},
+    "release_inventory": {"INVENTORY_TABLE_NAME": (inventory, ("dynamodb:GetItem", "dynamodb:UpdateItem"))},
+    "refund_payment": {
+        "ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",)),
+        "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
+    },
+    "confirm_order": {"ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",))},
 }
-TABLE_ACTIONS = {"dynamodb:ConditionCheckItem", *ITEM_READ_WRITE}
 
 settings = LambdaSettings(
     architecture=config.lambda_architecture,
@@ -68,9 +73,9 @@ settings = LambdaSettings(
 )
 
 
-def handler_function(module: str, tables: dict[str, Table]) -> HandlerFunction:
-    environment: dict[str, pulumi.Input[str]] = {name: table.name for name, table in tables.items()}
-    grants = [TableGrant(table.arn, tuple(sorted(TABLE_ACTIONS))) for table in tables.values()]
+def handler_function(module: str, tables: dict[str, tuple[Table, tuple[str, ...]]]) -> HandlerFunction:
+    environment: dict[str, pulumi.Input[str]] = {name: table.name for name, (table, _) in tables.items()}
+    grants = [TableGrant(table.arn, actions) for table, actions in tables.values()]
     if module != "validate_order":  # the only handler without side effects needs no idempotency
         environment["IDEMPOTENCY_TABLE_NAME"] = idempotency.name
         environment["IDEMPOTENCY_TTL_SECONDS"] = str(config.idempotency_ttl_seconds)
