@@ -9,7 +9,7 @@ TYPED := __main__.py components handlers asl emulator sagactl
 LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 LAMBDA_VENV := venv-lambda
 
-.PHONY: demo serve test lint typecheck unit handlers-on-lambda-python clean
+.PHONY: demo serve test lint typecheck unit handlers-on-lambda-python graphviz clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ lint: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy $(TYPED)
 
-unit: $(INSTALLED)
+# `sagactl trace` draws its SVG/PNG with Graphviz's `dot`: a Debian package, not a pip one.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
+
+unit: $(INSTALLED) graphviz
 	$(BIN)/python -m pytest
 
 $(LAMBDA_VENV)/.installed: handlers/requirements.txt tests/handlers/requirements.txt

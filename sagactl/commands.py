@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import signal
 import sys
 import threading
 import uuid
@@ -28,6 +29,8 @@ def _errors_as_user_facing() -> tuple[type[Exception], ...]:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # `kill` (SIGTERM) stops as cleanly as Ctrl-C: unwinding the `with` stops the emulator and its workers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         with local_stack(args.port, args.stack) as stack:
             print(_ready_message(stack), flush=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sagactl.audit.arns import parse_execution_arn, region_of
+from sagactl.audit.arns import looks_like_arn, region_of
 from sagactl.audit.aws_errors import aws_errors_as_audit_errors
 from sagactl.audit.errors import AuditError, ExecutionNotFound
 from sagactl.audit.execution_list import ExecutionPage, list_express_executions, list_standard_executions
@@ -37,9 +37,7 @@ DEFAULT_EXPRESS_WINDOW_MINUTES = 60
 def add_executions_arguments(parser: argparse.ArgumentParser) -> None:
     _add_connection_arguments(parser)
     parser.add_argument("--status", choices=STATUSES, type=str.upper, help="only executions with this status")
-    parser.add_argument(
-        "--max-items", type=int, default=20, help="how many to show (default 20; 0 = all, every page)"
-    )
+    parser.add_argument("--max-items", type=int, default=20, help="how many to show (default 20; 0 = all, every page)")
     parser.add_argument("--next-token", help="continue after the previous listing (it prints the token)")
     parser.add_argument(
         "--since-minutes",
@@ -182,19 +180,16 @@ def _page_json(machine_arn: str, page: ExecutionPage) -> dict[str, Any]:
 
 
 def _trace(args: argparse.Namespace) -> int:
-    given_arn = args.execution if parse_execution_arn(args.execution) else None
-    clients = _clients(args, given_arn, args.state_machine_arn)
+    target = args.execution
+    clients = _clients(args, target if looks_like_arn(target) else None, args.state_machine_arn)
     since_ms = _since_ms(args.since_minutes)
-    if given_arn:
-        execution_arn = given_arn
-    else:
-        execution_arn = resolve_execution_arn(clients, args.execution, _state_machine_arn(args, clients), since_ms)
+    execution_arn = resolve_execution_arn(clients, target, lambda: _state_machine_arn(args, clients), since_ms)
     try:
         trail = load_trail(clients, execution_arn, compensations=args.compensations, since_ms=since_ms)
     except ExecutionNotFound as error:
-        if given_arn:
+        if execution_arn == target:
             raise
-        raise ExecutionNotFound(f"no execution named '{args.execution}' ({error})") from error
+        raise ExecutionNotFound(f"no execution named '{target}' ({error})") from error
     pictures = [] if args.no_pictures else write_pictures(trail, args.out)
     if args.json:
         print(json.dumps(trail_to_json(trail, pictures), indent=2))

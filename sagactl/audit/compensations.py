@@ -41,9 +41,7 @@ def catch_depths(graph: StateGraph) -> dict[str, int]:
 
 def derive_compensations(graph: StateGraph) -> frozenset[str]:
     depths = catch_depths(graph)
-    return frozenset(
-        name for name, node in graph.states.items() if node.state_type == "Task" and depths.get(name) == 1
-    )
+    return frozenset(name for name, node in graph.states.items() if node.state_type == "Task" and depths.get(name) == 1)
 
 
 def resolve_compensations(graph: StateGraph, explicit: Iterable[str] | None = None) -> frozenset[str]:

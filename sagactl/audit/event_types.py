@@ -28,9 +28,7 @@ ATTEMPT_FAILED = frozenset(
     }
 )
 # Failures of a state as a whole rather than of one attempt (a branch failed, a path did not resolve).
-STATE_FAILED = frozenset(
-    {"ParallelStateFailed", "MapStateFailed", "EvaluationFailed", "MapRunFailed"}
-)
+STATE_FAILED = frozenset({"ParallelStateFailed", "MapStateFailed", "EvaluationFailed", "MapRunFailed"})
 STATE_ABORTED = frozenset({"TaskStateAborted", "ParallelStateAborted", "MapStateAborted", "WaitStateAborted"})
 
 EXECUTION_STARTED = "ExecutionStarted"

@@ -85,9 +85,7 @@ def graph_from_definition(definition_or_json: Mapping[str, Any] | str) -> StateG
     return StateGraph(start_at=definition["StartAt"], states=nodes, transitions=transitions)
 
 
-def _transitions_of(
-    name: str, state: Mapping[str, Any]
-) -> list[tuple[str, str, TransitionKind, str, tuple[str, ...]]]:
+def _transitions_of(name: str, state: Mapping[str, Any]) -> list[tuple[str, str, TransitionKind, str, tuple[str, ...]]]:
     found: list[tuple[str, str, TransitionKind, str, tuple[str, ...]]] = []
     for number, rule in enumerate(state.get("Choices", []), start=1):
         if "Next" in rule:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from sagactl.audit.graph import END, START, Transition, TransitionKind
 from sagactl.audit.timeline import StateVisit, VisitResult
@@ -98,27 +99,26 @@ def taken_transitions(trail: Trail) -> frozenset[int]:
     A caught error followed the first Catch whose ErrorEquals matches it (ASL's rule); any other move
     followed the non-Catch transitions between the two states (a Choice does not log which rule matched).
     """
-    visits = trail.timeline.visits
+    graph = trail.graph
+    # States inside a Parallel/Map branch are not nodes of the graph: pair the top-level visits only.
+    visits = [visit for visit in trail.timeline.visits if visit.name in graph.states]
     if not visits:
         return frozenset()
-    graph = trail.graph
     taken: set[int] = set()
     taken.update(t.index for t in graph.outgoing(START) if t.target == visits[0].name)
-    for visit in visits:
-        if visit.next_state is not None:
-            taken.update(_followed(graph.outgoing(visit.name), visit))
-    last = visits[-1]
+    for visit, following in pairwise(visits):
+        taken.update(_followed(graph.outgoing(visit.name), visit, following.name))
     if trail.outcome.status == "SUCCEEDED":
-        taken.update(t.index for t in graph.outgoing(last.name) if t.target == END)
+        taken.update(t.index for t in graph.outgoing(visits[-1].name) if t.target == END)
     return frozenset(taken)
 
 
-def _followed(outgoing: tuple[Transition, ...], visit: StateVisit) -> set[int]:
-    towards = [t for t in outgoing if t.target == visit.next_state]
+def _followed(outgoing: tuple[Transition, ...], visit: StateVisit, target: str) -> set[int]:
+    towards = [t for t in outgoing if t.target == target]
     if visit.result is VisitResult.CAUGHT and visit.error is not None:
         catches = [t for t in outgoing if t.kind is TransitionKind.CATCH]
         first_match = next((t for t in catches if error_matches(visit.error.error, t.errors)), None)
-        if first_match is not None and first_match.target == visit.next_state:
+        if first_match is not None and first_match.target == target:
             return {first_match.index}
         caught_towards = {t.index for t in towards if t.kind is TransitionKind.CATCH}
         return caught_towards or {t.index for t in towards}

@@ -96,12 +96,17 @@ def _node_line(node: StateNode, mark: NodeMark, dom_id: str, trail: Trail) -> st
         f'color="{style.stroke}"',
         f'fontcolor="{style.font}"',
         f"penwidth={style.penwidth}",
-        f'tooltip="{_escaped_attribute(node.state_type + ": " + node.name)}"',
-        f'label=<{name}{details}>',
+        f'tooltip="{_escaped_attribute(_tooltip(node))}"',
+        f"label=<{name}{details}>",
     ]
     if style.double_border:
         attributes.append("peripheries=2")
     return f"  {_quoted(node.name)} [{', '.join(attributes)}];"
+
+
+def _tooltip(node: StateNode) -> str:
+    # Shown on hover in a browser: the state's type and the definition's own Comment, if it has one.
+    return f"{node.state_type}: {node.name}" + (f" ({node.comment})" if node.comment else "")
 
 
 def _edge_line(transition: Transition, taken: bool, ids: dict[str, str]) -> str:
@@ -133,8 +138,7 @@ def _title_and_legend(trail: Trail) -> str:
         for look, text in LEGEND
     )
     return (
-        f'<table border="0" cellspacing="4"><tr><td colspan="{len(LEGEND)}">{title}</td></tr>'
-        f"<tr>{cells}</tr></table>"
+        f'<table border="0" cellspacing="4"><tr><td colspan="{len(LEGEND)}">{title}</td></tr><tr>{cells}</tr></table>'
     )
 
 

@@ -24,10 +24,10 @@ def render_mermaid(trail: Trail) -> str:
     marks = mark_nodes(trail)
     taken = taken_transitions(trail)
     ids = identifiers(trail.graph.states, "state_")
-    ids.update({START: "start", END: "end_"})  # `end` is a Mermaid keyword
+    ids.update({START: "start", END: "done"})  # not `end`: a Mermaid keyword that ends a subgraph
     lines = ["flowchart TD", '    start(("start"))']
     if any(t.target == END for t in trail.graph.transitions):
-        lines.append('    end_((("end")))')
+        lines.append('    done((("end")))')
     for name, node in trail.graph.states.items():
         lines.append(f"    {ids[name]}{_shaped_label(node, detail_lines(marks[name], trail))}")
     link_styles: list[str] = []

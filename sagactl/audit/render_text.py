@@ -104,9 +104,7 @@ def _footer(trail: Trail) -> list[str]:
     lines = [""]
     run = trail.compensations_run
     if run:
-        results = ", ".join(
-            f"{visit.name} {'✓' if visit.result is VisitResult.SUCCEEDED else '✗'}" for visit in run
-        )
+        results = ", ".join(f"{visit.name} {'✓' if visit.result is VisitResult.SUCCEEDED else '✗'}" for visit in run)
         lines.append(f"Compensations run  {results}")
     elif trail.timeline.first_catch is not None:
         lines.append("Compensations run  none")

@@ -6,6 +6,7 @@ The stack names its machines `<project>-checkout-<stack>` and `<project>-order-v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -46,8 +47,13 @@ def find_state_machine(sfn: Any, workflow: str) -> str:
     return matches[0]
 
 
-def resolve_execution_arn(clients: Any, target: str, state_machine_arn: str, since_ms: int | None = None) -> str:
-    """An execution ARN as given, or the ARN of the execution called `target` on the state machine."""
+def resolve_execution_arn(
+    clients: Any, target: str, state_machine_arn: str | Callable[[], str], since_ms: int | None = None
+) -> str:
+    """An execution ARN as given, or the ARN of the execution called `target` on the state machine.
+
+    `state_machine_arn` may be a function: it is then only called (and the machine only looked up) for a name.
+    """
     if parse_execution_arn(target) is not None:
         return target
     if looks_like_arn(target):
@@ -55,10 +61,11 @@ def resolve_execution_arn(clients: Any, target: str, state_machine_arn: str, sin
             f"not an execution ARN: {target} (expected arn:aws:states:<region>:<account>:execution:<machine>:<name>"
             " or an Express ...:express:<machine>:<name>:<id>)"
         )
-    machine = describe_state_machine(clients.stepfunctions, state_machine_arn)
+    machine_arn = state_machine_arn() if callable(state_machine_arn) else state_machine_arn
+    machine = describe_state_machine(clients.stepfunctions, machine_arn)
     if machine.get("type") == "EXPRESS":
         return _express_execution_named(clients, machine, target, since_ms)
-    return standard_execution_arn(state_machine_arn, target)
+    return standard_execution_arn(machine_arn, target)
 
 
 def _express_execution_named(clients: Any, machine: dict[str, Any], name: str, since_ms: int | None) -> str:
@@ -77,4 +84,3 @@ def _express_execution_named(clients: Any, machine: dict[str, Any], name: str, s
         shown = ", ".join(list(arns)[-_SHOWN_CANDIDATES:])
         raise AuditError(f"{len(arns)} Express executions are named '{name}'; pass one ARN: {shown}")
     return next(iter(arns))
-

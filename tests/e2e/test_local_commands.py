@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import signal
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from emulator.client_config import client_environment
+from emulator.client_config import boto3_client, client_environment
 from emulator.deploy import UnsupportedResourceError, deploy
 from emulator.ports import free_port
 from emulator.pulumi_program import StackConfigError
+from sagactl.executions import wait_for_execution
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -78,8 +80,9 @@ def test_serve_prints_working_commands_and_stops_cleanly_on_ctrl_c():
     started = subprocess.run([aws, *shlex.split(start)[1:]], env=environment, capture_output=True, text=True,
                              timeout=60)
     assert started.returncode == 0, started.stderr
-    assert '"executionArn"' in started.stdout
-    time.sleep(1.0)  # let the execution run its Lambda workers
+    execution_arn = json.loads(started.stdout)["executionArn"]
+    sfn = boto3_client("stepfunctions", f"http://127.0.0.1:{port}")
+    assert wait_for_execution(sfn, execution_arn, timeout_s=120).status == "SUCCEEDED"
     spawned = worker_pids() - before
     assert spawned, "the execution should have started Lambda workers"
     serve.send_signal(signal.SIGINT)
