@@ -155,6 +155,7 @@ def _compensation_chain(
                 "error.$": COMPENSATION_FAILURE_PATH,
                 "originalFailure.$": FAILURE_PATH,
             },
+            timeout_seconds=timing.task_timeout_seconds,
             next_state=saga.escalation_outcome,
             retry=timing.compensation_retry.retrier(("States.ALL",)),
         )

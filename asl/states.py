@@ -69,10 +69,13 @@ def explain_lambda_error(error_path: str, next_state: str) -> State:
     }
 
 
-def sqs_send(queue_url: str, message: dict[str, Any], *, next_state: str, retry: dict[str, Any]) -> State:
+def sqs_send(
+    queue_url: str, message: dict[str, Any], *, timeout_seconds: int, next_state: str, retry: dict[str, Any]
+) -> State:
     return {
         "Type": "Task",
         "Resource": "arn:aws:states:::sqs:sendMessage",
+        "TimeoutSeconds": timeout_seconds,
         "Parameters": {"QueueUrl": queue_url, "MessageBody": message},
         "ResultPath": None,
         "Retry": [retry],
