@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-TYPED := __main__.py components handlers asl emulator sagactl
+TYPED := __main__.py components handlers asl emulator sagactl policy/rules
 
 # Lambda runs python3.13; these machines default to 3.11. The handler tests run on both.
 LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))

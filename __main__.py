@@ -7,6 +7,8 @@ import pulumi_aws as aws
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
+from components import iam, key_policies, naming
+from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
@@ -17,15 +19,65 @@ from components.validation_workflow import ValidationWorkflow, ValidationWorkflo
 
 HANDLERS_DIR = Path(__file__).parent / "handlers"
 IDEMPOTENCY_RECORDS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+HANDLER_MODULES = (
+    "validate_order",
+    "process_payment",
+    "reserve_inventory",
+    "release_inventory",
+    "refund_payment",
+    "confirm_order",
+)
+CHECKOUT, ORDER_VALIDATION = "checkout", "order-validation"
+
+
+def logical_name(module: str) -> str:
+    return module.replace("_", "-")
+
+
+FUNCTIONS = tuple(logical_name(module) for module in HANDLER_MODULES)
+WORKFLOWS = (CHECKOUT, ORDER_VALIDATION)
+# The one step that may turn a sealed payment token back into the token (see docs/security.md).
+UNSEALING_FUNCTION = logical_name("process_payment")
 
 config = load_stack_config(pulumi.Config())
 account_id = aws.get_caller_identity_output().account_id
 region = aws.get_region_output().region
 
+# Prod: the stack's own key for everything it stores. Dev: AWS-owned keys (free, nothing to manage).
+data_key = (
+    EncryptionKey(
+        "data",
+        EncryptionKeyArgs(
+            description="Checkout saga: tables, logs, state machines and the dead-letter queue",
+            policy=key_policies.key_policy_document(
+                key_policies.at_rest_key_statements(account_id, region, functions=FUNCTIONS, workflows=WORKFLOWS)
+            ),
+        ),
+    )
+    if config.customer_managed_kms
+    else None
+)
+data_key_arn = data_key.arn if data_key else None
+# Every stack: payment tokens travel sealed under this key, so no execution history or log can show one.
+payment_token_key = EncryptionKey(
+    "payment-token",
+    EncryptionKeyArgs(
+        description="Checkout saga: seals payment tokens between the checkout backend and ProcessPayment",
+        policy=key_policies.key_policy_document(
+            key_policies.payment_token_key_statements(
+                account_id, [iam.role_arn(account_id, naming.role_name(UNSEALING_FUNCTION))]
+            )
+        ),
+    ),
+)
+token_purpose = {"StringEquals": {key_policies.PURPOSE_CONTEXT_KEY: key_policies.PAYMENT_TOKEN_PURPOSE}}
+
 idempotency = IdempotencyTable(
     "idempotency",
     IdempotencyTableArgs(
-        point_in_time_recovery=config.point_in_time_recovery, deletion_protection=config.deletion_protection
+        point_in_time_recovery=config.point_in_time_recovery,
+        deletion_protection=config.deletion_protection,
+        kms_key_arn=data_key_arn,
     ),
 )
 
@@ -38,6 +90,7 @@ def domain_table(name: str) -> Table:
             range_key="sk",
             point_in_time_recovery=config.point_in_time_recovery,
             deletion_protection=config.deletion_protection,
+            kms_key_arn=data_key_arn,
         ),
     )
 
@@ -70,18 +123,37 @@ settings = LambdaSettings(
     log_retention_days=config.log_retention_days,
     service_name="checkout",
     metrics_namespace="CheckoutSaga",
+    log_kms_key_arn=data_key_arn,
 )
+
+
+def payment_token_access(module: str) -> tuple[dict[str, pulumi.Input[str]], list[iam.Statement]]:
+    """The environment and KMS statements of the functions that touch the payment token: exactly two."""
+    key: dict[str, pulumi.Input[str]] = {"PAYMENT_TOKEN_KEY_ARN": payment_token_key.arn}
+    if module == "process_payment":
+        return key, [iam.allow("UnsealPaymentTokens", ["kms:Decrypt"], [payment_token_key.arn], token_purpose)]
+    if module == "validate_order":
+        accept: dict[str, pulumi.Input[str]] = {
+            "ACCEPT_PLAINTEXT_PAYMENT_TOKENS": str(config.accept_plaintext_payment_tokens).lower()
+        }
+        if not config.accept_plaintext_payment_tokens:
+            return accept, []
+        seal = iam.allow("SealPlaintextPaymentTokens", ["kms:GenerateDataKey"], [payment_token_key.arn], token_purpose)
+        return {**accept, **key}, [seal]
+    return {}, []
 
 
 def handler_function(module: str, tables: dict[str, tuple[Table, tuple[str, ...]]]) -> HandlerFunction:
     environment: dict[str, pulumi.Input[str]] = {name: table.name for name, (table, _) in tables.items()}
     grants = [TableGrant(table.arn, actions) for table, actions in tables.values()]
+    token_environment, token_statements = payment_token_access(module)
+    environment.update(token_environment)
     if module != "validate_order":  # the only handler without side effects needs no idempotency
         environment["IDEMPOTENCY_TABLE_NAME"] = idempotency.name
         environment["IDEMPOTENCY_TTL_SECONDS"] = str(config.idempotency_ttl_seconds)
         grants.append(TableGrant(idempotency.arn, IDEMPOTENCY_RECORDS))
     return HandlerFunction(
-        module.replace("_", "-"),
+        logical_name(module),
         HandlerFunctionArgs(
             handlers_dir=HANDLERS_DIR,
             module=module,
@@ -89,10 +161,15 @@ def handler_function(module: str, tables: dict[str, tuple[Table, tuple[str, ...]
             environment=environment,
             table_grants=grants,
             account_id=account_id,
+            region=region,
+            table_key_arn=data_key_arn,
+            extra_statements=token_statements,
         ),
     )
 
 
+if set(HANDLER_TABLES) != set(HANDLER_MODULES):
+    raise ValueError("HANDLER_TABLES must have an entry for every handler module")
 functions = {module: handler_function(module, tables) for module, tables in HANDLER_TABLES.items()}
 
 interval, cap = config.retry_interval_seconds, config.retry_max_delay_seconds
@@ -105,7 +182,7 @@ timing = SagaTiming(
     pivot_retry=RetryPolicy(interval_seconds=interval, max_attempts=10, max_delay_seconds=cap or 60 * interval),
 )
 checkout = SagaWorkflow(
-    "checkout",
+    CHECKOUT,
     SagaWorkflowArgs(
         saga=CHECKOUT_SAGA,
         functions=functions,
@@ -114,13 +191,15 @@ checkout = SagaWorkflow(
             level=config.standard_log_level,
             include_execution_data=config.include_execution_data,
             retention_days=config.log_retention_days,
+            kms_key_arn=data_key_arn,
         ),
         account_id=account_id,
         region=region,
+        kms_key_arn=data_key_arn,
     ),
 )
 validation = ValidationWorkflow(
-    "order-validation",
+    ORDER_VALIDATION,
     ValidationWorkflowArgs(
         validation=CHECKOUT_SAGA.validation,
         validate_function=functions["validate_order"],
@@ -129,9 +208,11 @@ validation = ValidationWorkflow(
             level=config.express_log_level,
             include_execution_data=config.include_execution_data,
             retention_days=config.log_retention_days,
+            kms_key_arn=data_key_arn,
         ),
         account_id=account_id,
         region=region,
+        kms_key_arn=data_key_arn,
     ),
 )
 
@@ -142,3 +223,5 @@ pulumi.export("idempotencyTableName", idempotency.name)
 pulumi.export("paymentsTableName", payments.name)
 pulumi.export("inventoryTableName", inventory.name)
 pulumi.export("ordersTableName", orders.name)
+# What the checkout backend seals payment tokens with (docs/security.md).
+pulumi.export("paymentTokenKeyArn", payment_token_key.arn)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components import iam
+from components import iam, key_policies, naming
 from components.code_archive import handler_archive
 
 LAMBDA_RUNTIME = "python3.13"
@@ -51,6 +51,11 @@ class HandlerFunctionArgs:
     environment: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     table_grants: Sequence[TableGrant] = ()
     account_id: pulumi.Input[str] = ""
+    region: pulumi.Input[str] = ""
+    # The tables' customer-managed key (prod): DynamoDB uses it with the caller's permission.
+    table_key_arn: pulumi.Input[str] | None = None
+    # Statements for what else the code calls (e.g. KMS for the payment token), added as they are.
+    extra_statements: Sequence[iam.Statement] = ()
 
 
 class HandlerFunction(pulumi.ComponentResource):
@@ -59,20 +64,24 @@ class HandlerFunction(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: HandlerFunctionArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("checkout:compute:HandlerFunction", name, None, opts)
+        if args.table_key_arn is not None and not (args.region and args.account_id):
+            raise ValueError(f"function {name}: a table key needs the region and account it is used in")
         child = pulumi.ResourceOptions(parent=self)
         settings = args.settings
         # Named up front so the log group exists (with retention) before Lambda would create its own.
-        physical_name = f"{pulumi.get_project()}-{name}-{pulumi.get_stack()}"[:64]
+        physical_name = naming.function_name(name)
 
         self.log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"/aws/lambda/{physical_name}",
+            name=naming.lambda_log_group_name(name),
             retention_in_days=settings.log_retention_days,
             kms_key_id=settings.log_kms_key_arn,
             opts=child,
         )
         self.role = aws.iam.Role(
             f"{name}-role",
+            # Named like its function: a key policy can then name the role before it exists.
+            name=naming.role_name(name),
             assume_role_policy=iam.service_trust_policy("lambda.amazonaws.com", args.account_id),
             description=f"Execution role of {physical_name}",
             opts=child,
@@ -124,4 +133,14 @@ class HandlerFunction(pulumi.ComponentResource):
         ]
         for index, grant in enumerate(args.table_grants):
             statements.append(iam.allow(f"Table{index}", grant.actions, [grant.table_arn]))
+        if args.table_grants and args.table_key_arn is not None:
+            statements.append(
+                iam.allow(
+                    "UseTableKeyThroughDynamoDB",
+                    key_policies.TABLE_USER_KEY_ACTIONS,
+                    [args.table_key_arn],
+                    key_policies.via_service("dynamodb", args.region, args.account_id),
+                )
+            )
+        statements.extend(args.extra_statements)
         return statements

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
 
 Statement = dict[str, Any]
+Conditions = Mapping[str, Mapping[str, Any]]
 
 # Actions that AWS only authorizes on Resource "*" (no resource-level permissions exist for them).
-# Every other statement names its resources exactly; tests enforce this allow-list.
+# Every other statement names its resources exactly; tests and the policy pack enforce this allow-list.
 WILDCARD_RESOURCE_ACTIONS: dict[str, str] = {
     "xray:PutTraceSegments": "X-Ray has no resource-level permissions",
     "xray:PutTelemetryRecords": "X-Ray has no resource-level permissions",
@@ -26,6 +27,10 @@ WILDCARD_RESOURCE_ACTIONS: dict[str, str] = {
     "logs:DescribeResourcePolicies": "CloudWatch Logs resource policies are account-wide",
     "logs:DescribeLogGroups": "DescribeLogGroups has no resource-level permissions",
 }
+
+# In a KMS key policy, Resource "*" means "this key" and is the only value AWS accepts: it is not a wildcard.
+# Linters that read key policies as identity policies are given the key's ARN in its place.
+KEY_POLICY_RESOURCE = "*"
 
 XRAY_WRITE_ACTIONS = (
     "xray:PutTraceSegments",
@@ -45,8 +50,16 @@ LOG_DELIVERY_ACTIONS = (
 )
 
 
-def allow(sid: str, actions: Sequence[str], resources: Sequence[pulumi.Input[str]]) -> Statement:
-    return {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": list(resources)}
+def allow(
+    sid: str,
+    actions: Sequence[str],
+    resources: Sequence[pulumi.Input[str]],
+    conditions: Conditions | None = None,
+) -> Statement:
+    statement: Statement = {"Sid": sid, "Effect": "Allow", "Action": sorted(actions), "Resource": list(resources)}
+    if conditions:
+        statement["Condition"] = {operator: dict(values) for operator, values in conditions.items()}
+    return statement
 
 
 def allow_aws_required_wildcard(sid: str, actions: Sequence[str]) -> Statement:
@@ -61,8 +74,19 @@ def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def service_trust_policy(service: str, account_id: pulumi.Input[str]) -> pulumi.Output[str]:
-    """Trust only `service` acting for this account: guards against the confused-deputy problem."""
+def service_trust_policy(
+    service: str, account_id: pulumi.Input[str], source_arn: pulumi.Input[str] | None = None
+) -> pulumi.Output[str]:
+    """Trust only `service` acting for this account, and for `source_arn` where the service sends it
+    (guards against the confused-deputy problem).
+
+    Step Functions sends both keys when it assumes an execution role. Lambda sends aws:SourceAccount but
+    documents no aws:SourceArn for execution roles (a condition on it would stop the function from starting),
+    so Lambda roles are scoped to the account only; see docs/security.md.
+    """
+    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    if source_arn is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": source_arn}
     return pulumi.Output.json_dumps(
         {
             "Version": "2012-10-17",
@@ -71,8 +95,13 @@ def service_trust_policy(service: str, account_id: pulumi.Input[str]) -> pulumi.
                     "Effect": "Allow",
                     "Principal": {"Service": service},
                     "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+                    "Condition": conditions,
                 }
             ],
         }
     )
+
+
+def role_arn(account_id: pulumi.Input[str], role_name: str) -> pulumi.Output[str]:
+    """The ARN a role will have: key policies name roles before they exist (see key_policies)."""
+    return pulumi.Output.concat("arn:aws:iam::", account_id, ":role/", role_name)

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 from asl.model import Saga
 from asl.policies import SagaTiming
 from asl.saga_builder import build_saga_definition
-from components import iam
+from components import iam, key_policies
 from components.handler_function import HandlerFunction
 from components.state_machine import StateMachineLogging, create_state_machine
 
@@ -27,7 +27,8 @@ class SagaWorkflowArgs:
     logging: StateMachineLogging
     account_id: pulumi.Input[str]
     region: pulumi.Input[str]
-    queue_kms_key_arn: pulumi.Input[str] | None = None
+    # The stack's customer-managed key (prod) for the dead-letter queue and the state machine; None: AWS-owned.
+    kms_key_arn: pulumi.Input[str] | None = None
 
 
 class SagaWorkflow(pulumi.ComponentResource):
@@ -44,8 +45,8 @@ class SagaWorkflow(pulumi.ComponentResource):
         self.dead_letter_queue = aws.sqs.Queue(
             f"{name}-compensation-dlq",
             message_retention_seconds=DLQ_RETENTION_SECONDS,
-            sqs_managed_sse_enabled=None if args.queue_kms_key_arn else True,
-            kms_master_key_id=args.queue_kms_key_arn,
+            sqs_managed_sse_enabled=None if args.kms_key_arn else True,
+            kms_master_key_id=args.kms_key_arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
         function_arns = {key: function.arn for key, function in functions.items()}
@@ -54,6 +55,17 @@ class SagaWorkflow(pulumi.ComponentResource):
                 build_saga_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
             )
         )
+        escalate = [iam.allow("EscalateToOwnDeadLetterQueue", ["sqs:SendMessage"], [self.dead_letter_queue.arn])]
+        if args.kms_key_arn is not None:
+            # Sending to an SSE-KMS queue generates (and decrypts) a data key of its key, through SQS.
+            escalate.append(
+                iam.allow(
+                    "EncryptEscalationsThroughSQS",
+                    key_policies.SQS_KEY_ACTIONS,
+                    [args.kms_key_arn],
+                    key_policies.via_service("sqs", args.region, args.account_id),
+                )
+            )
         parts = create_state_machine(
             self,
             name,
@@ -64,8 +76,9 @@ class SagaWorkflow(pulumi.ComponentResource):
             region=args.region,
             extra_statements=[
                 iam.allow("InvokeOwnFunctions", ["lambda:InvokeFunction"], list(function_arns.values())),
-                iam.allow("EscalateToOwnDeadLetterQueue", ["sqs:SendMessage"], [self.dead_letter_queue.arn]),
+                *escalate,
             ],
+            encryption_key_arn=args.kms_key_arn,
         )
         self.state_machine = parts.machine
         self.log_group = parts.log_group

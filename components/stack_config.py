@@ -50,6 +50,11 @@ class StackConfig:
     include_execution_data: bool
     deletion_protection: bool
     point_in_time_recovery: bool
+    # Prod: tables, log groups, state machines and the dead-letter queue encrypted with the stack's own KMS key.
+    customer_managed_kms: bool = False
+    # Whether validate_order seals a plaintext `payment_token` itself (dev, for the examples) or rejects it, so
+    # that only sealed tokens are accepted (prod); see docs/security.md.
+    accept_plaintext_payment_tokens: bool = False
     retry_interval_seconds: int = 1
     # Cap on every backoff. Unset: compensations back off up to 30 intervals, the pivot up to 60.
     retry_max_delay_seconds: int | None = None
@@ -91,6 +96,8 @@ def load_stack_config(config: pulumi.Config) -> StackConfig:
         include_execution_data=config.require_bool("includeExecutionData"),
         deletion_protection=config.require_bool("deletionProtection"),
         point_in_time_recovery=config.require_bool("pointInTimeRecovery"),
+        customer_managed_kms=config.get_bool("customerManagedKms") or False,
+        accept_plaintext_payment_tokens=config.get_bool("acceptPlaintextPaymentTokens") or False,
         retry_interval_seconds=config.get_int("retryIntervalSeconds") or 1,
         retry_max_delay_seconds=config.get_int("retryMaxDelaySeconds"),
     )

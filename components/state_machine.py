@@ -8,7 +8,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import iam
+from components import iam, key_policies, naming
+
+# How long Step Functions may reuse a data key of a customer-managed key (AWS allows 60-900 s): the default
+# trade-off between KMS calls (cost, throttling) and how much data one data key protects.
+KMS_DATA_KEY_REUSE_PERIOD_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -37,39 +41,24 @@ def create_state_machine(
     account_id: pulumi.Input[str],
     region: pulumi.Input[str],
     extra_statements: Sequence[iam.Statement] = (),
+    encryption_key_arn: pulumi.Input[str] | None = None,
 ) -> StateMachineParts:
+    """`encryption_key_arn`: a customer-managed key for the definition and execution data (prod)."""
     child = pulumi.ResourceOptions(parent=parent)
-    physical_name = f"{pulumi.get_project()}-{name}-{pulumi.get_stack()}"[:80]
+    physical_name = naming.state_machine_name(name)
     log_group = aws.cloudwatch.LogGroup(
         f"{name}-logs",
-        # The vendedlogs prefix keeps CloudWatch Logs' account-wide resource policy from growing per group.
-        name=f"/aws/vendedlogs/states/{physical_name}",
+        name=naming.state_machine_log_group_name(name),
         retention_in_days=logging.retention_days,
         kms_key_id=logging.kms_key_arn,
         opts=child,
     )
-    machine_arn = pulumi.Output.concat(
-        "arn:aws:states:", region, ":", account_id, ":stateMachine:", physical_name
-    )
+    machine_arn = naming.state_machine_arn(region, account_id, name)
     role = aws.iam.Role(
         f"{name}-role",
-        assume_role_policy=pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "states.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                        # Only this state machine, in this account, may assume the role (confused deputy).
-                        "Condition": {
-                            "StringEquals": {"aws:SourceAccount": account_id},
-                            "ArnLike": {"aws:SourceArn": machine_arn},
-                        },
-                    }
-                ],
-            }
-        ),
+        name=naming.role_name(name),
+        # Only this state machine, in this account, may assume the role (confused deputy).
+        assume_role_policy=iam.service_trust_policy("states.amazonaws.com", account_id, source_arn=machine_arn),
         description=f"Execution role of state machine {physical_name}",
         opts=child,
     )
@@ -78,6 +67,8 @@ def create_state_machine(
         iam.allow_aws_required_wildcard("DeliverLogs", iam.LOG_DELIVERY_ACTIONS),
         iam.allow_aws_required_wildcard("WriteTraces", iam.XRAY_WRITE_ACTIONS),
     ]
+    if encryption_key_arn is not None:
+        statements += _encryption_statements(encryption_key_arn, machine_arn, account_id, region)
     policy = aws.iam.RolePolicy(
         f"{name}-policy", role=role.id, policy=iam.policy_document(statements), opts=child
     )
@@ -94,7 +85,37 @@ def create_state_machine(
             log_destination=log_group.arn.apply(lambda arn: f"{arn}:*"),
         ),
         tracing_configuration=aws.sfn.StateMachineTracingConfigurationArgs(enabled=True),
-        # CreateStateMachine checks the role can deliver logs: the policy must be in place first.
+        encryption_configuration=None
+        if encryption_key_arn is None
+        else aws.sfn.StateMachineEncryptionConfigurationArgs(
+            type="CUSTOMER_MANAGED_KMS_KEY",
+            kms_key_id=encryption_key_arn,
+            kms_data_key_reuse_period_seconds=KMS_DATA_KEY_REUSE_PERIOD_SECONDS,
+        ),
+        # CreateStateMachine checks the role can deliver logs (and use the key): the policy must be in place first.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[policy]),
     )
     return StateMachineParts(machine=machine, role=role, policy=policy, log_group=log_group)
+
+
+def _encryption_statements(
+    key_arn: pulumi.Input[str],
+    machine_arn: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+    region: pulumi.Input[str],
+) -> list[iam.Statement]:
+    # What AWS documents for a state machine with a customer-managed key that logs to CloudWatch Logs.
+    return [
+        iam.allow(
+            "EncryptOwnExecutionData",
+            key_policies.STATE_MACHINE_KEY_ACTIONS,
+            [key_arn],
+            {"StringEquals": {"kms:EncryptionContext:aws:states:stateMachineArn": machine_arn}},
+        ),
+        iam.allow(
+            "EncryptOwnLogDelivery",
+            ["kms:GenerateDataKey"],
+            [key_arn],
+            key_policies.state_machine_log_delivery_context(region, account_id),
+        ),
+    ]

@@ -23,6 +23,8 @@ class ValidationWorkflowArgs:
     logging: StateMachineLogging
     account_id: pulumi.Input[str]
     region: pulumi.Input[str]
+    # The stack's customer-managed key (prod) for the state machine; None: AWS-owned.
+    kms_key_arn: pulumi.Input[str] | None = None
 
 
 class ValidationWorkflow(pulumi.ComponentResource):
@@ -43,6 +45,7 @@ class ValidationWorkflow(pulumi.ComponentResource):
             account_id=args.account_id,
             region=args.region,
             extra_statements=[iam.allow("InvokeOwnFunction", ["lambda:InvokeFunction"], [function_arn])],
+            encryption_key_arn=args.kms_key_arn,
         )
         self.state_machine = parts.machine
         self.log_group = parts.log_group

@@ -62,6 +62,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:lambda/function:Function": self._function,
             "aws:sqs/queue:Queue": self._queue,
             "aws:sfn/stateMachine:StateMachine": self._state_machine,
+            "aws:kms/key:Key": self._kms_key,
+            "aws:kms/alias:Alias": self._kms_alias,
         }
 
     def client(self, service: str) -> Any:
@@ -242,8 +244,44 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             }
         if inputs.get("tracingConfiguration"):
             request["tracingConfiguration"] = {"enabled": bool(inputs["tracingConfiguration"].get("enabled"))}
+        encryption = inputs.get("encryptionConfiguration")
+        if encryption:
+            request["encryptionConfiguration"] = {"type": encryption["type"]}
+            if encryption.get("kmsKeyId"):
+                request["encryptionConfiguration"]["kmsKeyId"] = encryption["kmsKeyId"]
+            if encryption.get("kmsDataKeyReusePeriodSeconds"):
+                request["encryptionConfiguration"]["kmsDataKeyReusePeriodSeconds"] = int(
+                    encryption["kmsDataKeyReusePeriodSeconds"]
+                )
         arn = self.client("stepfunctions").create_state_machine(**request)["stateMachineArn"]
         return arn, {**inputs, "name": machine_name, "arn": arn}
+
+    def _kms_key(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        kms = self.client("kms")
+        request: dict[str, Any] = {
+            "Description": inputs.get("description", ""),
+            "KeyUsage": inputs.get("keyUsage", "ENCRYPT_DECRYPT"),
+            "KeySpec": inputs.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT"),
+        }
+        if inputs.get("policy"):
+            request["Policy"] = inputs["policy"]
+        metadata = kms.create_key(**request)["KeyMetadata"]
+        if inputs.get("enableKeyRotation"):
+            rotation = {"RotationPeriodInDays": int(inputs["rotationPeriodInDays"])} if inputs.get(
+                "rotationPeriodInDays"
+            ) else {}
+            kms.enable_key_rotation(KeyId=metadata["KeyId"], **rotation)
+        # A key's Pulumi ID is its key id.
+        return metadata["KeyId"], {**inputs, "arn": metadata["Arn"], "keyId": metadata["KeyId"]}
+
+    def _kms_alias(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        alias_name = inputs.get("name") or f"alias/{_autoname(name)}"
+        self.client("kms").create_alias(AliasName=alias_name, TargetKeyId=inputs["targetKeyId"])
+        arn = f"arn:aws:kms:{self.region}:{self._account_id()}:{alias_name}"
+        return alias_name, {**inputs, "name": alias_name, "arn": arn}
+
+    def _account_id(self) -> str:
+        return str(self.client("sts").get_caller_identity()["Account"])
 
 
 @dataclass(frozen=True)

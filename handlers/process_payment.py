@@ -1,4 +1,9 @@
-"""ProcessPayment: record the order as PENDING, then charge it through the payment provider."""
+"""ProcessPayment: record the order as PENDING, then charge it through the payment provider.
+
+The only step that unseals the payment token (see payment_token_seal), just before the charge, and keeps it
+in a local variable: it is never logged, stored, returned or put in an error. A token that does not unseal
+for this order is declined like a card the processor refuses.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from checkout_domain.errors import OrderStateConflictException, PaymentDeclinedE
 from checkout_domain.idempotency import idempotency_config, persistence_layer
 from checkout_domain.models import Order
 from checkout_domain.payment_ledger import default_payment_provider
+from checkout_domain.payment_token_seal import UnreadablePaymentToken, unseal
 from checkout_domain.payments import CardDeclined, charge_idempotency_key
 from checkout_domain.steps import PaymentResult, StepRequest
 from checkout_domain.transient import infrastructure_errors_as_transient
@@ -22,6 +28,9 @@ from checkout_domain.validation import parse_step_request
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+
+# The decline code of a token that does not unseal for its order (tampered with, or sealed for another).
+INVALID_PAYMENT_TOKEN = "invalid_payment_token"
 
 
 @logger.inject_lambda_context(log_event=False)  # the event carries the payment token
@@ -52,7 +61,7 @@ def charge_order(order: Order) -> PaymentResult:
             order_id=order.order_id,
             amount_minor=order.total_minor,
             currency=order.currency,
-            payment_token=order.payment_token,
+            payment_token=_unsealed_token(order),
         )
     except CardDeclined as declined:
         orders.mark_failed(order.order_id, reason=f"payment declined: {declined.decline_code}")
@@ -62,3 +71,11 @@ def charge_order(order: Order) -> PaymentResult:
     metrics.add_metric(name="PaymentCharged", unit=MetricUnit.Count, value=1)
     logger.info("Payment charged", extra={**order.log_fields(), "payment_id": charge.payment_id})
     return PaymentResult(payment_id=charge.payment_id, amount_minor=charge.amount_minor, currency=charge.currency)
+
+
+def _unsealed_token(order: Order) -> str:
+    try:
+        return unseal(order.payment_token, order.order_id)
+    except UnreadablePaymentToken:
+        metrics.add_metric(name="PaymentTokenUnreadable", unit=MetricUnit.Count, value=1)
+        raise CardDeclined(INVALID_PAYMENT_TOKEN) from None

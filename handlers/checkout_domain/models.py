@@ -4,6 +4,10 @@ receives and re-validates.
 Models are strict and reject unknown fields: the Express workflow is the public boundary, and silently
 dropping a misspelt field ("quantitiy") or coercing `true`/`1.0`/`"2"` into a quantity would charge the
 customer for something they did not mean. A repeated `total_minor` is accepted only if it is right.
+
+`payment_token` is sealed (see payment_token_seal) in every `Order`; an `OrderInput` may carry a plaintext token
+too, which validate_order seals or rejects depending on the stack. Card numbers are refused in every field:
+they would otherwise travel into execution histories, logs and tables.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from checkout_domain.card_numbers import contains_card_number
 from checkout_domain.currencies import ISO_4217_CURRENCIES
+from checkout_domain.payment_token_seal import MAX_SEALED_LENGTH, looks_sealed, processor_token_problem
 
 # DynamoDB's TransactWriteItems takes at most 100 actions, and reserving (or releasing) an order writes one
 # stock item per SKU plus the reservation record, all in one transaction.
@@ -31,16 +37,31 @@ def _has_control_characters(value: str) -> bool:
     return any(ord(char) < 0x20 or ord(char) == 0x7F for char in value)
 
 
-def _check_customer_id(value: str) -> str:
-    if not value.strip() or _has_control_characters(value):
-        raise PydanticCustomError("customer_id", "must not be blank or contain control characters")
+def _no_card_number(value: str) -> str:
+    # Messages never quote the value: it may be a card number.
+    if contains_card_number(value):
+        raise PydanticCustomError("card_number", "must not contain a card number")
     return value
 
 
+def _check_customer_id(value: str) -> str:
+    if not value.strip() or _has_control_characters(value):
+        raise PydanticCustomError("customer_id", "must not be blank or contain control characters")
+    return _no_card_number(value)
+
+
 def _check_payment_token(value: str) -> str:
-    # The message never quotes the value: this field is a secret.
-    if any(char.isspace() for char in value) or _has_control_characters(value):
-        raise PydanticCustomError("payment_token", "must not contain whitespace or control characters")
+    """A sealed token, or a processor's plaintext token (whether it is accepted is the stack's decision)."""
+    # The messages never quote the value: this field is a secret.
+    problem = None if looks_sealed(value) else processor_token_problem(value)
+    if problem:
+        raise PydanticCustomError("payment_token", problem)
+    return value
+
+
+def _check_sealed_payment_token(value: str) -> str:
+    if not looks_sealed(value):
+        raise PydanticCustomError("payment_token", "must be a sealed payment token")
     return value
 
 
@@ -50,10 +71,13 @@ def _check_currency(value: str) -> str:
     return value
 
 
-OrderId = Annotated[str, StringConstraints(pattern=ORDER_ID_PATTERN)]
-Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN)]
+OrderId = Annotated[str, StringConstraints(pattern=ORDER_ID_PATTERN), AfterValidator(_no_card_number)]
+Sku = Annotated[str, StringConstraints(pattern=SKU_PATTERN), AfterValidator(_no_card_number)]
 CustomerId = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_check_customer_id)]
-PaymentToken = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_check_payment_token)]
+PaymentToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_SEALED_LENGTH), AfterValidator(_check_payment_token)
+]
+SealedPaymentToken = Annotated[str, AfterValidator(_check_sealed_payment_token)]
 Currency = Annotated[str, AfterValidator(_check_currency)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 UnitPriceMinor = Annotated[int, Field(gt=0, le=MAX_UNIT_PRICE_MINOR)]
@@ -75,8 +99,6 @@ class _OrderFields(BaseModel):
     order_id: OrderId
     customer_id: CustomerId
     currency: Currency
-    # repr=False keeps the token out of str()/repr() of the model, should one ever reach a log line.
-    payment_token: PaymentToken = Field(repr=False)
     items: Annotated[list[OrderItem], Field(min_length=1, max_length=MAX_ITEMS_PER_ORDER)]
 
     @field_validator("items")
@@ -119,15 +141,23 @@ def _total_of(items: list[OrderItem]) -> int:
 class OrderInput(_OrderFields):
     """The execution input of both workflows, before validate_order normalizes it."""
 
+    # repr=False keeps the token out of str()/repr() of the model, should one ever reach a log line.
+    payment_token: PaymentToken = Field(repr=False)
     total_minor: int | None = None
 
-    def normalized(self) -> Order:
-        return Order(**self.model_dump(exclude={"total_minor"}), total_minor=_total_of(self.items))
+    @property
+    def payment_token_is_sealed(self) -> bool:
+        return looks_sealed(self.payment_token)
+
+    def normalized(self, sealed_payment_token: str) -> Order:
+        fields = self.model_dump(exclude={"total_minor", "payment_token"})
+        return Order(**fields, payment_token=sealed_payment_token, total_minor=_total_of(self.items))
 
 
 class Order(_OrderFields):
     """The normalized order: what validate_order returns and every later step receives as `order`."""
 
+    payment_token: SealedPaymentToken = Field(repr=False)
     total_minor: int
 
     def log_fields(self) -> dict[str, Any]:

@@ -43,3 +43,13 @@ def idempotency_ttl_seconds() -> int:
     if seconds <= 0:
         raise RuntimeError("IDEMPOTENCY_TTL_SECONDS must be positive")
     return seconds
+
+
+def payment_token_key_arn() -> str:
+    """The KMS key (ARN: the Encryption SDK accepts no alias) that payment tokens are sealed with."""
+    return _required("PAYMENT_TOKEN_KEY_ARN")
+
+
+def accept_plaintext_payment_tokens() -> bool:
+    """Whether validate_order seals a plaintext token itself (dev) instead of rejecting it. Off unless set."""
+    return os.environ.get("ACCEPT_PLAINTEXT_PAYMENT_TOKENS", "false").lower() == "true"

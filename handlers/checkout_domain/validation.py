@@ -2,7 +2,8 @@
 
 pydantic's own ValidationError is never allowed out: its text quotes the input, and the input carries the
 payment token. Messages here come from the error type (pydantic's or ours), never from the input, except the
-names of unknown fields, which are echoed to help the client and redacted if they contain the token.
+names of unknown fields, which are echoed to help the client and redacted if they contain the token or a card
+number.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import TypeVar
 from aws_lambda_powertools.utilities.parser import parse
 from pydantic import BaseModel, ValidationError
 
+from checkout_domain.card_numbers import contains_card_number
 from checkout_domain.errors import FieldError, InvalidOrderException
-from checkout_domain.models import Order, OrderInput
+from checkout_domain.models import OrderInput
 
 # Enough to fix a broken order in one go; bounded so the message fits a Step Functions Cause (32 KiB).
 MAX_REPORTED_ERRORS = 20
@@ -24,9 +26,9 @@ REDACTED = "<redacted>"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def parse_order_input(event: object) -> Order:
-    """validate_order: the raw execution input -> the normalized order."""
-    return _parse(event, OrderInput, secret=_token_in(event)).normalized()
+def parse_order_input(event: object) -> OrderInput:
+    """validate_order: the raw execution input -> the order as the client sent it, checked."""
+    return _parse(event, OrderInput, secret=_token_in(event))
 
 
 def parse_step_request(event: object, model: type[ModelT]) -> ModelT:
@@ -70,7 +72,7 @@ def _path_part(part: int | str, secret: str | None) -> str:
     if isinstance(part, int):  # a list index
         return str(part)
     # String parts can be client-chosen: the names of unknown fields.
-    if secret and secret in part:
+    if (secret and secret in part) or contains_card_number(part):
         return REDACTED
     if len(part) > MAX_FIELD_NAME_LENGTH:
         return part[:MAX_FIELD_NAME_LENGTH] + "..."

@@ -60,7 +60,7 @@ def test_demo_runs_every_scenario_and_leaves_nothing_running():
         "express burst of 20"}]
     assert len(rows) == 6 and all("  ok  " in row for row in rows), stdout
     assert "6/6 scenarios behaved as expected" in stdout
-    assert "deployed 37 resources" in stderr  # progress is reported while it works
+    assert "deployed 39 resources" in stderr  # progress is reported while it works
     assert wait_until_gone(worker_pids() - before) == set()
 
 

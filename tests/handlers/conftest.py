@@ -31,13 +31,15 @@ for name, value in {
     "POWERTOOLS_METRICS_NAMESPACE": "CheckoutSagaTest",
     "POWERTOOLS_TRACE_DISABLED": "1",
     "POWERTOOLS_LOG_LEVEL": "DEBUG",  # the token must not appear even in debug logs
+    # As in dev: plaintext tokens are sealed by validate_order (tests of the prod setting override this).
+    "ACCEPT_PLAINTEXT_PAYMENT_TOKENS": "true",
 }.items():
     os.environ.setdefault(name, value)
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Fresh tables in moto; the environment the infrastructure would give the handlers."""
+    """Fresh tables and payment-token key in moto; the environment the infrastructure would give the handlers."""
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)  # an emulator endpoint in the shell must not leak in
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -67,12 +69,30 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
+        key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+        monkeypatch.setenv("PAYMENT_TOKEN_KEY_ARN", key_arn)
         # Both long-lived clients are rebuilt inside the mock, whatever the shell's environment was at import.
         dynamodb.client.cache_clear()
         monkeypatch.setattr(idempotency.persistence_layer, "client", client)
         monkeypatch.setattr(idempotency.persistence_layer, "table_name", IDEMPOTENCY_TABLE)
         yield
         dynamodb.client.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def payment_token_key() -> Iterator[str]:
+    """Only the stack's payment-token key, in moto: all validate_order needs (it touches no table). One per
+    module: starting moto costs more than most validate_order tests, and sealing never changes the key."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        with mock_aws():
+            key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+            monkeypatch.setenv("PAYMENT_TOKEN_KEY_ARN", key_arn)
+            yield key_arn
 
 
 @pytest.fixture

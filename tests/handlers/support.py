@@ -50,10 +50,25 @@ def raw_order(order_id: str = "ord-1001", **overrides: Any) -> dict[str, Any]:
 
 
 def normalized(order: dict[str, Any]) -> dict[str, Any]:
-    """What validate_order returns for a valid raw order (computed here independently)."""
+    """What validate_order returns for a valid raw order (computed here independently): its total, and its token
+    sealed for it (needs the `aws` fixture's key). Sealing is randomized: compare tokens with `unsealed`."""
+    from checkout_domain.payment_token_seal import looks_sealed, seal
+
     result = copy.deepcopy(order)
     result["total_minor"] = sum(item["quantity"] * item["unit_price_minor"] for item in order["items"])
+    if not looks_sealed(result["payment_token"]):
+        result["payment_token"] = seal(result["payment_token"], result["order_id"])
     return result
+
+
+def unsealed(order: dict[str, Any]) -> str:
+    from checkout_domain.payment_token_seal import unseal
+
+    return unseal(order["payment_token"], order["order_id"])
+
+
+def without_token(order: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in order.items() if key != "payment_token"}
 
 
 def step_event(order: dict[str, Any], **results: Any) -> dict[str, Any]:

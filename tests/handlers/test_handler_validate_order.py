@@ -13,8 +13,10 @@ from checkout_domain.validation import MAX_REPORTED_ERRORS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.handlers.support import SECRET_TOKEN, FakeLambdaContext, normalized, raw_order
+from tests.handlers.support import SECRET_TOKEN, FakeLambdaContext, normalized, raw_order, unsealed, without_token
 
+# The stack's payment-token key (in moto): validate_order seals plaintext tokens, as in dev.
+pytestmark = pytest.mark.usefixtures("payment_token_key")
 CONTEXT = FakeLambdaContext(function_name="validate-order")
 
 
@@ -34,13 +36,15 @@ def errors_by_field(exc: InvalidOrderException) -> dict[str, str]:
     return {entry["field"]: entry["message"] for entry in listed}
 
 
-def test_valid_order_is_returned_normalized_with_its_total():
+def test_valid_order_is_returned_normalized_with_its_total_and_its_token_sealed():
     order = raw_order()
 
     result = validate(order)
 
-    assert result == normalized(order)
+    assert without_token(result) == without_token(normalized(order))
     assert result["total_minor"] == 12999 + 2 * 4999
+    assert SECRET_TOKEN not in result["payment_token"]
+    assert unsealed(result) == SECRET_TOKEN
 
 
 def test_a_correct_total_from_the_client_is_accepted_and_normalizing_twice_changes_nothing():
@@ -232,7 +236,11 @@ orders = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(event=orders | json_values)
 def test_validate_order_only_ever_raises_invalid_order_and_never_echoes_the_token(event):
     try:
@@ -243,6 +251,7 @@ def test_validate_order_only_ever_raises_invalid_order_and_never_echoes_the_toke
         listed = json.loads(message)
         assert listed and all(isinstance(e["field"], str) and isinstance(e["message"], str) for e in listed)
     else:
-        # Accepted: then it really is a valid order, and only the normalized order carries the token.
+        # Accepted: then it really is a valid order, and the normalized order carries the token sealed only.
         assert validate(result) == result
-        assert result["payment_token"] == SECRET_TOKEN
+        assert SECRET_TOKEN not in result["payment_token"]
+        assert unsealed(result) == SECRET_TOKEN

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,11 @@ def _computed(typ: str, physical: str) -> dict[str, Any]:
         return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{physical}"}
     if typ == "aws:sfn/stateMachine:StateMachine":
         return {"arn": f"{prefix.format('states')}:stateMachine:{physical}"}
+    if typ == "aws:kms/key:Key":
+        key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, physical))  # stable per logical name, like a real key id
+        return {"arn": f"{prefix.format('kms')}:key/{key_id}", "keyId": key_id}
+    if typ == "aws:kms/alias:Alias":
+        return {"arn": f"{prefix.format('kms')}:{physical}"}
     return {}
 
 

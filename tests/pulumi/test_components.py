@@ -10,7 +10,8 @@ import pytest
 
 from components import iam
 from components.code_archive import handler_archive
-from components.handler_function import TableGrant
+from components.encryption_key import EncryptionKey, EncryptionKeyArgs
+from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.stack_config import StackConfig
 from components.table import Table, TableArgs
 from emulator.pulumi_program import PROJECT_DIR
@@ -101,3 +102,37 @@ def test_table_component_declares_one_encrypted_on_demand_table():
         return pulumi.Output.all(table.name, table.arn).apply(check)
 
     declare()
+
+
+def test_encryption_key_component_declares_a_rotated_key_with_its_policy_and_an_alias():
+    cloud = FakeCloud()
+    pulumi.runtime.set_mocks(cloud, project="checkout-saga", stack="unit", preview=False)
+
+    @pulumi.runtime.test
+    def declare():
+        key = EncryptionKey("ledger", EncryptionKeyArgs(description="test key", policy='{"Statement": []}'))
+
+        def check(outputs):
+            arn, alias_name = outputs
+            (declared,) = cloud.of_type("aws:kms/key:Key")
+            assert declared.inputs["enableKeyRotation"] is True
+            assert declared.inputs["rotationPeriodInDays"] == 365
+            assert declared.inputs["deletionWindowInDays"] == 30
+            assert declared.inputs["policy"] == '{"Statement": []}'
+            (alias,) = cloud.of_type("aws:kms/alias:Alias")
+            assert alias_name == alias.inputs["name"] == "alias/checkout-saga-ledger-unit"
+            assert alias.inputs["targetKeyId"] == declared.outputs["keyId"]
+            assert arn == declared.outputs["arn"]
+
+        return pulumi.Output.all(key.arn, key.alias_name).apply(check)
+
+    declare()
+
+
+def test_a_table_key_needs_the_region_and_account_it_is_used_in():
+    pulumi.runtime.set_mocks(FakeCloud(), project="checkout-saga", stack="unit", preview=False)
+    settings = LambdaSettings("arm64", 128, 3, "arn:aws:lambda:eu-west-1:1:layer:l:1", "INFO", 14, "s", "n")
+    args = HandlerFunctionArgs(PROJECT_DIR / "handlers", "confirm_order", settings, table_key_arn="arn:aws:kms:k")
+
+    with pytest.raises(ValueError, match="region and account"):
+        HandlerFunction("confirm-order", args)

@@ -19,6 +19,8 @@ ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 QUEUE = "aws:sqs/queue:Queue"
+KEY = "aws:kms/key:Key"
+ALIAS = "aws:kms/alias:Alias"
 HANDLERS = [
     "validate-order",
     "process-payment",
@@ -42,8 +44,11 @@ def test_resource_inventory(stack):
     assert counts[QUEUE] == 1
     assert counts[LOG_GROUP] == 8  # one per function and per state machine
     assert counts[ROLE] == counts[ROLE_POLICY] == 8  # one role per function and per state machine
+    # The payment-token key everywhere; prod adds its at-rest key.
+    assert counts[KEY] == counts[ALIAS] == (2 if stack.name == "prod" else 1)
     components = {t for t in counts if t.startswith("checkout:")}
     assert components == {
+        "checkout:security:EncryptionKey",
         "checkout:data:Table",
         "checkout:data:IdempotencyTable",
         "checkout:compute:HandlerFunction",
@@ -229,6 +234,7 @@ def test_stack_outputs(stack):
         "paymentsTableName",
         "inventoryTableName",
         "ordersTableName",
+        "paymentTokenKeyArn",
     }
     assert outputs["checkoutStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
     assert (

@@ -1,0 +1,34 @@
+"""Card numbers (PANs) in text: data this system must never accept, store, log or echo.
+
+"Card-like" is what DLP scanners flag: 13 to 19 digits, optionally grouped by single spaces or dashes, that
+pass the Luhn check and start with a card network's prefix (Visa 4, Mastercard 51-55/2221-2720, Amex 34/37,
+Diners 30/36/38/39, JCB 35, Discover/UnionPay/Maestro 5 and 6). The prefix is what keeps millisecond
+timestamps (13 digits starting with 1, Luhn-valid one time in ten) from counting as cards.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A maximal run: not preceded or followed by another digit, directly or across one separator.
+_DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)")
+_CARD_PREFIXES = ("4", "5", "6", "30", "34", "35", "36", "37", "38", "39")
+
+
+def contains_card_number(text: str) -> bool:
+    return any(_is_card_number(re.sub(r"[ -]", "", run.group())) for run in _DIGIT_RUN.finditer(text))
+
+
+def _is_card_number(digits: str) -> bool:
+    network = digits.startswith(_CARD_PREFIXES) or 2221 <= int(digits[:4]) <= 2720
+    return network and _luhn_valid(digits)
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0

@@ -1,0 +1,107 @@
+"""Every policy document the program declares, for dev and prod, linted with parliament (offline).
+
+Role policies as they are; trust policies and key policies with their implicit resource made explicit (the role
+itself; the key, which is what "*" means in a key policy), since parliament lints identity policies.
+Zero findings, except those documented with their reason in parliament_exceptions.py, and each of those must be
+caused by exactly the actions it lists.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from parliament import analyze_policy_string
+
+from tests.security.conftest import DeclaredStack
+from tests.security.parliament_exceptions import DOCUMENTED, Exception_
+
+DOCUMENT_FIELDS = {
+    "aws:iam/rolePolicy:RolePolicy": ("role policy", "policy"),
+    "aws:iam/role:Role": ("trust policy", "assumeRolePolicy"),
+    "aws:kms/key:Key": ("key policy", "policy"),
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str
+    owner: str
+    policy: dict[str, Any]
+
+
+def documents(stack: DeclaredStack) -> Iterator[Document]:
+    for resource in stack.resources:
+        if resource.type not in DOCUMENT_FIELDS:
+            continue
+        kind, field = DOCUMENT_FIELDS[resource.type]
+        policy = json.loads(resource.inputs[field])
+        if kind != "role policy":
+            for statement in policy["Statement"]:
+                statement["Resource"] = resource.outputs["arn"]
+        yield Document(kind, resource.name, policy)
+
+
+def findings(policy: dict[str, Any]) -> set[str]:
+    analyzed = analyze_policy_string(json.dumps(policy), ignore_private_auditors=True, include_community_auditors=True)
+    return {finding.issue for finding in analyzed.findings}
+
+
+def without(policy: dict[str, Any], actions: frozenset[str]) -> dict[str, Any]:
+    statements = []
+    for statement in policy["Statement"]:
+        listed = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        kept = [action for action in listed if action not in actions]
+        if kept:
+            statements.append({**statement, "Action": kept})
+    return {**policy, "Statement": statements}
+
+
+def explained_by(document: Document, issue: str) -> Exception_ | None:
+    for exception in DOCUMENTED:
+        if (exception.issue, exception.document) == (issue, document.kind) and issue not in findings(
+            without(document.policy, exception.actions)
+        ):
+            return exception
+    return None
+
+
+def test_every_policy_document_is_clean_but_for_the_documented_exceptions(declared_stack: DeclaredStack):
+    linted = list(documents(declared_stack))
+    assert {d.kind for d in linted} == {"role policy", "trust policy", "key policy"}
+    unexplained = {
+        (document.kind, document.owner, issue)
+        for document in linted
+        for issue in findings(document.policy)
+        if explained_by(document, issue) is None
+    }
+
+    assert unexplained == set()
+
+
+def test_every_documented_exception_is_still_needed(declared_stacks: dict[str, DeclaredStack]):
+    used = {
+        explained_by(document, issue)
+        for stack in declared_stacks.values()
+        for document in documents(stack)
+        for issue in findings(document.policy)
+    }
+
+    assert used == set(DOCUMENTED)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:dynamodb:eu-west-1:1:table/t"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+    ],
+    ids=["wildcard-action", "resource-star", "resource-mismatch", "privilege-escalation"],
+)
+def test_the_lint_would_catch_a_broad_grant(statement):
+    assert findings({"Version": "2012-10-17", "Statement": [statement]})
