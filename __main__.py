@@ -180,6 +180,10 @@ timing = SagaTiming(
     # Compensations and the pivot must eventually succeed: more attempts, backoff capped so they keep trying.
     compensation_retry=RetryPolicy(interval_seconds=interval, max_attempts=8, max_delay_seconds=cap or 30 * interval),
     pivot_retry=RetryPolicy(interval_seconds=interval, max_attempts=10, max_delay_seconds=cap or 60 * interval),
+    # Waits 2 s at a time, in all longer than a function's timeout: how long a killed attempt holds its lock.
+    in_progress_retry=RetryPolicy(
+        interval_seconds=2, max_attempts=config.lambda_timeout_seconds // 2 + 1, backoff_rate=1.0, jitter=False
+    ),
 )
 checkout = SagaWorkflow(
     CHECKOUT,

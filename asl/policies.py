@@ -22,6 +22,9 @@ class RetryPolicy:
     max_attempts: int = 3
     backoff_rate: float = 2.0
     max_delay_seconds: int | None = None
+    # FULL jitter spreads retries of many executions hitting the same throttled dependency; without it the
+    # total wait is guaranteed, which is what outliving a lock's expiry needs.
+    jitter: bool = True
 
     def __post_init__(self) -> None:
         # The same limits Step Functions enforces at CreateStateMachine, checked before deploy.
@@ -40,8 +43,7 @@ class RetryPolicy:
             "IntervalSeconds": self.interval_seconds,
             "MaxAttempts": self.max_attempts,
             "BackoffRate": self.backoff_rate,
-            # FULL jitter spreads retries of many executions hitting the same throttled dependency.
-            "JitterStrategy": "FULL",
+            "JitterStrategy": "FULL" if self.jitter else "NONE",
         }
         if self.max_delay_seconds is not None:
             retrier["MaxDelaySeconds"] = self.max_delay_seconds
@@ -62,6 +64,11 @@ class SagaTiming:
     pivot_retry: RetryPolicy = field(
         default_factory=lambda: RetryPolicy(interval_seconds=1, max_attempts=10, max_delay_seconds=60)
     )
+
+    # Steps that must not give up while an earlier attempt still holds the idempotency lock (a killed
+    # invocation's record stays INPROGRESS until its Lambda timeout) retry TransientError for at least that
+    # long, without jitter so the wait is guaranteed. None: no such retrier.
+    in_progress_retry: RetryPolicy | None = None
 
     def __post_init__(self) -> None:
         if self.task_timeout_seconds < 1:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asl.model import BusinessError, Compensation, Saga, SagaStep
+from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationStep
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
 from asl.states import State, catch, choice, explain_lambda_error, fail, lambda_task, sqs_send
 
@@ -59,9 +59,16 @@ def compensations_in_rollback_order(saga: Saga) -> list[Compensation]:
     return [s.compensation for s in reversed(saga.steps) if s.compensation]
 
 
+def record_failure_state(validation: ValidationStep) -> str:
+    return f"Record{validation.name}Failure"
+
+
 def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict[str, State]:
+    """Validation's catches replace the state (ResultPath "$"): the raw input may not even be a JSON object,
+    and a catch writing into it (`$.failure`) would then fail with a States.* runtime error instead."""
     validation = saga.validation
     first_step = saga.steps[0].name if saga.steps else None
+    record_failure = record_failure_state(validation)
     return {
         validation.name: lambda_task(
             arns[validation.function],
@@ -71,10 +78,14 @@ def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict
             next_state=first_step,
             retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
             catch=[
-                catch([validation.invalid.error], explain_state(validation.invalid.outcome), FAILURE_PATH),
-                catch(["States.ALL"], saga.failure_outcome, FAILURE_PATH),
+                catch([validation.invalid.error], explain_state(validation.invalid.outcome), "$"),
+                catch(["States.ALL"], record_failure, "$"),
             ],
-        )
+        ),
+        explain_state(validation.invalid.outcome): explain_lambda_error(
+            FAILURE_PATH, next_state=validation.invalid.outcome, source_path="$"
+        ),
+        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": saga.failure_outcome},
     }
 
 
@@ -99,8 +110,14 @@ def _forward_chain(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> d
 def _step_retry(step: SagaStep, timing: SagaTiming) -> list[dict[str, Any]]:
     if step.pivot:
         # Past the pivot there is no going back: retry on anything, as long as the budget allows.
-        return [timing.pivot_retry.retrier(("States.ALL",))]
+        return [*_outlive_in_progress(timing), timing.pivot_retry.retrier(("States.ALL",))]
     return [timing.step_retry.retrier(TRANSIENT_ERRORS)]
+
+
+def _outlive_in_progress(timing: SagaTiming) -> list[dict[str, Any]]:
+    """The pivot and the compensations must not give up (and roll back, or escalate) while a killed attempt's
+    idempotency record is still INPROGRESS: that attempt may have committed."""
+    return [timing.in_progress_retry.retrier(("TransientError",))] if timing.in_progress_retry else []
 
 
 def _step_catches(saga: Saga, index: int) -> list[dict[str, Any]]:
@@ -127,9 +144,7 @@ def _latest_compensation(steps: tuple[SagaStep, ...]) -> Compensation | None:
     return None
 
 
-def _compensation_chain(
-    saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming
-) -> dict[str, State]:
+def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming) -> dict[str, State]:
     chain = compensations_in_rollback_order(saga)
     end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else saga.failure_outcome
     states: dict[str, State] = {}
@@ -141,7 +156,7 @@ def _compensation_chain(
             parameters=dict(STEP_PAYLOAD),
             result_path=f"$.results.{compensation.name}",
             next_state=following[0].name if following else end_of_chain,
-            retry=[timing.compensation_retry.retrier(("States.ALL",))],
+            retry=[*_outlive_in_progress(timing), timing.compensation_retry.retrier(("States.ALL",))],
             catch=[catch(["States.ALL"], escalate_state(compensation), COMPENSATION_FAILURE_PATH)],
         )
         escalation = sqs_send(
@@ -173,6 +188,10 @@ def _rolled_back_business_errors(saga: Saga) -> list[BusinessError]:
     ]
 
 
+def _business_failure(outcome: str) -> State:
+    return fail(outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage")
+
+
 def _outcomes(saga: Saga) -> dict[str, State]:
     states: dict[str, State] = {}
     rolled_back = _rolled_back_business_errors(saga)
@@ -182,14 +201,12 @@ def _outcomes(saga: Saga) -> dict[str, State]:
             for e in rolled_back
         ]
         states[ROLLBACK_OUTCOME] = choice(rules, default=saga.failure_outcome)
-    business = [saga.validation.invalid, *(e for s in saga.steps for e in s.business_errors)]
-    for error in business:
+    states[saga.validation.invalid.outcome] = _business_failure(saga.validation.invalid.outcome)
+    for error in (e for s in saga.steps for e in s.business_errors):
         states[explain_state(error.outcome)] = explain_lambda_error(FAILURE_PATH, next_state=error.outcome)
-        states[error.outcome] = fail(error.outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage")
+        states[error.outcome] = _business_failure(error.outcome)
     # Unexpected errors keep their original Error/Cause for operators; the history has the full detail.
-    states[saga.failure_outcome] = fail(
-        saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})"
-    )
+    states[saga.failure_outcome] = fail(saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})")
     states[saga.escalation_outcome] = fail(
         saga.escalation_outcome,
         cause="A compensation failed after all its retries; the order was sent to the dead-letter queue.",

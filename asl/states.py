@@ -53,17 +53,16 @@ def fail(error: str, *, cause: str | None = None, cause_path: str | None = None)
     return state
 
 
-def explain_lambda_error(error_path: str, next_state: str) -> State:
+def explain_lambda_error(error_path: str, next_state: str, *, source_path: str | None = None) -> State:
     """Parse a Lambda error's Cause (a JSON string) so a Fail can show only its message.
 
     The raw Cause also carries the handler's stack trace, which callers of the API should never see.
+    `source_path` is where the caught error is (default: `error_path`); the parsed error goes to `error_path`.
     """
+    source = source_path or error_path
     return {
         "Type": "Pass",
-        "Parameters": {
-            "Error.$": f"{error_path}.Error",
-            "Cause.$": f"States.StringToJson({error_path}.Cause)",
-        },
+        "Parameters": {"Error.$": f"{source}.Error", "Cause.$": f"States.StringToJson({source}.Cause)"},
         "ResultPath": error_path,
         "Next": next_state,
     }

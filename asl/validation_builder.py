@@ -25,9 +25,10 @@ def build_validation_definition(
                 timeout_seconds=timing.task_timeout_seconds,
                 next_state=None,
                 retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
-                catch=[catch([validation.invalid.error], explain_state(outcome), FAILURE_PATH)],
+                # Replace the state: the raw input may not be a JSON object a catch could write into.
+                catch=[catch([validation.invalid.error], explain_state(outcome), "$")],
             ),
-            explain_state(outcome): explain_lambda_error(FAILURE_PATH, next_state=outcome),
+            explain_state(outcome): explain_lambda_error(FAILURE_PATH, next_state=outcome, source_path="$"),
             outcome: fail(outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage"),
         },
     }

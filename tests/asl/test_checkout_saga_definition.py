@@ -35,6 +35,13 @@ def test_happy_path_is_one_state_per_business_step(definition):
 def test_invalid_order_fails_without_side_effects(definition):
     path = walk(definition, {"ValidateOrder": "InvalidOrderException"})
     assert path == ["ValidateOrder", "ExplainOrderInvalid", "OrderInvalid"]
+    assert definition["States"]["ExplainOrderInvalid"]["Parameters"]["Cause.$"] == "States.StringToJson($.Cause)"
+
+
+def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition):
+    path = walk(definition, {"ValidateOrder": "Sandbox.Timedout"})
+    assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailed"]
+    assert definition["States"]["RecordValidateOrderFailure"]["Parameters"] == {"failure.$": "$"}
 
 
 def test_declined_payment_has_nothing_to_undo(definition):
@@ -91,7 +98,9 @@ def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, fail
 def test_catches_keep_the_order_and_step_results(definition):
     for name, state in definition["States"].items():
         for catcher in state.get("Catch", []):
-            assert catcher["ResultPath"] in ("$.failure", "$.compensationFailure"), name
+            # Validation replaces the state: the raw input may not be an object, and nothing is done yet.
+            expected = ("$",) if name == "ValidateOrder" else ("$.failure", "$.compensationFailure")
+            assert catcher["ResultPath"] in expected, name
         if state["Type"] == "Task" and name not in ("ValidateOrder",) and "Escalate" not in name:
             assert state["Parameters"] == {"order.$": "$.order", "results.$": "$.results"}
             assert state["ResultPath"] == f"$.results.{name}"
@@ -103,7 +112,7 @@ def test_every_task_has_a_timeout_and_retries_transient_errors(definition):
     for name, task in tasks.items():
         assert task["TimeoutSeconds"] >= 1, name
         for retrier in task["Retry"]:
-            assert retrier["JitterStrategy"] == "FULL"
+            assert retrier["JitterStrategy"] == "FULL"  # the default timing has no in-progress retrier
             assert retrier["BackoffRate"] >= 1.0
     for name in ("ValidateOrder", "ProcessPayment", "ReserveInventory"):
         assert definition["States"][name]["Retry"][0]["ErrorEquals"] == list(TRANSIENT_ERRORS)
@@ -134,7 +143,9 @@ def test_business_failures_show_the_error_message_not_the_stack_trace(definition
             "CausePath": "$.failure.Cause.errorMessage",
         }
         explain = definition["States"][f"Explain{outcome}"]
-        assert explain["Parameters"]["Cause.$"] == "States.StringToJson($.failure.Cause)"
+        source = "$" if outcome == "OrderInvalid" else "$.failure"
+        assert explain["Parameters"]["Cause.$"] == f"States.StringToJson({source}.Cause)"
+        assert explain["ResultPath"] == "$.failure"
 
 
 def test_timing_parameters_flow_into_the_definition():
@@ -156,3 +167,20 @@ def test_missing_function_arn_is_reported_by_name():
     del arns["refund_payment"]
     with pytest.raises(ValueError, match="refund_payment"):
         build_saga_definition(CHECKOUT_SAGA, arns, DLQ)
+
+
+def test_pivot_and_compensations_outlive_a_killed_attempts_lock():
+    lock = RetryPolicy(interval_seconds=2, max_attempts=6, backoff_rate=1.0, jitter=False)
+    states = build_saga_definition(CHECKOUT_SAGA, ARNS, DLQ, SagaTiming(in_progress_retry=lock))["States"]
+    for name in ("ConfirmOrder", "RefundPayment", "ReleaseInventory"):
+        first, then = states[name]["Retry"]
+        assert first == {
+            "ErrorEquals": ["TransientError"],
+            "IntervalSeconds": 2,
+            "MaxAttempts": 6,
+            "BackoffRate": 1.0,
+            "JitterStrategy": "NONE",
+        }, name
+        assert then["ErrorEquals"] == ["States.ALL"]
+    assert len(states["ProcessPayment"]["Retry"]) == 1  # forward steps roll back instead of waiting
+    assert Linter.validate(json.dumps({"StartAt": "ValidateOrder", "States": states})) == []

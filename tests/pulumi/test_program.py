@@ -253,7 +253,19 @@ def test_retry_cap_override_shortens_waits_without_removing_attempts(dev_stack):
     capped = json.loads(capped_cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
     for name, state in normal.items():
         for before, after in zip(state.get("Retry", []), capped[name].get("Retry", []), strict=True):
+            if before["JitterStrategy"] == "NONE":  # waits out a killed attempt's lock: never shortened
+                assert after == before
+                continue
             assert after["MaxDelaySeconds"] == 1
             assert {k: v for k, v in after.items() if k != "MaxDelaySeconds"} == {
                 k: v for k, v in before.items() if k != "MaxDelaySeconds"
             }
+
+
+def test_the_pivot_and_compensations_wait_out_a_killed_invocation(stack):
+    states = json.loads(stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+    timeout = int(config(stack.name)["lambdaTimeoutSeconds"])
+    for name in ("ConfirmOrder", "RefundPayment", "ReleaseInventory"):
+        first = states[name]["Retry"][0]
+        assert first["ErrorEquals"] == ["TransientError"] and first["JitterStrategy"] == "NONE"
+        assert first["IntervalSeconds"] * first["MaxAttempts"] > timeout, name
