@@ -106,7 +106,11 @@ HANDLER_TABLES: dict[str, dict[str, tuple[Table, tuple[str, ...]]]] = {
         "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:PutItem",)),
     },
     "reserve_inventory": {"INVENTORY_TABLE_NAME": (inventory, ("dynamodb:PutItem", "dynamodb:UpdateItem"))},
-    "release_inventory": {"INVENTORY_TABLE_NAME": (inventory, ("dynamodb:GetItem", "dynamodb:UpdateItem"))},
+    "release_inventory": {
+        # Marks the order FAILED before releasing, so a confirmed order's stock is never put back.
+        "ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",)),
+        "INVENTORY_TABLE_NAME": (inventory, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+    },
     "refund_payment": {
         "ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",)),
         "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),

@@ -1,8 +1,12 @@
 """ReleaseInventory (compensation of ReserveInventory): put the reserved stock back, exactly once.
 
 The reservation is found by order id, not through `results.ReserveInventory`, so this also undoes a
-reservation whose step failed with an unknown outcome (e.g. timed out after writing). Only the inventory
-table is touched: the order is marked FAILED by RefundPayment, which always follows in the rollback chain.
+reservation whose step failed with an unknown outcome (e.g. timed out after writing).
+
+The order is marked FAILED *before* any stock moves, by a conditional write on its status: a CONFIRMED order
+(confirmed by another delivery of the same order, or by a pivot attempt whose answer was lost) raises
+OrderStateConflictException instead, so a rollback can never put a confirmed order's stock back on sale; and
+once FAILED, ConfirmOrder's own condition refuses the order, so the two cannot both win.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from checkout_domain import inventory
+from checkout_domain import inventory, orders
 from checkout_domain.idempotency import idempotency_config, persistence_layer
 from checkout_domain.models import Order
 from checkout_domain.steps import ReleaseResult, ReservedItem, StepRequest
@@ -46,6 +50,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 )
 def release_order(order: Order) -> ReleaseResult:
     metrics.add_metric(name="CompensationRun", unit=MetricUnit.Count, value=1)
+    orders.mark_failed(order.order_id, reason="rolled back: inventory released")
     reservation = inventory.release(order.order_id)
     if reservation is None:
         logger.info("No reservation to release", extra={"order_id": order.order_id})

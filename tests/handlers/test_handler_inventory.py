@@ -272,3 +272,35 @@ def test_stock_is_conserved_and_never_negative(context, initial, orders, steps):
         available = stock(skus[sku])
         assert available is not None and available >= 0
         assert available + sum(h.get(skus[sku], 0) for h in held.values()) == level
+
+
+def test_release_never_puts_back_the_stock_of_a_confirmed_order(context):
+    import confirm_order
+    import process_payment
+
+    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 3}, {"sku": "MOUSE-ERGO-02", "stock": 5}])
+    payment = process_payment.lambda_handler(step_event(raw_order()), context)
+    reserved = reserve(raw_order(), context)
+    results = {"ProcessPayment": payment, "ReserveInventory": reserved}
+    confirm_order.lambda_handler(step_event(raw_order(), **results), context)
+
+    # A redelivery of the same order that failed after the pivot rolls back: it must not release the stock.
+    with pytest.raises(OrderStateConflictException):
+        release(raw_order(), context, **results)
+    assert (stock("KB-MECH-01"), stock("MOUSE-ERGO-02")) == (2, 3)
+    assert reservation_record("ord-1001")["status"] == "RESERVED"
+
+
+def test_release_marks_the_order_failed_so_it_can_no_longer_be_confirmed(context):
+    import confirm_order
+    import process_payment
+
+    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 3}, {"sku": "MOUSE-ERGO-02", "stock": 5}])
+    payment = process_payment.lambda_handler(step_event(raw_order()), context)
+    reserved = reserve(raw_order(), context)
+    release(raw_order(), context, ReserveInventory=reserved)
+
+    with pytest.raises(OrderStateConflictException):
+        confirm_order.lambda_handler(
+            step_event(raw_order(), ProcessPayment=payment, ReserveInventory=reserved), context
+        )

@@ -140,7 +140,11 @@ def test_each_function_may_do_exactly_what_its_code_does(stack):
             "idempotency": idempotency,
         },
         "reserve-inventory": {"inventory": {"PutItem", "UpdateItem"}, "idempotency": idempotency},
-        "release-inventory": {"inventory": {"GetItem", "UpdateItem"}, "idempotency": idempotency},
+        "release-inventory": {
+            "orders": {"UpdateItem"},
+            "inventory": {"GetItem", "UpdateItem"},
+            "idempotency": idempotency,
+        },
         "confirm-order": {"orders": {"UpdateItem"}, "idempotency": idempotency},
     }
     for function, grants in expected.items():
