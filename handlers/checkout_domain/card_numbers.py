@@ -13,10 +13,13 @@ import re
 # A maximal run: not preceded or followed by another digit, directly or across one separator.
 _DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)")
 _CARD_PREFIXES = ("4", "5", "6", "30", "34", "35", "36", "37", "38", "39")
+# Request ids and other UUIDs: their leading groups can be all digits and Luhn-valid by chance.
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 
 
 def contains_card_number(text: str) -> bool:
-    return any(_is_card_number(re.sub(r"[ -]", "", run.group())) for run in _DIGIT_RUN.finditer(text))
+    runs = _DIGIT_RUN.finditer(_UUID.sub(" ", text))
+    return any(_is_card_number(re.sub(r"[ -]", "", run.group())) for run in runs)
 
 
 def _is_card_number(digits: str) -> bool:
