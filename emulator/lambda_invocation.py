@@ -16,14 +16,25 @@ from typing import Any
 
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
+from emulator.lambda_runtime.invocation import ApiError
 from emulator.lambda_runtime.runtime import LambdaRuntime
+from emulator.request_metering import meter
 
 # LogType=Tail returns the last 4 KB of the invocation's log, as on AWS.
 _LOG_TAIL_BYTES = 4096
+_REPORT_TAIL_BYTES = 512
 
 _lock = threading.Lock()
 _runtime: LambdaRuntime | None = None
 _event_invoker: ThreadPoolExecutor | None = None
+
+
+class LambdaApiError(Exception):
+    """The Invoke API call itself fails (e.g. throttled): moto_extensions answers it as an AWS error response."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(f"{error.code}: {error.message}")
+        self.error = error
 
 
 def install_runtime(runtime: LambdaRuntime) -> None:
@@ -31,6 +42,10 @@ def install_runtime(runtime: LambdaRuntime) -> None:
     with _lock:
         _runtime = runtime
         _event_invoker = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lambda-event-invoke")
+
+
+def current_runtime() -> LambdaRuntime | None:
+    return _runtime
 
 
 def uninstall_runtime() -> None:
@@ -68,6 +83,10 @@ def run_in_runtime(function: Any, event: Any = None) -> tuple[str, bool, str]:
     if not spec.code_zip:
         return _failure("Runtime.InvalidEntrypoint", "The emulator runs only Zip-packaged functions with code")
     outcome = runtime.invoke(spec, json.dumps({} if event is None else event))
+    if outcome.api_error is not None:
+        raise LambdaApiError(outcome.api_error)
+    # The REPORT line is the last of the invocation's log: what Lambda bills it for (the cost model's input).
+    meter.record_invocation(spec.function_name, spec.memory_mb, outcome.logs[-_REPORT_TAIL_BYTES:], outcome.errored)
     return outcome.payload, outcome.errored, outcome.logs[-_LOG_TAIL_BYTES:]
 
 

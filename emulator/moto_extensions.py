@@ -29,6 +29,49 @@ Extensions (installed by ``install()``, process-wide, idempotent):
   sfn-error-codes      The exception classes of moto.stepfunctions.parser.api (InvalidDefinition,
                        InvalidExecutionInput, ...) name their error in ``code``, but their base, moto's AWSError,
                        reads ``TYPE``: clients get an empty error code. We copy ``code`` into ``TYPE``.
+  lambda-api-errors    An invocation the runtime rejects at the API (fault injection: throttle) raises
+                       lambda_invocation.LambdaApiError inside LambdaFunction._invoke_lambda; it becomes moto's
+                       AWSError(message, code, status), which moto's server answers as an AWS JSON error response.
+  sfn-lambda-api-errors StateTaskLambda._from_error(self, env, ex): Invoke API errors of bare-ARN Lambda tasks are
+                       named Lambda.<ErrorCode> as on AWS (sfn_lambda_errors), reusing
+                       StateTaskServiceLambda._error_cause_from_client_error(client_error).
+  sfn-input-size       Execution input over 256 KiB is refused at StartExecution/StartSyncExecution
+                       (sfn_input_quota, called from the sfn-start-execution and sfn-start-sync extensions).
+  dynamodb-serialized  DynamoHandler.call_action(self), through which every DynamoDB request passes: run one at a
+                       time. moto's DynamoDB has no locking: a conditional write checks then writes, and
+                       TransactWriteItems deep-copies whole tables as its rollback point and, when cancelled,
+                       puts the copies back, wiping the writes other requests made meanwhile (and the deep copy
+                       fails with "dictionary changed size during iteration" under concurrent writes). DynamoDB
+                       makes each request atomic; one lock restores that (the GIL serialized the work anyway).
+  emulator-api         DomainDispatcherApplication.get_application(self, environ), which picks the Flask app for
+                       each request of moto's server: paths under /emulator-api/ go to our control API
+                       (fault_api: fault injection policies and counters).
+  sfn-definition-cache AmazonStateLanguageParser.parse(definition) -> (program, parse tree), a staticmethod that
+                       every execution calls: the result is cached per definition text and the program shared (its
+                       components keep execution state in env.heap under EvalComponent.heap_key, drawn up front).
+  sfn-json-path-cache  ``parse`` (jsonpath_ng's, imported by name) in moto's json_path and result_path modules:
+                       each call built a new PLY parser; parsed paths are cached per text (sfn_parse_cache).
+  sfn-lambda-in-process The interpreter's Lambda client (sfn-boto-clients) answers Invoke in this process
+                       (sfn_lambda_in_process): a plain synchronous Invoke calls LambdaBackend.get_function(
+                       function_name_or_arn, qualifier).invoke(...) as LambdaResponse.invoke does and returns what
+                       botocore parses from that answer; errors (moto's HTTPException, request id from
+                       gen_amzn_requestid_long(headerdict)) and other calls go through botocore with a before-send
+                       hook, as moto's mock_aws does: LambdaResponse.dispatch on
+                       moto.core.request.normalize_request(request), answered with botocore_stubber.MockRawResponse.
+  dynamodb-transactions DynamoDBBackend.transact_write_items(self, transact_items): moto deep-copies every table in
+                       the transaction as its rollback point (cost grows with the tables); ours keeps a copy of each
+                       item it writes (dynamodb_transactions). Relies on Table.items (items[hash] / items[hash][range]).
+  moto-method-names    moto.core.responses.method_names_from_class(clazz), imported by name and called by
+                       BaseResponse.call_action on every request: cached per class (moto_dispatch_cache).
+  request-metering     BaseResponse.call_action(self), which every API request reaches (DynamoHandler.call_action
+                       calls it inside dynamodb-serialized's lock): counts requests per service and operation, and
+                       DynamoDB read/write request units per table (request_metering, using
+                       DynamoDBBackend.get_table/get_item and Item.to_json); lambda-invoke adds each invocation's
+                       REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
+                       on the emulator-api app (metering_api).
+The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
+dynamodb-transactions, moto-method-names) change no behaviour and can be left out to measure them:
+EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
 ensure_log_stream / put_log_events (log_sink), and settings.moto_server_port(): moto's Step Functions
@@ -48,22 +91,52 @@ from typing import Any
 import moto
 from moto import backends as moto_backends
 from moto import settings
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import LambdaBackend, LambdaFunction
+from moto.awslambda.responses import LambdaResponse
+from moto.core import request as moto_request
+from moto.core import responses as moto_core_responses
+from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
+from moto.core.responses import BaseResponse
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table as DynamoDBTable
+from moto.dynamodb.responses import DynamoHandler
 from moto.logs.models import LogsBackend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser import api as sfn_parser_api
 from moto.stepfunctions.parser import models as sfn_parser_models
+from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as sfn_lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_lambda import (
+    StateTaskServiceLambda,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.logging import (
     CloudWatchLoggingConfiguration,
     CloudWatchLoggingSession,
 )
 from moto.stepfunctions.parser.asl.parse import asl_parser  # noqa: F401 - loads every state's module
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client as sfn_boto_client
+from moto.stepfunctions.parser.asl.utils import json_path as sfn_json_path
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
+from moto.utilities import aws_headers
 
-from emulator import lambda_invocation, lambda_layers, sfn_service_clients, sfn_start_execution
+from emulator import (
+    dynamodb_transactions,
+    fault_api,
+    lambda_invocation,
+    lambda_layers,
+    metering_api,
+    moto_dispatch_cache,
+    performance,
+    request_metering,
+    sfn_lambda_errors,
+    sfn_parse_cache,
+    sfn_service_clients,
+    sfn_start_execution,
+)
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -100,6 +173,12 @@ def install() -> None:
         for error_class in _parser_error_classes():
             error_class.TYPE = error_class.code  # type: ignore[assignment]
             error_class.STATUS = error_class.status_code  # type: ignore[attr-defined]
+        _patch(StateTaskLambda, "_from_error", _lambda_task_error)
+        _patch(DomainDispatcherApplication, "get_application", _application_with_emulator_api)
+        _patch(DynamoHandler, "call_action", _one_at_a_time)
+        _install_metering()
+        if performance.enabled():
+            _install_performance_extensions()
         _installed = True
 
 
@@ -123,6 +202,9 @@ def check_moto_compatibility() -> None:
         problems.append("lambda_eval_utils no longer calls boto_client_for: review sfn-boto-clients")
     if not _parser_error_classes():
         problems.append("moto.stepfunctions.parser.api has no AWSError classes named by `code`: review sfn-error-codes")
+    for owner, method, line in _EXPECTED_SOURCE_LINES:
+        if line not in inspect.getsource(getattr(owner, method)):
+            problems.append(f"{owner.__name__}.{method} no longer contains `{line}`")
     if problems:
         raise MotoCompatibilityError(
             "moto internals the emulator relies on have changed (see emulator/moto_extensions.py):\n  - "
@@ -157,6 +239,25 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (LogsBackend, "ensure_log_stream", ["self", "log_group_name", "log_stream_name"]),
     (LogsBackend, "put_log_events", ["self", "log_group_name", "log_stream_name", "log_events"]),
     (settings, "moto_server_port", []),
+    (StateTaskLambda, "_from_error", ["self", "env", "ex"]),
+    (StateTaskServiceLambda, "_error_cause_from_client_error", ["client_error"]),
+    (DomainDispatcherApplication, "get_application", ["self", "environ"]),
+    (DynamoHandler, "call_action", ["self"]),
+    (AmazonStateLanguageParser, "parse", ["definition"]),
+    (sfn_json_path, "parse", ["path", "debug"]),
+    (sfn_result_path, "parse", ["string"]),
+    (LambdaResponse, "_dispatch", ["self", "request", "full_url", "headers"]),
+    (LambdaBackend, "get_function", ["self", "function_name_or_arn", "qualifier"]),
+    (aws_headers, "gen_amzn_requestid_long", ["headerdict"]),
+    (moto_request, "normalize_request", ["request"]),
+    (MockRawResponse, "__init__", ["self", "response_input"]),
+    (DynamoDBBackend, "transact_write_items", ["self", "transact_items"]),
+    (DynamoDBBackend, "get_keys_value", ["self", "table", "keys"]),
+    (DynamoDBBackend, "get_table", ["self", "table_name"]),
+    (DynamoDBBackend, "get_item", ["self", "table_name", "keys", "projection_expressions"]),
+    (BaseResponse, "call_action", ["self"]),
+    (BaseResponse, "_get_action", ["self"]),
+    (moto_core_responses, "method_names_from_class", ["clazz"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
     (moto_backends, "list_of_moto_modules", []),
 ]
@@ -170,6 +271,14 @@ _EXPECTED_ATTRIBUTES_SET: list[tuple[Any, str, list[str]]] = [
          "account_id", "function_arn", "version"],
     ),
     (LambdaFunction, "_set_function_code", ["code_bytes", "code_digest"]),
+]
+
+
+# (owner, method, a line of its source) for internals read or written directly, not through a call.
+_EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
+    # dynamodb_transactions restores items where Table.put_item stores them.
+    (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
+    (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
 ]
 
 
@@ -231,8 +340,76 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
     setattr(owner, name, replacement)
 
 
+def _install_performance_extensions() -> None:
+    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions and moto-method-names
+    (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable behaviour and only
+    saves CPU; see the modules for why each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    parse_definition = AmazonStateLanguageParser.parse
+
+    def cached_parse(definition: str) -> Any:
+        return sfn_parse_cache.definitions.parse(parse_definition, definition)
+
+    setattr(cached_parse, _PATCH_MARKER, parse_definition)
+    AmazonStateLanguageParser.parse = staticmethod(cached_parse)  # type: ignore[method-assign]
+    for module in (sfn_json_path, sfn_result_path):
+        _patch(module, "parse", sfn_parse_cache.cached_json_path_parser)
+    _patch(DynamoDBBackend, "transact_write_items", _transact_write_items)
+    _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
+
+
+def _install_metering() -> None:
+    """request-metering, and its route on the emulator's control API."""
+    _patch(BaseResponse, "call_action", _metered)
+    fault_api.app.register_blueprint(metering_api.blueprint)
+
+
+def _metered(original: Callable[..., Any]) -> Callable[..., Any]:
+    def call_action(self: Any) -> Any:
+        return request_metering.metered_call_action(original, self)
+
+    return call_action
+
+
+def _transact_write_items(original: Callable[..., Any]) -> Callable[..., Any]:
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        dynamodb_transactions.transact_write_items(self, transact_items)
+
+    return transact_write_items
+
+
 def _invoke_lambda_in_runtime(self: Any, event: Any = None) -> tuple[str, bool, str]:
-    return lambda_invocation.run_in_runtime(self, event)
+    try:
+        return lambda_invocation.run_in_runtime(self, event)
+    except lambda_invocation.LambdaApiError as failure:
+        error = failure.error
+        raise AWSError(error.message, error.code, error.status_code) from None
+
+
+_dynamodb_lock = threading.Lock()
+
+
+def _one_at_a_time(original: Callable[..., Any]) -> Callable[..., Any]:
+    def call_action(self: Any) -> Any:
+        with _dynamodb_lock:
+            return original(self)
+
+    return call_action
+
+
+def _lambda_task_error(original: Callable[..., Any]) -> Callable[..., Any]:
+    def from_error(self: Any, env: Any, ex: Exception) -> Any:
+        return sfn_lambda_errors.from_error(original, self, env, ex)
+
+    return from_error
+
+
+def _application_with_emulator_api(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_application(self: Any, environ: dict[str, Any]) -> Any:
+        if str(environ.get("PATH_INFO", "")).startswith(fault_api.PATH_PREFIX):
+            return fault_api.app
+        return original(self, environ)
+
+    return get_application
 
 
 def _invoke_honouring_type(original: Callable[..., Any]) -> Callable[..., Any]:

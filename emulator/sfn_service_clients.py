@@ -4,7 +4,7 @@ moto's interpreter builds a new boto3 client for every Task it runs (``boto_clie
 ~3 ms of CPU each: at saga rates that is a large share of the emulator's single (GIL-bound) core. The
 clients are identical apart from region and service, and botocore clients are thread-safe, so one per
 (region, service) serves all executions. Same settings as moto's, plus a connection pool large enough
-for concurrent executions.
+for concurrent executions. The Lambda client answers Invoke in-process (sfn_lambda_in_process).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from botocore.config import Config
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
+
+from emulator import sfn_lambda_in_process
 
 _lock = threading.Lock()  # creating clients on boto3's default session is not thread-safe
 _clients: dict[tuple[str, str], Any] = {}
@@ -41,6 +43,13 @@ def cached_boto_client_for(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _new_client(region: str, service: str) -> Any:
+    client = _http_client(region, service)
+    if service == "lambda" and sfn_lambda_in_process.enabled():
+        return sfn_lambda_in_process.InProcessLambdaClient(client)
+    return client
+
+
+def _http_client(region: str, service: str) -> Any:
     return boto3.client(
         service_name=service,
         region_name=region,

@@ -6,7 +6,8 @@ closed first execution, is ``ExecutionAlreadyExists``. What differs, and is hand
 - without a ``name`` moto names the execution "None" (so a second unnamed start collides with the first);
   AWS generates a UUID;
 - EXPRESS machines run as Express executions (see sfn_express);
-- executions of a machine with a loggingConfiguration write their events to CloudWatch Logs.
+- executions of a machine with a loggingConfiguration write their events to CloudWatch Logs;
+- input over 256 KiB is refused with AWS's ValidationException (sfn_input_quota); moto would run it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from moto.stepfunctions.parser.backend.execution import Execution
 
 from emulator.sfn_execution_logging import logging_session_for
 from emulator.sfn_express import run_sync_execution, start_express_execution
+from emulator.sfn_input_quota import check_input_size
 
 
 def start_execution(
@@ -31,6 +33,7 @@ def start_execution(
     execution_input: str | None = None,
     trace_header: str | None = None,
 ) -> Execution:
+    check_input_size(execution_input)
     state_machine = backend.describe_state_machine(state_machine_arn)
     if state_machine.type == StateMachineType.EXPRESS:
         return start_express_execution(backend, state_machine, name, execution_input, trace_header)
@@ -49,11 +52,13 @@ class LoggedExecution(Execution):
 
 def start_sync_execution_action(response: Any) -> ActionResult:
     """The StartSyncExecution action of moto's StepFunctionResponse (moto answers 404 without it)."""
+    execution_input = response._get_param("input", if_none="{}")
+    check_input_size(execution_input)
     result = run_sync_execution(
         response.stepfunction_backend,
         response._get_param("stateMachineArn"),
         response._get_param("name"),
-        response._get_param("input", if_none="{}"),
+        execution_input,
         response._get_param("traceHeader"),
     )
     return ActionResult(result)

@@ -4,6 +4,12 @@ python -m sagactl serve   start the emulator, deploy the stack, print ready-to-p
 python -m sagactl demo    start, deploy, run every saga scenario, print a summary; exit 1 on a wrong outcome
 python -m sagactl executions        recent executions: status, start, duration (AWS, or --endpoint-url)
 python -m sagactl trace <ARN|name>  the audit trail of one execution: timeline, picture (SVG/PNG/Mermaid), --json
+python -m sagactl faults set|list|clear  fault injection in the emulator's Lambda runtime
+python -m sagactl check     the saga's invariants over executions, ledger, stock, orders and dead letters
+python -m sagactl chaos     concurrent sagas under random faults, then the check (--sagas 1000 --seed 7)
+python -m sagactl recover   re-run pending compensations of escalated sagas from the dead-letter queue
+python -m sagactl fuzz      malformed orders through both workflows (hypothesis)
+python -m sagactl cost      the AWS bill per 1M checkouts and per 1M validations, measured on the emulator
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sagactl import commands
+from sagactl import commands, reliability_cli
 from sagactl.audit import cli as audit_cli
+from sagactl.cost import command as cost_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     trace = sub.add_parser("trace", help="show where an execution succeeded, failed and rolled back")
     audit_cli.add_trace_arguments(trace)
     trace.set_defaults(run=audit_cli.trace_command)
+
+    reliability_cli.add_subcommands(sub)
+    cost_command.add_subcommand(sub)
     return parser
 
 

@@ -6,6 +6,8 @@ operator's read-only view of them, used by the end-to-end tests, the demo and th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,3 +103,77 @@ def idempotency_records(dynamodb: Any, tables: TableNames) -> list[dict[str, Any
     for page in dynamodb.get_paginator("scan").paginate(TableName=tables.idempotency, ConsistentRead=True):
         records.extend(map(_plain, page["Items"]))
     return records
+
+
+def _scan(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+        items.extend(_plain(item) for item in page["Items"])
+    return items
+
+
+def _order_id_of(pk: str) -> str:
+    return pk.removeprefix("ORDER#")
+
+
+def idempotency_key(step: str, order_id: str) -> str:
+    """The powertools record id of one (step, order): "<Step>#<md5 of the JSON order id>" (see the handlers'
+    checkout_domain/idempotency.py: event_key_jmespath="order_id", key_prefix=<step>)."""
+    digest = hashlib.md5(json.dumps(order_id).encode(), usedforsecurity=False).hexdigest()
+    return f"{step}#{digest}"
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """Every table of the saga, read at one moment (consistent reads, table by table)."""
+
+    orders: dict[str, dict[str, Any]]  # order id -> order record (status, total_minor, items, created_at, ...)
+    charges: dict[str, dict[str, Any]]  # order id -> its charge (the ledger holds at most one per order)
+    refunds: dict[str, list[dict[str, Any]]]  # order id -> its refunds
+    reservations: dict[str, dict[str, Any]]  # order id -> its reservation (status RESERVED | RELEASED, items)
+    stock: dict[str, int]  # SKU -> available
+    idempotency: dict[str, dict[str, Any]]  # record id ("<Step>#<md5>") -> record (status, expiration, data, ...)
+
+    def order_ids(self) -> set[str]:
+        """Every order id that left a trace in the order, payment or inventory tables."""
+        return set(self.orders) | set(self.charges) | set(self.refunds) | set(self.reservations)
+
+    def snapshot(self, order_id: str) -> OrderSnapshot:
+        charge = self.charges.get(order_id)
+        refunds = self.refunds.get(order_id, [])
+        reservation = self.reservations.get(order_id)
+        order = self.orders.get(order_id)
+        return OrderSnapshot(
+            order_id=order_id,
+            status=order["status"] if order else None,
+            charged_minor=charge["amount_minor"] if charge else 0,
+            refunded_minor=sum(r["amount_minor"] for r in refunds),
+            charges=1 if charge else 0,
+            refunds=len(refunds),
+            reservation_status=reservation["status"] if reservation else None,
+            reserved={line["sku"]: int(line["quantity"]) for line in reservation["items"]} if reservation else {},
+        )
+
+    def idempotency_record(self, step: str, order_id: str) -> dict[str, Any] | None:
+        return self.idempotency.get(idempotency_key(step, order_id))
+
+
+def read_store(dynamodb: Any, tables: TableNames) -> StoreState:
+    charges: dict[str, dict[str, Any]] = {}
+    refunds: dict[str, list[dict[str, Any]]] = {}
+    for entry in _scan(dynamodb, tables.payments):
+        order_id = _order_id_of(entry["pk"])
+        if entry["sk"] == "CHARGE":
+            charges[order_id] = entry
+        elif entry["sk"].startswith("REFUND#"):
+            refunds.setdefault(order_id, []).append(entry)
+    stock: dict[str, int] = {}
+    reservations: dict[str, dict[str, Any]] = {}
+    for item in _scan(dynamodb, tables.inventory):
+        if item["sk"] == "STOCK":
+            stock[item["sku"]] = item["available"]
+        elif item["sk"] == "RESERVATION":
+            reservations[_order_id_of(item["pk"])] = item
+    orders = {_order_id_of(o["pk"]): o for o in _scan(dynamodb, tables.orders) if o["sk"] == "ORDER"}
+    idempotency = {record["id"]: record for record in _scan(dynamodb, tables.idempotency)}
+    return StoreState(orders, charges, refunds, reservations, stock, idempotency)

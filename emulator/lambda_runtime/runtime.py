@@ -6,11 +6,12 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.code_cache import CodeCache
-from emulator.lambda_runtime.faults import FaultPolicy, NoFaults
+from emulator.lambda_runtime.faults import FaultCounters, FaultPolicy, NoFaults
 from emulator.lambda_runtime.function_spec import FunctionSpec
 from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
 from emulator.lambda_runtime.worker_pool import PoolRetired, WorkerPool
@@ -34,10 +35,17 @@ class LambdaRuntime:
         self._lock = threading.Lock()
         self._pools: dict[str, WorkerPool] = {}
         self._fault_policies: dict[str, FaultPolicy] = {}
+        self._fault_counters = FaultCounters()
         self._stopped = False
 
     def invoke(self, spec: FunctionSpec, event_json: str) -> InvocationOutcome:
         request = InvocationRequest.new(event_json, spec.function_arn)
+        decision = self._fault_policy_for(spec.function_name).decide(request)
+        self._fault_counters.record(spec.function_name, decision.kinds)
+        if decision.api_error is not None:  # rejected by the Invoke API: no sandbox, no log, as on AWS
+            return InvocationOutcome("", False, api_error=decision.api_error)
+        if decision.worker_fault is not None:
+            request = replace(request, worker_fault=decision.worker_fault)
         while True:
             pool = self._pool_for(spec)
             if pool is None:
@@ -56,6 +64,18 @@ class LambdaRuntime:
                 self._fault_policies.pop(function_name, None)
             else:
                 self._fault_policies[function_name] = policy
+
+    def clear_fault_policies(self) -> None:
+        with self._lock:
+            self._fault_policies.clear()
+
+    def fault_policies(self) -> dict[str, FaultPolicy]:
+        with self._lock:
+            return dict(self._fault_policies)
+
+    def injected_faults(self) -> dict[str, dict[str, int]]:
+        """{function name: {fault kind: count}} since the runtime started (counts survive clearing policies)."""
+        return self._fault_counters.snapshot()
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -90,7 +110,6 @@ class LambdaRuntime:
                 self.endpoint_url,
                 self._lifeline_read,
                 self._log_sink,
-                self._fault_policy_for,
             )
             self._pools[spec.function_arn] = pool
         if stale is not None:  # new code or configuration: warm workers of the old one must not serve it
@@ -98,7 +117,8 @@ class LambdaRuntime:
         return pool
 
     def _fault_policy_for(self, function_name: str) -> FaultPolicy:
-        return self._fault_policies.get(function_name, _NO_FAULTS)
+        with self._lock:
+            return self._fault_policies.get(function_name, _NO_FAULTS)
 
 
 _NO_FAULTS = NoFaults()

@@ -26,6 +26,7 @@ from typing import Any
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.lambda_context import LambdaContext
 from emulator.lambda_runtime.protocol import ChannelClosed, receive_message, send_message
+from emulator.lambda_runtime.worker_faults import ArmedFault, InjectedFault
 
 Handler = Callable[[Any, LambdaContext], Any]
 
@@ -151,19 +152,26 @@ def _serve(handler: Handler, request_fd: int, response_fd: int) -> None:
             request = receive_message(request_fd)
         except ChannelClosed:  # the emulator retired this worker
             return
-        response = _invoke(handler, request)
+        fault = ArmedFault(request.get("fault"))
+        response = _invoke(handler, request, fault)
         sys.stdout.flush()
         sys.stderr.flush()
+        fault.at_end()  # a crash or hang here loses a response the handler already produced
         send_message(response_fd, response)
 
 
-def _invoke(handler: Handler, request: dict[str, Any]) -> dict[str, Any]:
+def _invoke(handler: Handler, request: dict[str, Any], fault: ArmedFault) -> dict[str, Any]:
     request_id = request["request_id"]
     os.environ["_X_AMZN_TRACE_ID"] = request["trace_id"]
     _request_id_filter.request_id = request_id
     context = LambdaContext(request_id, request["invoked_function_arn"], request["deadline_epoch_ms"])
     try:
+        fault.at_start()
         result = handler(json.loads(request["event"]), context)
+    except InjectedFault as injected:
+        body = error_payloads.error_payload(injected.error_type, str(injected), request_id)
+        _log_error(body)
+        return {"type": "result", "error": body}
     except Exception as error:
         body = error_payloads.exception_payload(error, request_id)
         _log_error(body)

@@ -11,11 +11,9 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from emulator.lambda_runtime.code_cache import CodeCache
-from emulator.lambda_runtime.faults import FaultPolicy
 from emulator.lambda_runtime.function_spec import FunctionSpec
 from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
 from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_log_events
@@ -37,7 +35,6 @@ class WorkerPool:
         endpoint_url: str,
         lifeline_fd: int,
         log_sink: CloudWatchLogSink,
-        fault_policy_for: Callable[[str], FaultPolicy],
     ) -> None:
         self.spec = spec
         self._size = size
@@ -45,7 +42,6 @@ class WorkerPool:
         self._endpoint_url = endpoint_url
         self._lifeline_fd = lifeline_fd
         self._log_sink = log_sink
-        self._fault_policy_for = fault_policy_for
         self._condition = threading.Condition()
         self._idle: list[WorkerProcess] = []
         self._workers: set[WorkerProcess] = set()
@@ -53,11 +49,19 @@ class WorkerPool:
         self._retired = False
 
     def invoke(self, request: InvocationRequest) -> InvocationOutcome:
-        policy = self._fault_policy_for(self.spec.function_name)
-        injected = policy.before_invoke(request)
-        if injected is not None:
-            return injected
-        return policy.after_invoke(request, self._run(request))
+        started_ms = int(time.time() * 1000)
+        worker = self._take_idle_worker()
+        init_duration_ms: float | None = None
+        if worker is None:
+            try:
+                worker = self._start_worker()
+            except WorkerInitError as error:
+                return self._init_failure(request, error, started_ms)
+            init_duration_ms = worker.init_duration_ms
+        reply = worker.invoke(request)
+        log_text = self._record_log(worker, request, reply, started_ms, init_duration_ms)
+        self._give_back(worker, reply.worker_usable)
+        return InvocationOutcome(reply.body, reply.errored, log_text)
 
     def worker_pids(self) -> list[int]:
         with self._condition:
@@ -79,21 +83,6 @@ class WorkerPool:
             busy = list(self._workers)
         for worker in busy:
             worker.kill()
-
-    def _run(self, request: InvocationRequest) -> InvocationOutcome:
-        started_ms = int(time.time() * 1000)
-        worker = self._take_idle_worker()
-        init_duration_ms: float | None = None
-        if worker is None:
-            try:
-                worker = self._start_worker()
-            except WorkerInitError as error:
-                return self._init_failure(request, error, started_ms)
-            init_duration_ms = worker.init_duration_ms
-        reply = worker.invoke(request)
-        log_text = self._record_log(worker, request, reply, started_ms, init_duration_ms)
-        self._give_back(worker, reply.worker_usable)
-        return InvocationOutcome(reply.body, reply.errored, log_text)
 
     def _take_idle_worker(self) -> WorkerProcess | None:
         """An idle worker, or None once a slot for a new one is reserved; waits while the pool is full."""

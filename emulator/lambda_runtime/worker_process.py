@@ -97,6 +97,8 @@ class WorkerProcess:
             "trace_id": request.trace_id,
             "deadline_epoch_ms": deadline_epoch_ms,
         }
+        if request.worker_fault is not None:
+            message["fault"] = request.worker_fault.to_message()
         try:
             send_message(self._request_write, message)
             response = self._receive_within(timeout)

@@ -38,3 +38,13 @@ def test_other_moto_version_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> Non
 
     with pytest.raises(MotoCompatibilityError, match=re.escape("moto 6.0.0 is installed")):
         check_moto_compatibility()
+
+
+def test_internals_read_directly_fail_loudly_when_they_move(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.models.table import Table
+
+    def put_item(self: object, item_attrs: dict[str, object]) -> None: ...
+
+    monkeypatch.setattr(Table, "put_item", put_item)
+    with pytest.raises(MotoCompatibilityError, match=re.escape("Table.put_item no longer contains")):
+        check_moto_compatibility()

@@ -1,0 +1,177 @@
+"""Cold starts: a fresh worker's time to first response, each handler's import time, the code archive size.
+
+- Time to first response: each function's workers are retired (a configuration change makes a new pool, as
+  a new version does on Lambda), then the function is invoked with the event the saga would pass it. The
+  client time is Invoke sent -> response; Init Duration is what the REPORT log line says the import took.
+- ``python -X importtime -c "import <handler>"`` in a fresh interpreter with the function's environment,
+  best of a few runs (this venv's Python and, when ./venv-lambda exists, Lambda's python3.13).
+- The deployed archive's size as Lambda reports it (CodeSize).
+
+    python -m bench.cold_start [--rounds 3] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from bench.harness import HANDLERS_DIR, PROJECT_ROOT, REGION, BenchStack
+from bench.report import Result, Table, at_most
+from bench.stats import Latency, ms, percentile
+from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
+from emulator.lambda_runtime.worker_env import worker_environment
+from sagactl.cost.invoke import Invoked, SagaEvents, invoke
+from sagactl.cost.orders import OrderFactory, SagaPath
+
+IMPORT_TARGET_MS = 150.0
+ARCHIVE_TARGET_KB = 100.0
+LAMBDA_PYTHON = PROJECT_ROOT / "venv-lambda" / "bin" / "python"
+SAGA_ORDER = ("validate_order", "process_payment", "reserve_inventory", "confirm_order")
+COMPENSATIONS = ("refund_payment", "release_inventory")
+_IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    rounds: int = 3
+    import_runs: int = 5
+
+
+def run(stack: BenchStack, settings: Settings) -> Result:
+    factory = OrderFactory(stack)
+    cold: dict[str, list[Invoked]] = {module: [] for module in (*SAGA_ORDER, *COMPENSATIONS)}
+    for _ in range(settings.rounds):
+        for module in cold:
+            _retire_workers(stack, module)
+        events = SagaEvents(stack, factory.order(SagaPath.HAPPY))
+        for module, step in zip(SAGA_ORDER, ("", "ProcessPayment", "ReserveInventory", "ConfirmOrder"), strict=True):
+            invoked = invoke(stack, module, events.for_module(module))
+            cold[module].append(invoked)
+            if step:
+                events.record(step, invoked)
+        # The compensations of an order never charged or reserved: nothing to undo.
+        nothing_to_undo = SagaEvents(stack, factory.order(SagaPath.HAPPY))
+        for module in COMPENSATIONS:
+            cold[module].append(invoke(stack, module, nothing_to_undo.for_module(module)))
+    imports = {module: _import_times(stack, module, settings.import_runs) for module in cold}
+    sizes = {module: int(stack.function_configuration(module)["CodeSize"]) for module in cold}
+    return _result(settings, cold, imports, sizes)
+
+
+def _retire_workers(stack: BenchStack, module: str) -> None:
+    """A configuration change: the runtime retires the function's warm workers (as a new version would)."""
+    lam = stack.clients.client("lambda")
+    name = stack.function_name(module)
+    variables = dict(stack.function_configuration(module).get("Environment", {}).get("Variables", {}))
+    variables["BENCH_COLD_START"] = uuid.uuid4().hex
+    lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
+
+
+def _import_times(stack: BenchStack, module: str, runs: int) -> dict[str, Any]:
+    # Exactly a worker's environment (Lambda's reserved variables included: libraries such as the X-Ray SDK
+    # take their cheaper in-Lambda path only when they see them), with the handlers directory as task root.
+    configuration = stack.function_configuration(module)
+    spec = FunctionSpec(
+        function_name=configuration["FunctionName"], function_arn=configuration["FunctionArn"],
+        version=configuration["Version"], handler=configuration["Handler"], runtime=configuration["Runtime"],
+        timeout_seconds=float(configuration["Timeout"]), memory_mb=int(configuration["MemorySize"]),
+        environment=sorted_environment(configuration.get("Environment", {}).get("Variables", {})),
+        region=REGION, account_id=configuration["FunctionArn"].split(":")[4], code_sha256="", code_zip=b"",
+    )
+    environment = worker_environment(spec, stack.endpoint_url, HANDLERS_DIR, "bench/[$LATEST]importtime")
+    times: dict[str, Any] = {}
+    pythons = {"venv": sys.executable}
+    if LAMBDA_PYTHON.exists():
+        pythons["python3.13"] = str(LAMBDA_PYTHON)
+    for label, python in pythons.items():
+        samples = [_import_once(python, module, environment) for _ in range(runs)]
+        best = min(samples, key=lambda sample: sample[0])
+        times[label] = {"best_ms": best[0], "median_ms": percentile([s[0] for s in samples], 0.5),
+                        "heaviest": best[1]}
+    return times
+
+
+def _import_once(python: str, module: str, environment: dict[str, str]) -> tuple[float, list[tuple[str, float]]]:
+    completed = subprocess.run(
+        [python, "-X", "importtime", "-c", f"import {module}"],
+        cwd=HANDLERS_DIR, env=environment, capture_output=True, text=True, timeout=120, check=True,
+    )
+    total_us = 0
+    top_level: list[tuple[str, float]] = []
+    for line in completed.stderr.splitlines():
+        match = _IMPORT_LINE.match(line)
+        if not match:
+            continue
+        cumulative, indent, name = int(match.group(2)), len(match.group(3)), match.group(4)
+        if name == module:
+            total_us = cumulative
+        elif indent <= 3:  # imported at the top level of some module, not inside another package
+            top_level.append((name, cumulative / 1000))
+    heaviest = sorted(top_level, key=lambda item: -item[1])[:3]
+    return total_us / 1000, heaviest
+
+
+def _result(
+    settings: Settings,
+    cold: dict[str, list[Invoked]],
+    imports: dict[str, dict[str, Any]],
+    sizes: dict[str, int],
+) -> Result:
+    rows = []
+    targets = []
+    for module, invocations in cold.items():
+        first_response = Latency.of([i.client_s for i in invocations])
+        inits = [i.init_ms for i in invocations if i.init_ms is not None]
+        venv = imports[module]["venv"]
+        lambda_python = imports[module].get("python3.13")
+        heaviest = ", ".join(f"{name} {value:.0f}" for name, value in venv["heaviest"])
+        rows.append((
+            module, ms(first_response.p50_ms), ms(percentile(inits, 0.5)) if inits else "-",
+            ms(venv["best_ms"]), ms(lambda_python["best_ms"]) if lambda_python else "-", heaviest,
+            f"{sizes[module] / 1024:.1f}",
+        ))
+        slowest_import = max(venv["best_ms"], lambda_python["best_ms"] if lambda_python else 0.0)
+        targets.append(at_most(f"import time {module}", slowest_import, IMPORT_TARGET_MS, "ms"))
+        targets.append(at_most(f"code archive {module}", sizes[module] / 1024, ARCHIVE_TARGET_KB, "KB"))
+    table = Table(
+        "Cold starts (ms) and deployed code archives",
+        ("function", "first response p50", "Init Duration p50", "importtime py3.11", "importtime py3.13",
+         "heaviest imports (ms, py3.11)", "archive KB"),
+        rows,
+        notes=(
+            f"{settings.rounds} cold starts per function; importtime: best of {settings.import_runs} fresh "
+            "interpreters, cumulative time of `import <handler>`.",
+            "first response = Invoke sent -> response received, for a worker started for that call "
+            "(process start, imports, the handler's first run with its first AWS clients).",
+        ),
+    )
+    figures = {
+        "settings": asdict(settings),
+        "cold_first_response": {m: Latency.of([i.client_s for i in v]).to_json() for m, v in cold.items()},
+        "init_duration_ms": {m: [i.init_ms for i in v] for m, v in cold.items()},
+        "importtime_ms": imports,
+        "archive_bytes": sizes,
+    }
+    return Result("cold_start", [table], figures, targets)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    defaults = Settings()
+    parser.add_argument("--rounds", type=int, default=defaults.rounds, help="cold starts per function")
+    parser.add_argument("--import-runs", type=int, default=defaults.import_runs, help="importtime runs per handler")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings(rounds=args.rounds, import_runs=args.import_runs)
+
+
+if __name__ == "__main__":
+    from bench.cli import main_for
+
+    main_for("cold_start", add_arguments, lambda stack, args: run(stack, settings_from(args)))
+

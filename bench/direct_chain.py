@@ -1,0 +1,114 @@
+"""The saga's handlers called directly, in the order Step Functions calls them, in a fresh Python process.
+
+The same handler code as the deployed archives, with the deployed functions' environment (their tables,
+powertools settings), talking to the same emulator; what is missing is exactly the orchestration: no
+Step Functions, no Lambda Invoke, no worker pool. A process of its own (``python -m bench.direct_chain``,
+orders on stdin, durations on stdout) so that it runs like a worker does: only the handlers imported, its
+own interpreter lock, its stdout (the handlers' logs) going to a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+from emulator.lambda_runtime.lambda_context import LambdaContext
+
+SAGA_STEPS = (("ProcessPayment", "process_payment"), ("ReserveInventory", "reserve_inventory"),
+              ("ConfirmOrder", "confirm_order"))
+MODULES = ("validate_order", *(module for _, module in SAGA_STEPS))
+_DEADLINE_S = 10.0
+
+
+def run_direct(stack: Any, what: str, orders: list[dict[str, Any]], warm_up: int) -> list[float]:
+    """Durations (s) of ``what`` ("chain" or "validate") for each order after the first ``warm_up`` ones."""
+    environment = {name: os.environ[name] for name in ("PATH", "LANG") if name in os.environ}
+    for module in MODULES:
+        environment.update(stack.function_configuration(module).get("Environment", {}).get("Variables", {}))
+    environment.update(stack.client_environment())
+    handlers_dir = str(stack_handlers_dir())
+    environment["PYTHONPATH"] = os.pathsep.join([handlers_dir, str(project_root())])
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.direct_chain"],
+        input=json.dumps({"what": what, "orders": orders, "warm_up": warm_up}),
+        cwd=handlers_dir, env=environment, capture_output=True, text=True, timeout=600, check=True,
+    )
+    durations: list[float] = json.loads(completed.stdout)["durations"]
+    return durations
+
+
+class DirectHandlers:
+    def __init__(self) -> None:
+        self._modules: dict[str, ModuleType] = {module: importlib.import_module(module) for module in MODULES}
+
+    def validate(self, order: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._modules["validate_order"].lambda_handler(order, _context())
+        return result
+
+    def chain(self, order: dict[str, Any]) -> dict[str, Any]:
+        """ValidateOrder -> ProcessPayment -> ReserveInventory -> ConfirmOrder, passing state as the ASL does."""
+        state: dict[str, Any] = {"order": self.validate(order), "results": {}}
+        result: dict[str, Any] = {}
+        for step, module in SAGA_STEPS:
+            event = {"order": state["order"], "results": dict(state["results"])}
+            result = self._modules[module].lambda_handler(event, _context())
+            state["results"][step] = result
+        return result
+
+
+@contextlib.contextmanager
+def handler_output_to_file() -> Iterator[None]:
+    """Points this process's stdout at a file (as a worker's is), restoring it afterwards."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def stack_handlers_dir() -> Any:
+    from sagactl.cost.deployed_stack import HANDLERS_DIR
+
+    return HANDLERS_DIR
+
+
+def project_root() -> Any:
+    return stack_handlers_dir().parent
+
+
+def _context() -> LambdaContext:
+    deadline_ms = int((time.time() + _DEADLINE_S) * 1000)
+    return LambdaContext(str(uuid.uuid4()), "arn:aws:lambda:eu-west-1:123456789012:function:direct", deadline_ms)
+
+
+def main() -> None:
+    request = json.loads(sys.stdin.read())
+    durations: list[float] = []
+    with handler_output_to_file():
+        handlers = DirectHandlers()
+        call = handlers.chain if request["what"] == "chain" else handlers.validate
+        for index, order in enumerate(request["orders"]):
+            started = time.perf_counter()
+            call(order)
+            if index >= request["warm_up"]:
+                durations.append(time.perf_counter() - started)
+    print(json.dumps({"durations": durations}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The stack every benchmark runs on: one emulator process, the program deployed, this run's SKUs stocked.
+
+The emulator runs in its own process (as ``python -m emulator``), so the load generator in this process and
+the emulator each have an interpreter lock of their own, as a client and AWS would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from emulator.deploy import deploy
+from sagactl.aws_clients import AwsClients
+from sagactl.cost.deployed_stack import HANDLERS_DIR, DeployedStack
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REGION = "eu-west-1"
+DEFAULT_STACK = "prod"  # what the bill is for: prod's memory, architecture and log levels
+
+__all__ = ["DEFAULT_STACK", "HANDLERS_DIR", "PROJECT_ROOT", "REGION", "BenchStack", "bench_stack"]
+
+
+@dataclass(frozen=True)
+class BenchStack(DeployedStack):
+    process: subprocess.Popen[str] | None = None
+
+    @property
+    def emulator_pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+
+@contextmanager
+def bench_stack(
+    stack: str = DEFAULT_STACK, lambda_pool_size: int = 4, emulator_env: dict[str, str] | None = None
+) -> Iterator[BenchStack]:
+    process, endpoint_url = _start_emulator(lambda_pool_size, emulator_env or {})
+    try:
+        deployment = deploy(endpoint_url, stack)
+        clients = AwsClients(region=REGION, endpoint_url=endpoint_url, max_pool_connections=64)
+        bench = BenchStack(
+            endpoint_url=endpoint_url,
+            region=REGION,
+            stack=deployment.stack,
+            outputs=deployment.outputs,
+            clients=clients,
+            run_id=uuid.uuid4().hex[:6].upper(),
+            process=process,
+        )
+        bench.stock_run_skus()
+        yield bench
+    finally:
+        _stop_emulator(process)
+
+
+def _start_emulator(lambda_pool_size: int, extra_env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", "--lambda-pool-size", str(lambda_pool_size)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **extra_env},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("READY "):
+        process.kill()
+        raise RuntimeError(f"the emulator did not start: {line!r}, exit code {process.wait()}")
+    return process, line.split()[1]
+
+
+def _stop_emulator(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.terminate()  # SIGTERM: the emulator kills its Lambda workers and exits
+        process.wait(timeout=60)

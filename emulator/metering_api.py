@@ -1,0 +1,22 @@
+"""The metering routes of the emulator's control API (registered on fault_api's app, under /emulator-api/).
+
+  GET /emulator-api/metering   {"requests": {<service>: {<operation>: n}},
+                                "dynamodb": {<table>: {<operation>: {"requests", "conditional_failures",
+                                                                    "read_units", "write_units"}}}}
+
+Counts since the emulator started, never reset: a client measures a run by the difference of two GETs
+(see request_metering for what is counted and how DynamoDB units are computed).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from emulator.request_metering import meter
+
+blueprint = Blueprint("metering", __name__)
+
+
+@blueprint.get("/emulator-api/metering")
+def metering() -> Response:
+    return jsonify(meter.snapshot())

@@ -1,0 +1,67 @@
+"""Calling the deployed handlers through the Lambda Invoke API, with the events the saga would pass them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sagactl.cost.deployed_stack import DeployedStack
+
+_REPORT = re.compile(r"REPORT RequestId: .*?Duration: ([0-9.]+) ms.*?(?:Init Duration: ([0-9.]+) ms)?\s*$", re.M)
+
+
+@dataclass(frozen=True)
+class Invoked:
+    payload: Any
+    errored: bool
+    client_s: float  # Invoke sent -> response received
+    duration_ms: float | None  # the REPORT line's Duration
+    init_ms: float | None  # the REPORT line's Init Duration (cold starts only)
+
+
+def invoke(stack: DeployedStack, module: str, event: Any) -> Invoked:
+    sent = time.perf_counter()
+    response = stack.clients.client("lambda").invoke(
+        FunctionName=stack.function_name(module), Payload=json.dumps(event).encode(), LogType="Tail"
+    )
+    payload = json.loads(response["Payload"].read())
+    client_s = time.perf_counter() - sent
+    logs = base64.b64decode(response.get("LogResult", "")).decode(errors="replace")
+    match = _REPORT.search(logs)
+    return Invoked(
+        payload=payload,
+        errored="FunctionError" in response,
+        client_s=client_s,
+        duration_ms=float(match.group(1)) if match else None,
+        init_ms=float(match.group(2)) if match and match.group(2) else None,
+    )
+
+
+class SagaEvents:
+    """The event each handler receives in a happy saga for one order, produced by calling the earlier ones."""
+
+    def __init__(self, stack: DeployedStack, order: dict[str, Any]) -> None:
+        self._stack = stack
+        self.order = order
+        self.normalized: dict[str, Any] = {}
+        self.results: dict[str, Any] = {}
+
+    def for_module(self, module: str) -> Any:
+        if module == "validate_order":
+            return self.order
+        if not self.normalized:
+            self.normalized = _ok(invoke(self._stack, "validate_order", self.order))
+        return {"order": self.normalized, "results": dict(self.results)}
+
+    def record(self, step: str, invoked: Invoked) -> None:
+        self.results[step] = _ok(invoked)
+
+
+def _ok(invoked: Invoked) -> Any:
+    if invoked.errored:
+        raise RuntimeError(f"handler failed: {invoked.payload}")
+    return invoked.payload

@@ -1,0 +1,55 @@
+"""Definitions are parsed once and the program is shared by executions; their retry state stays their own."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
+
+from emulator.sfn_parse_cache import DefinitionCache
+from tests.emulator.emulator_test_support import ROLE_ARN, CreateFunction, EmulatorProcess, unique_name
+
+DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+
+
+def test_a_definition_is_parsed_once_and_errors_are_not_cached() -> None:
+    calls: list[str] = []
+
+    def parse(definition: str) -> Any:
+        calls.append(definition)
+        return AmazonStateLanguageParser.parse(definition)
+
+    cache = DefinitionCache(max_entries=2)
+    first = cache.parse(parse, DEFINITION)
+    assert cache.parse(parse, DEFINITION) is first and calls == [DEFINITION]
+    for _ in range(2):
+        with pytest.raises(ASLParserException):
+            cache.parse(parse, "{not json")
+    assert len(calls) == 3
+
+
+def test_concurrent_executions_of_one_definition_count_their_own_retries(
+    emulator: EmulatorProcess, create_function: CreateFunction
+) -> None:
+    function = create_function("def handler(event, context):\n    raise RuntimeError('always')\n")
+    definition = {"StartAt": "Work", "States": {"Work": {
+        "Type": "Task", "Resource": f"arn:aws:lambda:eu-west-1:123456789012:function:{function}", "End": True,
+        "Retry": [{"ErrorEquals": ["RuntimeError"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1}],
+    }}}
+    sfn = emulator.client("stepfunctions")
+    machine = sfn.create_state_machine(name=unique_name("retries"), definition=json.dumps(definition),
+                                       roleArn=ROLE_ARN)["stateMachineArn"]
+
+    def attempts() -> int:
+        arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+        while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
+            time.sleep(0.1)
+        events = sfn.get_execution_history(executionArn=arn)["events"]
+        return sum(event["type"] == "LambdaFunctionScheduled" for event in events)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda _: attempts(), range(4))) == [3, 3, 3, 3]  # 1 + MaxAttempts each

@@ -1,0 +1,82 @@
+"""A compensation that keeps failing: escalated to the dead-letter queue, then recovered once the cause is gone."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
+from sagactl import dead_letters
+from sagactl.__main__ import main as sagactl_main
+from sagactl.recovery import recover
+from tests.reliability.conftest import ReliabilityStack
+
+pytestmark = pytest.mark.e2e
+
+ALWAYS_FAILS = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, error_type="PaymentProviderUnavailable"),))
+
+
+def letters_of(rs: ReliabilityStack, execution_arn: str) -> list[dead_letters.DeadLetter]:
+    queue = dead_letters.peek(rs.clients.client("sqs"), rs.stack.dead_letter_queue_url, long_poll=False)
+    return [letter for letter in queue if letter.execution_arn == execution_arn]
+
+
+def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
+    rs: ReliabilityStack, started_at: datetime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rs.faults.set(rs.function("RefundPayment"), ALWAYS_FAILS)
+    order = rs.order("out-of-stock")  # charged, then out of stock: the refund is the compensation
+    result = rs.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "CompensationFailed")
+    assert result.path[-3:] == ("RefundPayment", "EscalateRefundPayment", "CompensationFailed")
+    (letter,) = letters_of(rs, result.arn)
+    assert (letter.order_id, letter.failed_compensation, letter.pending_compensations) == (
+        order["order_id"], "RefundPayment", ("RefundPayment",)
+    )
+    assert letter.body["error"]["Error"] == "PaymentProviderUnavailable"
+    report = rs.check([result.arn], started_at)
+    assert report.ok and report.dead_letters == 1  # escalated, with its dead letter: the invariant holds
+
+    # While the provider is still down, recovery keeps the message and says why.
+    (kept,) = recover(rs.clients, rs.stack, {result.arn})
+    assert not kept.recovered and "PaymentProviderUnavailable" in kept.detail
+    assert len(letters_of(rs, result.arn)) == 1
+
+    rs.faults.clear(rs.function("RefundPayment"))
+    endpoint = ["--endpoint-url", rs.running.endpoint_url]
+    assert sagactl_main(["recover", *endpoint, "--json"]) == 0  # the documented command
+    (recovered,) = [r for r in json.loads(capsys.readouterr().out) if r["execution_arn"] == result.arn]
+    assert recovered["recovered"] and recovered["detail"] == "RefundPayment: REFUNDED"
+    assert letters_of(rs, result.arn) == []
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.charges, snapshot.refunds, snapshot.net_charge_minor) == ("FAILED", 1, 1, 0)
+    assert rs.check([result.arn], started_at).ok  # no dead letter any more: judged as a failure, and it is one
+
+    assert sagactl_main(["recover", *endpoint]) == 0  # again: nothing left, nothing done twice
+    assert rs.snapshot(order["order_id"]).refunds == 1
+
+
+def test_a_failed_release_escalates_both_pending_compensations_and_recovery_runs_them_in_order(
+    rs: ReliabilityStack, started_at: datetime
+) -> None:
+    rs.faults.set(rs.function("ReleaseInventory"), ALWAYS_FAILS)
+    rs.faults.set(rs.function("ConfirmOrder"), RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE),)))
+    order = rs.order("happy")
+    before = rs.stock()
+    result = rs.checkout(order)  # the pivot fails for good, the rollback's first step too
+    assert (result.status, result.error) == ("FAILED", "CompensationFailed")
+    (letter,) = letters_of(rs, result.arn)
+    assert letter.pending_compensations == ("ReleaseInventory", "RefundPayment")
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.reservation_status, snapshot.net_charge_minor > 0) == ("RESERVED", True)  # nothing undone yet
+
+    rs.faults.clear()
+    (recovered,) = recover(rs.clients, rs.stack, {result.arn})
+    assert recovered.recovered, recovered.detail
+    assert recovered.detail == "ReleaseInventory: RELEASED; RefundPayment: REFUNDED"
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.reservation_status, snapshot.net_charge_minor) == ("FAILED", "RELEASED", 0)
+    assert rs.stock() == before
+    assert rs.check([result.arn], started_at).ok

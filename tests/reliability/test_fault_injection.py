@@ -1,0 +1,171 @@
+"""Fault injection in the emulator's Lambda runtime, seen from the Invoke API and from Step Functions."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
+from sagactl.executions import wait_for_execution
+from sagactl.fault_control import FaultControlError
+from tests.emulator.emulator_test_support import zip_source
+from tests.reliability.conftest import ReliabilityStack
+
+pytestmark = pytest.mark.e2e
+
+
+def policy(*rules: FaultRule, seed: int = 0) -> RandomFaults:
+    return RandomFaults(seed, rules)
+
+
+def invoke_once(rs: ReliabilityStack, function: str, payload: Any) -> dict[str, Any]:
+    """One Invoke, no SDK retries (a throttle must surface), with the log tail."""
+    client = boto3.client(
+        "lambda",
+        endpoint_url=rs.running.endpoint_url,
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+    response = client.invoke(FunctionName=function, Payload=json.dumps(payload).encode(), LogType="Tail")
+    return {
+        "error": response.get("FunctionError"),
+        "payload": json.loads(response["Payload"].read()),
+        "log": base64.b64decode(response.get("LogResult", "")).decode(),
+    }
+
+
+@pytest.fixture(scope="module")
+def sleepy_function(reliability: ReliabilityStack) -> str:
+    """A function of our own with a 1 s timeout, so that timeouts take a second, not the saga's ten."""
+    lam, iam = reliability.clients.client("lambda"), reliability.clients.client("iam")
+    role = iam.create_role(RoleName="fault-test-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    source = """
+        import time
+        def handler(event, context):
+            print("handler ran")
+            return {"remaining_ms": context.get_remaining_time_in_millis()}
+    """
+    lam.create_function(FunctionName="fault-test-sleepy", Runtime="python3.13", Role=role, Handler="app.handler",
+                        Code={"ZipFile": zip_source({"app.py": source})}, Timeout=1)
+    return "fault-test-sleepy"
+
+
+def test_the_control_api_sets_lists_and_clears_policies(rs: ReliabilityStack) -> None:
+    function = rs.function("ValidateOrder")
+    rs.faults.set(function, policy(FaultRule(FaultKind.THROTTLE, 0.25, max_count=3), seed=9))
+    status = rs.faults.status()
+    assert status.policies[function] == {
+        "seed": 9, "rules": [{"kind": "throttle", "probability": 0.25, "max_count": 3}]
+    }
+    rs.faults.clear(function)
+    assert function not in rs.faults.status().policies
+
+
+def test_an_invalid_policy_is_refused_with_its_reason(rs: ReliabilityStack) -> None:
+    with pytest.raises(FaultControlError, match="probability must be between 0 and 1"):
+        rs.faults.set_json("any", {"seed": 1, "rules": [{"kind": "throttle", "probability": 2}]})
+    with pytest.raises(FaultControlError, match="kind must be one of"):
+        rs.faults.set_json("any", {"seed": 1, "rules": [{"kind": "meteor"}]})
+    assert "any" not in rs.faults.status().policies
+
+
+def test_throttle_is_the_invoke_apis_429_and_the_handler_never_runs(rs: ReliabilityStack) -> None:
+    function = rs.function("ValidateOrder")
+    before = rs.faults.status().injected.get(function, {}).get("throttle", 0)
+    rs.faults.set(function, policy(FaultRule(FaultKind.THROTTLE)))
+    with pytest.raises(ClientError) as raised:
+        invoke_once(rs, function, rs.order("happy"))
+    assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
+    assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert rs.faults.status().injected[function]["throttle"] == before + 1
+
+
+def test_fail_before_reports_the_error_type_without_running_the_handler(rs: ReliabilityStack) -> None:
+    function = rs.function("ValidateOrder")
+    rs.faults.set(function, policy(FaultRule(FaultKind.FAIL_BEFORE, error_type="TransientError")))
+    result = invoke_once(rs, function, rs.order("happy"))
+    assert result["error"] == "Unhandled" and result["payload"]["errorType"] == "TransientError"
+    assert "Order validated" not in result["log"] and "[ERROR] TransientError" in result["log"]
+
+
+def test_crash_after_runs_the_handler_then_loses_its_response(rs: ReliabilityStack) -> None:
+    function = rs.function("ValidateOrder")
+    rs.faults.set(function, policy(FaultRule(FaultKind.CRASH_AFTER)))
+    result = invoke_once(rs, function, rs.order("happy"))
+    assert result["payload"]["errorType"] == "Runtime.ExitError"
+    assert "signal: killed" in result["payload"]["errorMessage"]
+    assert "Order validated" in result["log"]  # the work was done; only the answer is lost
+
+
+def test_timeout_hangs_until_the_function_timeout(rs: ReliabilityStack, sleepy_function: str) -> None:
+    rs.faults.set(sleepy_function, policy(FaultRule(FaultKind.TIMEOUT, at="end")))
+    started = time.monotonic()
+    result = invoke_once(rs, sleepy_function, {})
+    assert result["payload"]["errorType"] == "Sandbox.Timedout"
+    assert "Task timed out after 1.00 seconds" in result["payload"]["errorMessage"]
+    assert "handler ran" in result["log"] and 1.0 <= time.monotonic() - started < 3.0
+
+
+def test_latency_delays_the_handler_within_its_timeout(rs: ReliabilityStack, sleepy_function: str) -> None:
+    rs.faults.set(sleepy_function, policy(FaultRule(FaultKind.LATENCY, latency_ms=(400, 400))))
+    result = invoke_once(rs, sleepy_function, {})
+    assert result["error"] is None
+    assert 400 <= 1000 - result["payload"]["remaining_ms"] < 900  # the sleep counted against the timeout
+
+
+def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs: ReliabilityStack) -> None:
+    rs.faults.set(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
+    result = rs.checkout(rs.order("happy"))
+    assert result.status == "SUCCEEDED", result.cause
+    failures = [
+        event["lambdaFunctionFailedEventDetails"]
+        for page in rs.sfn.get_paginator("get_execution_history").paginate(executionArn=result.arn)
+        for event in page["events"]
+        if event["type"] == "LambdaFunctionFailed"
+    ]
+    assert [f["error"] for f in failures] == ["Lambda.TooManyRequestsException"] * 2
+    assert "Status Code: 429; Error Code: TooManyRequestsException" in failures[0]["cause"]
+
+
+def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs: ReliabilityStack) -> None:
+    rs.faults.set(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+    order = rs.order("happy")
+    result = rs.checkout(order)
+    assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
+    assert result.path[1:3] == ("ProcessPayment", "RefundPayment")
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.charges, snapshot.refunds, snapshot.net_charge_minor, snapshot.status) == (1, 1, 0, "FAILED")
+
+
+def test_a_crash_after_the_pivot_is_retried_and_replayed(rs: ReliabilityStack) -> None:
+    rs.faults.set(rs.function("ConfirmOrder"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+    order = rs.order("happy")
+    result = rs.checkout(order)
+    assert result.status == "SUCCEEDED", result.cause
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.status, snapshot.charges, snapshot.refunds, snapshot.reservation_status) == (
+        "CONFIRMED", 1, 0, "RESERVED"
+    )
+    history = [e["type"] for p in rs.sfn.get_paginator("get_execution_history").paginate(executionArn=result.arn)
+               for e in p["events"]]
+    assert history.count("LambdaFunctionFailed") == 1  # the crash; the retry replayed the stored result
+
+
+def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs: ReliabilityStack) -> None:
+    rs.faults.set(rs.function("ValidateOrder"), policy(FaultRule(FaultKind.FAIL_BEFORE)))
+    assert rs.stack.validation_arn is not None
+    response = rs.sfn.start_sync_execution(
+        stateMachineArn=rs.stack.validation_arn, input=json.dumps(rs.order("happy"))
+    )
+    assert (response["status"], response["error"]) == ("FAILED", "InjectedFault")
+    again = wait_for_execution(rs.sfn, rs.start(rs.order("happy")))
+    assert (again.status, again.error) == ("FAILED", "CheckoutFailed")
