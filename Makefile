@@ -9,7 +9,7 @@ TYPED := __main__.py components handlers asl emulator sagactl policy/rules
 LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 LAMBDA_VENV := venv-lambda
 
-.PHONY: demo serve test lint typecheck unit handlers-on-lambda-python graphviz clean
+.PHONY: demo serve test lint typecheck unit handlers-on-lambda-python graphviz bench cost clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ demo: $(INSTALLED)
 
 serve: $(INSTALLED)
 	$(BIN)/python -m sagactl serve
+
+# On demand, never in `make test`: figures go to docs/performance.md.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench --json out/bench/latest.json --markdown out/bench/latest.md
+
+cost: $(INSTALLED)
+	$(BIN)/python -m sagactl cost
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
