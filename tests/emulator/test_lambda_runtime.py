@@ -174,17 +174,19 @@ def test_warm_worker_is_reused(emulator: EmulatorProcess, create_function: Creat
 
 def test_concurrent_invocations_run_in_parallel(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
     name = create_function(
-        "import os, time\n\ndef handler(event, context):\n    time.sleep(1)\n    return os.getpid()\n", timeout=10
+        "import os, time\n\ndef handler(event, context):\n    started = time.time()\n    time.sleep(1)\n"
+        "    return [os.getpid(), started, time.time()]\n",
+        timeout=10,
     )
     invoke(emulator, name)  # one warm worker; the pool adds the others on demand
 
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
-        pids = list(pool.map(lambda _: invoke(emulator, name)["Payload"], range(4)))
-    elapsed = time.monotonic() - started
+        runs = list(pool.map(lambda _: invoke(emulator, name)["Payload"], range(4)))
 
-    assert len(set(pids)) == 4
-    assert elapsed < 2.5, f"4 concurrent 1 s invocations took {elapsed:.2f} s"
+    assert len({pid for pid, _, _ in runs}) == 4
+    # Structural, not timed: every invocation started before any of them ended, so all four ran at once
+    # (however slow a loaded machine makes the cold starts around them).
+    assert max(started for _, started, _ in runs) < min(ended for _, _, ended in runs)
 
 
 def test_code_and_configuration_updates_are_served_by_new_workers(
