@@ -98,6 +98,10 @@ def _add_faults(sub: Any) -> None:
     set_.add_argument("--error-type", default="InjectedFault", help="fail_before: the error type reported")
     set_.add_argument("--at", help="crash_after/timeout: start, end or call:N (after the handler's N-th AWS call)")
     set_.add_argument("--latency-ms", default="100-1000", help="latency: MIN-MAX in milliseconds")
+    set_.add_argument(
+        "--latency-at", choices=("start", "init"), default="start",
+        help="latency: in the handler's time (start) or before it, like a slow cold start (init)",
+    )
     set_.add_argument("--endpoint-url", default=DEFAULT_ENDPOINT)
     set_.set_defaults(run=_handling_errors(faults_set_command))
     list_ = actions.add_parser("list", help="policies and the faults injected so far")
@@ -121,7 +125,7 @@ def faults_set_command(args: argparse.Namespace) -> int:
                 probability=float(probability or 1),
                 max_count=args.max_count,
                 error_type=args.error_type,
-                at=args.at if FaultKind(kind) in (FaultKind.CRASH_AFTER, FaultKind.TIMEOUT) else None,
+                at=_point_for(FaultKind(kind), args),
                 latency_ms=(int(low), int(high or low)),
             )
         )
@@ -129,6 +133,12 @@ def faults_set_command(args: argparse.Namespace) -> int:
     answer = FaultControl(args.endpoint_url).set(function, RandomFaults(args.seed, tuple(rules)))
     print(json.dumps(answer, indent=2))
     return 0
+
+
+def _point_for(kind: FaultKind, args: argparse.Namespace) -> str | None:
+    if kind is FaultKind.LATENCY:
+        return str(args.latency_at)
+    return args.at if kind in (FaultKind.CRASH_AFTER, FaultKind.TIMEOUT) else None
 
 
 def faults_list_command(args: argparse.Namespace) -> int:

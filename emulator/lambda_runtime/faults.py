@@ -18,7 +18,9 @@ What each kind does, modelled on what breaks on AWS:
   timeout      the invocation hangs at ``at`` ("start", "end" (default) or a call) until the function's
                timeout, when the runtime kills the worker: ``Sandbox.Timedout``.
   latency      the worker sleeps a uniformly drawn ``latency_ms`` before the handler (it counts against the
-               function timeout, as a slow dependency would).
+               function timeout, as a slow dependency would); with ``at="init"`` the emulator waits before
+               handing the invocation to a worker instead, outside the function timeout, as a slow cold start
+               does on Lambda (its init phase has 10 s of its own).
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from emulator.lambda_runtime.invocation import ApiError, InvocationRequest, Work
 DEFAULT_ERROR_TYPE = "InjectedFault"
 DEFAULT_LATENCY_MS = (100, 1000)
 # "call:N": after the handler's N-th AWS call; "call:Op" / "call:Op:N": after its (N-th) call of operation Op.
-_POINT = re.compile(r"^(start|end|call:[1-9][0-9]*|call:[A-Za-z]+(:[1-9][0-9]*)?)$")
+_HANDLER_POINT = re.compile(r"^(start|end|call:[1-9][0-9]*|call:[A-Za-z]+(:[1-9][0-9]*)?)$")
+_LATENCY_POINT = re.compile(r"^(start|init)$")
 
 # What Lambda answers when a function's concurrency is exhausted; Step Functions reports it as
 # Lambda.TooManyRequestsException, which the saga's Retry matches.
@@ -51,7 +54,7 @@ class FaultKind(StrEnum):
     LATENCY = "latency"
 
 
-_DEFAULT_POINT = {FaultKind.CRASH_AFTER: "end", FaultKind.TIMEOUT: "end"}
+_DEFAULT_POINT = {FaultKind.CRASH_AFTER: "end", FaultKind.TIMEOUT: "end", FaultKind.LATENCY: "start"}
 
 
 class FaultSpecError(ValueError):
@@ -64,18 +67,22 @@ class FaultRule:
     probability: float = 1.0
     max_count: int | None = None  # stop firing after this many injections (None: no limit)
     error_type: str = DEFAULT_ERROR_TYPE  # fail_before only
-    at: str | None = None  # crash_after / timeout: "start", "end" or "call:N"
+    at: str | None = None  # crash_after / timeout: "start", "end" or "call:N"; latency: "start" or "init"
     latency_ms: tuple[int, int] = DEFAULT_LATENCY_MS  # latency only: uniform range, inclusive
 
     def __post_init__(self) -> None:
+        if self.at is None and self.kind in _DEFAULT_POINT:  # one spelling per rule: equal rules compare equal
+            object.__setattr__(self, "at", _DEFAULT_POINT[self.kind])
         if not 0.0 <= self.probability <= 1.0:
             raise FaultSpecError(f"probability must be between 0 and 1, got {self.probability}")
         if self.max_count is not None and self.max_count < 0:
             raise FaultSpecError(f"max_count must not be negative, got {self.max_count}")
         if self.at is not None:
             if self.kind not in _DEFAULT_POINT:
-                raise FaultSpecError(f"'at' applies to crash_after and timeout, not {self.kind}")
-            if not _POINT.match(self.at):
+                raise FaultSpecError(f"'at' applies to crash_after, timeout and latency, not {self.kind}")
+            if self.kind is FaultKind.LATENCY and not _LATENCY_POINT.match(self.at):
+                raise FaultSpecError(f"a latency's 'at' must be start or init, got {self.at!r}")
+            if self.kind is not FaultKind.LATENCY and not _HANDLER_POINT.match(self.at):
                 raise FaultSpecError(f"'at' must be start, end, call:N or call:Operation[:N], got {self.at!r}")
         low, high = self.latency_ms
         if not 0 <= low <= high:
@@ -86,6 +93,10 @@ class FaultRule:
     @property
     def point(self) -> str:
         return self.at or _DEFAULT_POINT.get(self.kind, "start")
+
+    @property
+    def before_sandbox(self) -> bool:
+        return self.kind is FaultKind.LATENCY and self.point == "init"
 
     def to_json(self) -> dict[str, Any]:
         """The rule with only the fields that apply to its kind."""
@@ -138,6 +149,7 @@ class FaultDecision:
     kinds: tuple[FaultKind, ...] = ()
     api_error: ApiError | None = None  # answer the Invoke API with this error; the handler does not run
     worker_fault: WorkerFault | None = None  # what the worker does around the handler
+    init_delay_ms: int = 0  # wait before a worker gets the invocation, outside the function timeout
 
 
 NO_FAULT = FaultDecision()
@@ -174,21 +186,25 @@ class RandomFaults:
             draws = [self._random.random() for _ in self.rules]
             latency_draws = [self._random.random() for _ in self.rules]
             failure: FaultRule | None = None
-            latency_ms = 0
+            latency_ms = init_delay_ms = 0
             fired: list[FaultKind] = []
             for index, (rule, draw) in enumerate(zip(self.rules, draws, strict=True)):
                 if draw >= rule.probability or self._used_up(index, rule):
                     continue
                 if rule.kind is FaultKind.LATENCY:
                     low, high = rule.latency_ms
-                    latency_ms += low + round(latency_draws[index] * (high - low))
+                    delay = low + round(latency_draws[index] * (high - low))
+                    if rule.before_sandbox:
+                        init_delay_ms += delay
+                    else:
+                        latency_ms += delay
                 elif failure is None:
                     failure = rule
                 else:
                     continue
                 self._fired[index] += 1
                 fired.append(rule.kind)
-        return _decision(tuple(fired), failure, latency_ms)
+        return _decision(tuple(fired), failure, latency_ms, init_delay_ms)
 
     def to_json(self) -> dict[str, Any]:
         return {"seed": self.seed, "rules": [rule.to_json() for rule in self.rules]}
@@ -209,19 +225,22 @@ class RandomFaults:
         return rule.max_count is not None and self._fired[index] >= rule.max_count
 
 
-def _decision(kinds: tuple[FaultKind, ...], failure: FaultRule | None, latency_ms: int) -> FaultDecision:
+def _decision(
+    kinds: tuple[FaultKind, ...], failure: FaultRule | None, latency_ms: int, init_delay_ms: int
+) -> FaultDecision:
     if failure is not None and failure.kind is FaultKind.THROTTLE:
         # A throttled request never reaches a sandbox, so any latency rule that fired is moot.
         return FaultDecision(kinds, api_error=THROTTLED)
     if failure is None and latency_ms == 0:
-        return FaultDecision(kinds)
+        return FaultDecision(kinds, init_delay_ms=init_delay_ms)
     action, at, error_type = None, "start", DEFAULT_ERROR_TYPE
     if failure is not None:
         action = {FaultKind.FAIL_BEFORE: "raise", FaultKind.CRASH_AFTER: "crash", FaultKind.TIMEOUT: "hang"}[
             failure.kind
         ]
         at, error_type = failure.point, failure.error_type
-    return FaultDecision(kinds, worker_fault=WorkerFault(action, at, latency_ms, error_type))
+    worker_fault = WorkerFault(action, at, latency_ms, error_type)
+    return FaultDecision(kinds, worker_fault=worker_fault, init_delay_ms=init_delay_ms)
 
 
 class FaultCounters:

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class LambdaRuntime:
             return InvocationOutcome("", False, api_error=decision.api_error)
         if decision.worker_fault is not None:
             request = replace(request, worker_fault=decision.worker_fault)
+        if decision.init_delay_ms:  # a slow cold start: before the function's own timeout starts counting
+            time.sleep(decision.init_delay_ms / 1000)
         while True:
             pool = self._pool_for(spec)
             if pool is None:

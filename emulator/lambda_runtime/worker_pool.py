@@ -1,8 +1,11 @@
-"""A bounded set of warm workers serving one function's code and configuration.
+"""A set of warm workers serving one function's code and configuration.
 
-Up to ``size`` invocations run at once (Step Functions Parallel/Map branches, concurrent executions);
-further ones wait for a worker to come free. The most recently used idle worker is reused first, so
-sequential invocations stay on one warm process, as they tend to on Lambda.
+``size`` workers start on demand and stay warm. An invocation that finds them all busy waits for one to come
+free, but not longer than OVERFLOW_AFTER_SECONDS: then the pool grows by a worker (a cold start), up to
+MAX_GROWTH times its size, and keeps it warm too. Lambda does not queue synchronous invocations, it scales
+out; an unbounded wait here let invocations start after the Step Functions task that made them had timed out
+and been rolled back (their side effect then landing after its undo), which AWS would not do. The most
+recently used idle worker is reused first, so sequential invocations stay on one warm process, as on Lambda.
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_
 from emulator.lambda_runtime.worker_env import worker_environment
 from emulator.lambda_runtime.worker_process import WorkerInitError, WorkerProcess, WorkerReply
 from emulator.log_sink import CloudWatchLogSink, LogEvent
+
+# Long enough for a warm worker to absorb a burst; short enough that a wait plus a cold start stays well
+# inside the margin Step Functions leaves (task timeout = function timeout + 5 s in this stack).
+OVERFLOW_AFTER_SECONDS = 1.0
+# Past this, invocations wait again: a runaway (or a pool of hung workers) must not take all the memory.
+MAX_GROWTH = 4
 
 
 class PoolRetired(Exception):
@@ -85,17 +94,20 @@ class WorkerPool:
             worker.kill()
 
     def _take_idle_worker(self) -> WorkerProcess | None:
-        """An idle worker, or None once a slot for a new one is reserved; waits while the pool is full."""
+        """An idle worker, or None once a slot for a new one is reserved: while the pool is below ``size``, or
+        once every worker stayed busy for OVERFLOW_AFTER_SECONDS (the pool grows, up to MAX_GROWTH * size)."""
+        deadline = time.monotonic() + OVERFLOW_AFTER_SECONDS
         with self._condition:
             while True:
                 if self._retired:
                     raise PoolRetired()
                 if self._idle:
                     return self._idle.pop()
-                if len(self._workers) + self._starting < self._size:
+                count, remaining = len(self._workers) + self._starting, deadline - time.monotonic()
+                if count < self._size or (remaining <= 0 and count < self._size * MAX_GROWTH):
                     self._starting += 1
                     return None
-                self._condition.wait()
+                self._condition.wait(remaining if remaining > 0 else None)
 
     def _start_worker(self) -> WorkerProcess:
         try:

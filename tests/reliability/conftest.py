@@ -24,7 +24,7 @@ from sagactl.executions import ExecutionResult, start_execution, wait_for_execut
 from sagactl.fault_control import FaultControl
 from sagactl.invariants import CheckReport
 from sagactl.saga_stack import SagaStack
-from sagactl.store_snapshot import OrderSnapshot, order_snapshot, stock_levels
+from sagactl.store_snapshot import OrderSnapshot, idempotency_key, order_snapshot, stock_levels
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FAST_RETRIES = {"checkout-saga:retryMaxDelaySeconds": "1"}
@@ -66,6 +66,14 @@ class ReliabilityStack:
 
     def stock(self) -> dict[str, int]:
         return stock_levels(self.clients.dynamodb, self.stack.tables)
+
+    def idempotency_record(self, step: str, order_id: str) -> dict[str, Any] | None:
+        item = self.clients.dynamodb.get_item(
+            TableName=self.stack.tables.idempotency,
+            Key={"id": {"S": idempotency_key(step, order_id)}},
+            ConsistentRead=True,
+        ).get("Item")
+        return {name: next(iter(value.values())) for name, value in item.items()} if item else None
 
     def check(self, execution_arns: list[str], since: datetime) -> CheckReport:
         return run_check(self.clients, self.stack, execution_arns, since)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -57,6 +58,20 @@ def sleepy_function(reliability: ReliabilityStack) -> str:
     lam.create_function(FunctionName="fault-test-sleepy", Runtime="python3.13", Role=role, Handler="app.handler",
                         Code={"ZipFile": zip_source({"app.py": source})}, Timeout=1)
     return "fault-test-sleepy"
+
+
+@pytest.fixture(scope="module")
+def slow_function(reliability: ReliabilityStack, sleepy_function: str) -> str:
+    """Like sleepy_function, with a 3 s timeout: long enough to keep workers busy while another invocation runs."""
+    lam = reliability.clients.client("lambda")
+    role = lam.get_function_configuration(FunctionName=sleepy_function)["Role"]
+    source = """
+        def handler(event, context):
+            return {"ok": True}
+    """
+    lam.create_function(FunctionName="fault-test-slow", Runtime="python3.13", Role=role, Handler="app.handler",
+                        Code={"ZipFile": zip_source({"app.py": source})}, Timeout=3)
+    return "fault-test-slow"
 
 
 def test_the_control_api_sets_lists_and_clears_policies(rs: ReliabilityStack) -> None:
@@ -169,3 +184,17 @@ def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs: Reliabi
     assert (response["status"], response["error"]) == ("FAILED", "InjectedFault")
     again = wait_for_execution(rs.sfn, rs.start(rs.order("happy")))
     assert (again.status, again.error) == ("FAILED", "CheckoutFailed")
+
+
+def test_an_invocation_never_queues_behind_busy_workers_for_long(rs: ReliabilityStack, slow_function: str) -> None:
+    """Lambda scales out instead of queueing: with every warm worker hung, another invocation still runs
+    within about a second (an extra worker), not after the hung ones time out."""
+    rs.faults.set(slow_function, policy(FaultRule(FaultKind.TIMEOUT, at="start", max_count=4)))
+    with ThreadPoolExecutor(4) as pool:
+        hung = [pool.submit(invoke_once, rs, slow_function, {}) for _ in range(4)]  # the pool's 4 workers
+        time.sleep(0.5)
+        started = time.monotonic()
+        result = invoke_once(rs, slow_function, {})
+        waited = time.monotonic() - started
+        assert result["error"] is None and waited < 2.5, waited
+        assert [f.result()["payload"]["errorType"] for f in hung] == ["Sandbox.Timedout"] * 4

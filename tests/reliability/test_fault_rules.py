@@ -55,6 +55,14 @@ def test_one_failure_per_invocation_the_first_rule_wins_and_latency_adds() -> No
     )
 
 
+def test_an_init_latency_waits_outside_the_function_timeout() -> None:
+    slow_cold_start = FaultRule(FaultKind.LATENCY, at="init", latency_ms=(900, 900))
+    rules = (slow_cold_start, FaultRule(FaultKind.LATENCY, latency_ms=(5, 5)))
+    decision = RandomFaults(0, rules).decide(request())
+    assert decision.init_delay_ms == 900
+    assert decision.worker_fault is not None and decision.worker_fault.latency_ms == 5
+
+
 def test_a_throttle_never_reaches_a_worker() -> None:
     decision = RandomFaults(0, (FaultRule(FaultKind.THROTTLE), FaultRule(FaultKind.LATENCY))).decide(request())
     assert decision.api_error == THROTTLED and decision.worker_fault is None
@@ -92,7 +100,8 @@ def test_a_policy_round_trips_through_json() -> None:
     )
     again = RandomFaults.from_json(policy.to_json())
     assert (again.seed, again.rules) == (policy.seed, policy.rules)
-    assert policy.to_json()["rules"][2] == {"kind": "latency", "probability": 0.3, "latency_ms": [10, 20]}
+    latency = {"kind": "latency", "probability": 0.3, "at": "start", "latency_ms": [10, 20]}
+    assert policy.to_json()["rules"][2] == latency
 
 
 @pytest.mark.parametrize(
@@ -101,7 +110,8 @@ def test_a_policy_round_trips_through_json() -> None:
         ({"seed": 1, "rules": [{"kind": "meteor"}]}, "kind must be one of"),
         ({"seed": 1, "rules": [{"kind": "throttle", "probability": 1.5}]}, "between 0 and 1"),
         ({"seed": 1, "rules": [{"kind": "crash_after", "at": "middle"}]}, "start, end, call:N or call:Operation"),
-        ({"seed": 1, "rules": [{"kind": "throttle", "at": "end"}]}, "applies to crash_after and timeout"),
+        ({"seed": 1, "rules": [{"kind": "throttle", "at": "end"}]}, "applies to crash_after, timeout and latency"),
+        ({"seed": 1, "rules": [{"kind": "latency", "at": "end"}]}, "a latency's 'at' must be start or init"),
         ({"seed": 1, "rules": [{"kind": "latency", "latency_ms": [5, 1]}]}, "0 <= min <= max"),
         ({"seed": 1, "rules": [{"kind": "throttle", "colour": "red"}]}, "unknown fault rule fields"),
         ({"seed": "x", "rules": []}, "seed must be a whole number"),

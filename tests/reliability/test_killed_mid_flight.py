@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from sagactl.store_snapshot import idempotency_key
 from tests.reliability.conftest import ReliabilityStack
 
 pytestmark = pytest.mark.e2e
@@ -38,13 +37,6 @@ def invoke(rs: ReliabilityStack, state: str, payload: Any) -> tuple[str | None, 
     return response.get("FunctionError"), json.loads(response["Payload"].read())
 
 
-def idempotency_record(rs: ReliabilityStack, step: str, order_id: str) -> dict[str, Any] | None:
-    item = rs.clients.dynamodb.get_item(
-        TableName=rs.stack.tables.idempotency, Key={"id": {"S": idempotency_key(step, order_id)}}, ConsistentRead=True
-    ).get("Item")
-    return {name: next(iter(value.values())) for name, value in item.items()} if item else None
-
-
 def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_second_charge(
     rs: ReliabilityStack,
 ) -> None:
@@ -58,7 +50,7 @@ def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_s
     assert (error, killed["errorType"]) == ("Unhandled", "Runtime.ExitError")
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.charges, snapshot.status) == (1, "PENDING")  # charged, then killed before answering
-    record = idempotency_record(rs, "ProcessPayment", order["order_id"])
+    record = rs.idempotency_record("ProcessPayment", order["order_id"])
     assert record is not None and record["status"] == "INPROGRESS"
     expiry_s = int(record["in_progress_expiration"]) / 1000
     assert 5 < expiry_s - time.time() <= 10.5  # the rest of the 10 s Lambda timeout, not the 1 h record TTL
@@ -76,7 +68,7 @@ def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_s
     )["Item"]
     assert result["payment_id"] == charge["payment_id"]["S"]
     assert rs.snapshot(order["order_id"]).charges == 1
-    record = idempotency_record(rs, "ProcessPayment", order["order_id"])
+    record = rs.idempotency_record("ProcessPayment", order["order_id"])
     assert record is not None and record["status"] == "COMPLETED"
 
 
