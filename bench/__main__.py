@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cold_start, express, idempotency, sagas
-from bench.cli import add_stack_arguments
+from bench.cli import add_stack_arguments, stop_cleanly_on_sigterm
 from bench.cpu import run_tree_seconds, system_busy_seconds
 from bench.harness import BenchStack, bench_stack
 from bench.report import Result, Table, targets_table, write_json
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=cold_start.Settings().rounds)
     parser.add_argument("--orders", type=int, default=idempotency.Settings().orders)
     args = parser.parse_args(argv)
+    stop_cleanly_on_sigterm()
     chosen = [name for name in ALL if name in args.only.split(",")]
 
     machine = machine_description()

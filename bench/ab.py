@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import express
+from bench.cli import stop_cleanly_on_sigterm
 from bench.cpu import cpu_now
 from bench.executions import run_standard
-from bench.harness import BenchStack, bench_stack
+from bench.harness import DEFAULT_LAMBDA_POOL_SIZE, BenchStack, bench_stack
 from bench.report import Result, Table, write_json
 from bench.stats import Latency, ms
 from emulator.performance import SWITCH_VARIABLE
@@ -33,7 +34,7 @@ class Settings:
     validation_concurrency: int = 16
 
 
-def run(stack_name: str, settings: Settings, lambda_pool_size: int = 4) -> Result:
+def run(stack_name: str, settings: Settings, lambda_pool_size: int = DEFAULT_LAMBDA_POOL_SIZE) -> Result:
     rows = []
     figures: dict[str, Any] = {"settings": asdict(settings)}
     for label, switch in (("without (moto as extended for behaviour)", "off"), ("with (as shipped)", "on")):
@@ -92,6 +93,7 @@ def main() -> None:
     parser.add_argument("--validations", type=int, default=defaults.validations)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
+    stop_cleanly_on_sigterm()
     result = run(args.stack, Settings(args.sagas, args.concurrency, args.validations))
     result.print()
     if args.json:

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.harness import DEFAULT_STACK, bench_stack
+from bench.harness import DEFAULT_LAMBDA_POOL_SIZE, DEFAULT_STACK, bench_stack
 from bench.report import Result, targets_table, write_json
 from sagactl.local_stack import progress
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so that the emulator (and its workers) this run started are stopped."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", default=DEFAULT_STACK, help=f"stack to deploy (default {DEFAULT_STACK})")
-    parser.add_argument("--lambda-pool-size", type=int, default=4, help="warm workers per function (default 4)")
+    parser.add_argument("--lambda-pool-size", type=int, default=DEFAULT_LAMBDA_POOL_SIZE,
+                        help=f"warm workers per function (default {DEFAULT_LAMBDA_POOL_SIZE})")
     parser.add_argument("--json", type=Path, help="also write the figures and tables to this JSON file")
 
 
@@ -28,6 +35,7 @@ def main_for(
     add_stack_arguments(parser)
     add_arguments(parser)
     args = parser.parse_args()
+    stop_cleanly_on_sigterm()
     progress(f"bench {name}: starting the emulator and deploying '{args.stack}' ...")
     with bench_stack(args.stack, args.lambda_pool_size) as stack:
         progress(f"bench {name}: running ...")

@@ -20,11 +20,10 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bench.harness import HANDLERS_DIR, PROJECT_ROOT, REGION, BenchStack
+from bench.harness import HANDLERS_DIR, PROJECT_ROOT, BenchStack
 from bench.report import Result, Table, at_most
 from bench.stats import Latency, ms, percentile
-from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
-from emulator.lambda_runtime.worker_env import worker_environment
+from bench.worker_like import worker_like_environment
 from sagactl.cost.invoke import Invoked, SagaEvents, invoke
 from sagactl.cost.orders import OrderFactory, SagaPath
 
@@ -73,17 +72,7 @@ def _retire_workers(stack: BenchStack, module: str) -> None:
 
 
 def _import_times(stack: BenchStack, module: str, runs: int) -> dict[str, Any]:
-    # Exactly a worker's environment (Lambda's reserved variables included: libraries such as the X-Ray SDK
-    # take their cheaper in-Lambda path only when they see them), with the handlers directory as task root.
-    configuration = stack.function_configuration(module)
-    spec = FunctionSpec(
-        function_name=configuration["FunctionName"], function_arn=configuration["FunctionArn"],
-        version=configuration["Version"], handler=configuration["Handler"], runtime=configuration["Runtime"],
-        timeout_seconds=float(configuration["Timeout"]), memory_mb=int(configuration["MemorySize"]),
-        environment=sorted_environment(configuration.get("Environment", {}).get("Variables", {})),
-        region=REGION, account_id=configuration["FunctionArn"].split(":")[4], code_sha256="", code_zip=b"",
-    )
-    environment = worker_environment(spec, stack.endpoint_url, HANDLERS_DIR, "bench/[$LATEST]importtime")
+    environment = worker_like_environment(stack, (module,))
     times: dict[str, Any] = {}
     pythons = {"venv": sys.executable}
     if LAMBDA_PYTHON.exists():

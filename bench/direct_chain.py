@@ -1,10 +1,10 @@
 """The saga's handlers called directly, in the order Step Functions calls them, in a fresh Python process.
 
-The same handler code as the deployed archives, with the deployed functions' environment (their tables,
-powertools settings), talking to the same emulator; what is missing is exactly the orchestration: no
-Step Functions, no Lambda Invoke, no worker pool. A process of its own (``python -m bench.direct_chain``,
-orders on stdin, durations on stdout) so that it runs like a worker does: only the handlers imported, its
-own interpreter lock, its stdout (the handlers' logs) going to a file.
+The same handler code as the deployed archives, in a worker's environment (the functions' variables and
+Lambda's reserved ones, a trace id per call: see worker_like), talking to the same emulator; what is missing
+is exactly the orchestration: no Step Functions, no Lambda Invoke, no worker pool. A process of its own
+(``python -m bench.direct_chain``, orders on stdin, durations on stdout) so that it runs like a worker does:
+only the handlers imported, its own interpreter lock, its stdout (the handlers' logs) going to a file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+from emulator.lambda_runtime.invocation import new_trace_id
 from emulator.lambda_runtime.lambda_context import LambdaContext
 
 SAGA_STEPS = (("ProcessPayment", "process_payment"), ("ReserveInventory", "reserve_inventory"),
@@ -32,10 +33,9 @@ _DEADLINE_S = 10.0
 
 def run_direct(stack: Any, what: str, orders: list[dict[str, Any]], warm_up: int) -> list[float]:
     """Durations (s) of ``what`` ("chain" or "validate") for each order after the first ``warm_up`` ones."""
-    environment = {name: os.environ[name] for name in ("PATH", "LANG") if name in os.environ}
-    for module in MODULES:
-        environment.update(stack.function_configuration(module).get("Environment", {}).get("Variables", {}))
-    environment.update(stack.client_environment())
+    from bench.worker_like import worker_like_environment
+
+    environment = worker_like_environment(stack, MODULES)
     handlers_dir = str(stack_handlers_dir())
     environment["PYTHONPATH"] = os.pathsep.join([handlers_dir, str(project_root())])
     completed = subprocess.run(
@@ -55,13 +55,17 @@ class DirectHandlers:
         result: dict[str, Any] = self._modules["validate_order"].lambda_handler(order, _context())
         return result
 
+    def _call(self, module: str, event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._modules[module].lambda_handler(event, _context())
+        return result
+
     def chain(self, order: dict[str, Any]) -> dict[str, Any]:
         """ValidateOrder -> ProcessPayment -> ReserveInventory -> ConfirmOrder, passing state as the ASL does."""
         state: dict[str, Any] = {"order": self.validate(order), "results": {}}
         result: dict[str, Any] = {}
         for step, module in SAGA_STEPS:
             event = {"order": state["order"], "results": dict(state["results"])}
-            result = self._modules[module].lambda_handler(event, _context())
+            result = self._call(module, event)
             state["results"][step] = result
         return result
 
@@ -92,6 +96,7 @@ def project_root() -> Any:
 
 
 def _context() -> LambdaContext:
+    os.environ["_X_AMZN_TRACE_ID"] = new_trace_id()  # what the worker sets before every invocation
     deadline_ms = int((time.time() + _DEADLINE_S) * 1000)
     return LambdaContext(str(uuid.uuid4()), "arn:aws:lambda:eu-west-1:123456789012:function:direct", deadline_ms)
 
@@ -104,7 +109,7 @@ def main() -> None:
         call = handlers.chain if request["what"] == "chain" else handlers.validate
         for index, order in enumerate(request["orders"]):
             started = time.perf_counter()
-            call(order)
+            call(order)  # each handler call gets its own trace id, as each invocation does in a worker
             if index >= request["warm_up"]:
                 durations.append(time.perf_counter() - started)
     print(json.dumps({"durations": durations}))

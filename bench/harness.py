@@ -22,8 +22,14 @@ from sagactl.cost.deployed_stack import HANDLERS_DIR, DeployedStack
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
 DEFAULT_STACK = "prod"  # what the bill is for: prod's memory, architecture and log levels
+# Warm workers per function: at least the benchmarks' concurrency (16 validations, 8 sagas). With fewer, the
+# runtime starts a throwaway worker for an invocation that waited 1 s (as Lambda scales out), i.e. cold starts
+# inside a measured window.
+DEFAULT_LAMBDA_POOL_SIZE = 16
 
-__all__ = ["DEFAULT_STACK", "HANDLERS_DIR", "PROJECT_ROOT", "REGION", "BenchStack", "bench_stack"]
+__all__ = [
+    "DEFAULT_LAMBDA_POOL_SIZE", "DEFAULT_STACK", "HANDLERS_DIR", "PROJECT_ROOT", "REGION", "BenchStack", "bench_stack"
+]
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,9 @@ class BenchStack(DeployedStack):
 
 @contextmanager
 def bench_stack(
-    stack: str = DEFAULT_STACK, lambda_pool_size: int = 4, emulator_env: dict[str, str] | None = None
+    stack: str = DEFAULT_STACK,
+    lambda_pool_size: int = DEFAULT_LAMBDA_POOL_SIZE,
+    emulator_env: dict[str, str] | None = None,
 ) -> Iterator[BenchStack]:
     process, endpoint_url = _start_emulator(lambda_pool_size, emulator_env or {})
     try:
