@@ -102,14 +102,16 @@ payments, inventory, orders = domain_table("payments"), domain_table("inventory"
 HANDLER_TABLES: dict[str, dict[str, tuple[Table, tuple[str, ...]]]] = {
     "validate_order": {},
     "process_payment": {
-        "ORDERS_TABLE_NAME": (orders, ("dynamodb:PutItem", "dynamodb:UpdateItem")),
-        "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:PutItem",)),
+        # Reads the order again after charging, and refunds a charge that landed after the saga failed.
+        "ORDERS_TABLE_NAME": (orders, ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
+        "PAYMENTS_TABLE_NAME": (payments, ("dynamodb:PutItem", "dynamodb:UpdateItem")),
     },
     "reserve_inventory": {"INVENTORY_TABLE_NAME": (inventory, ("dynamodb:PutItem", "dynamodb:UpdateItem"))},
     "release_inventory": {
         # Marks the order FAILED before releasing, so a confirmed order's stock is never put back.
         "ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",)),
-        "INVENTORY_TABLE_NAME": (inventory, ("dynamodb:GetItem", "dynamodb:UpdateItem")),
+        # PutItem: with no reservation, records one holding nothing, so a late reservation is refused.
+        "INVENTORY_TABLE_NAME": (inventory, ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")),
     },
     "refund_payment": {
         "ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",)),

@@ -1,5 +1,8 @@
 """ProcessPayment: record the order as PENDING, then charge it through the payment provider.
 
+The order's status is read again after the charge: if the saga failed meanwhile, the charge is refunded here
+(see _undo_late_charge).
+
 The only step that unseals the payment token (see payment_token_seal), just before the charge, and keeps it
 in a local variable: it is never logged, stored, returned or put in an error. A token that does not unseal
 for this order is declined like a card the processor refuses.
@@ -7,7 +10,7 @@ for this order is declined like a card the processor refuses.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
@@ -20,7 +23,13 @@ from checkout_domain.idempotency import idempotency_config, persistence_layer
 from checkout_domain.models import Order
 from checkout_domain.payment_ledger import default_payment_provider
 from checkout_domain.payment_token_seal import UnreadablePaymentToken, unseal
-from checkout_domain.payments import CardDeclined, charge_idempotency_key
+from checkout_domain.payments import (
+    CardDeclined,
+    Charge,
+    PaymentProvider,
+    charge_idempotency_key,
+    refund_idempotency_key,
+)
 from checkout_domain.steps import PaymentResult, StepRequest
 from checkout_domain.transient import infrastructure_errors_as_transient
 from checkout_domain.validation import parse_step_request
@@ -55,8 +64,9 @@ def charge_order(order: Order) -> PaymentResult:
     if orders.record_pending(order) is orders.OrderStatus.FAILED:
         # The saga already failed (and may have refunded): charging now would take money for nothing.
         raise OrderStateConflictException(order.order_id, orders.OrderStatus.FAILED, "charge the order")
+    provider = default_payment_provider()
     try:
-        charge = default_payment_provider().charge(
+        charge = provider.charge(
             idempotency_key=charge_idempotency_key(order.order_id),
             order_id=order.order_id,
             amount_minor=order.total_minor,
@@ -68,9 +78,28 @@ def charge_order(order: Order) -> PaymentResult:
         metrics.add_metric(name="PaymentDeclined", unit=MetricUnit.Count, value=1)
         logger.info("Payment declined", extra={"order_id": order.order_id, "decline_code": declined.decline_code})
         raise PaymentDeclinedException(order.order_id, declined.decline_code) from None
+    if orders.status_of(order.order_id) is orders.OrderStatus.FAILED:
+        _undo_late_charge(provider, charge)
     metrics.add_metric(name="PaymentCharged", unit=MetricUnit.Count, value=1)
     logger.info("Payment charged", extra={**order.log_fields(), "payment_id": charge.payment_id})
     return PaymentResult(payment_id=charge.payment_id, amount_minor=charge.amount_minor, currency=charge.currency)
+
+
+def _undo_late_charge(provider: PaymentProvider, charge: Charge) -> NoReturn:
+    """The saga failed while this charge was in flight: this invocation outlived its task (Step Functions gave
+    up on it and compensated), and RefundPayment, which marks the order FAILED before it looks for a charge,
+    found none. Nobody else will refund this charge, so refund it here, under the order's one refund key (a
+    RefundPayment that did see it refunds the same refund). Checked after charging, not only before: a check
+    before the charge cannot see a compensation that runs while the charge is in flight."""
+    refund = provider.refund(
+        charge=charge, amount_minor=charge.amount_minor, idempotency_key=refund_idempotency_key(charge.order_id)
+    )
+    metrics.add_metric(name="LateChargeRefunded", unit=MetricUnit.Count, value=1)
+    logger.warning(
+        "Charge landed after the saga failed; refunded it",
+        extra={"order_id": charge.order_id, "payment_id": charge.payment_id, "refund_id": refund.refund_id},
+    )
+    raise OrderStateConflictException(charge.order_id, orders.OrderStatus.FAILED, "keep the charge")
 
 
 def _unsealed_token(order: Order) -> str:

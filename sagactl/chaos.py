@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from sagactl.aws_clients import AwsClients
 from sagactl.chaos_faults import chaos_policy
-from sagactl.chaos_orders import ChaosOrders, Submission, build_orders
+from sagactl.chaos_orders import ChaosOrders, Submission, build_orders, order_prefix
 from sagactl.check_run import run_check
 from sagactl.execution_records import describe_all, wait_until_terminal
 from sagactl.executions import TERMINAL, start_execution
@@ -149,11 +149,12 @@ def run_chaos(
     figures.outcomes = dict(Counter(r.error or r.status for r in records).most_common())
     _count_invocations(clients, stack, arns, figures)
     since = started_at - _CLOCK_MARGIN
-    figures.check = run_check(clients, stack, arns, since, baseline)
+    own_orders = order_prefix(run_id)
+    figures.check = run_check(clients, stack, arns, since, baseline, own_orders)
     if settings.recover and figures.check.dead_letters:
         say(f"recovering {figures.check.dead_letters} escalated saga(s) from the dead-letter queue ...")
         figures.recoveries = recover(clients, stack, set(arns))
-        figures.check_after_recovery = run_check(clients, stack, arns, since, baseline)
+        figures.check_after_recovery = run_check(clients, stack, arns, since, baseline, own_orders)
     return figures
 
 

@@ -57,6 +57,11 @@ class ChaosOrders:
         return sum(1 for s in self.submissions if s.redelivery)
 
 
+def order_prefix(run_id: str) -> str:
+    """Every order of a chaos run has an id starting with this: its effects are the run's to account for."""
+    return f"cx-{run_id}-"
+
+
 def build_orders(run_id: str, sagas: int, seed: int, redelivery_share: float) -> ChaosOrders:
     """`sagas` orders (first deliveries); `redelivery_share` of them delivered 1-3 more times."""
     rng = random.Random(seed)
@@ -68,7 +73,7 @@ def build_orders(run_id: str, sagas: int, seed: int, redelivery_share: float) ->
     for index in range(sagas):
         kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
         kinds[kind.value] = kinds.get(kind.value, 0) + 1
-        order = _order(rng, f"cx-{run_id}-{index:05d}", kind, plenty, scarce, empty)
+        order = _order(rng, f"{order_prefix(run_id)}{index:05d}", kind, plenty, scarce, empty)
         first.append(Submission(order, order["order_id"], kind))
     submissions = list(first)
     for original in first:

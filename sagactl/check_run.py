@@ -21,6 +21,7 @@ def gather(
     execution_arns: list[str] | None = None,
     since: datetime | None = None,
     baseline_stock: dict[str, int] | None = None,
+    order_prefix: str | None = None,
 ) -> CheckScope:
     """Executions first and tables last: an effect an execution made is then always seen with it."""
     sfn = clients.stepfunctions
@@ -28,7 +29,10 @@ def gather(
     executions = describe_all(sfn, arns)
     letters = dead_letters.peek(clients.client("sqs"), stack.dead_letter_queue_url, long_poll=not clients.endpoint_url)
     store = read_store(clients.dynamodb, stack.tables)
-    return CheckScope(executions, letters, store, since, baseline_stock, every_execution=execution_arns is None)
+    return CheckScope(
+        executions, letters, store, since, baseline_stock, every_execution=execution_arns is None,
+        order_prefix=order_prefix,
+    )
 
 
 def run_check(
@@ -37,8 +41,9 @@ def run_check(
     execution_arns: list[str] | None = None,
     since: datetime | None = None,
     baseline_stock: dict[str, int] | None = None,
+    order_prefix: str | None = None,
 ) -> CheckReport:
-    return check(gather(clients, stack, execution_arns, since, baseline_stock))
+    return check(gather(clients, stack, execution_arns, since, baseline_stock, order_prefix))
 
 
 def render_report(report: CheckReport) -> str:

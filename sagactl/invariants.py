@@ -88,7 +88,9 @@ class CheckScope:
     `baseline_stock` (SKU -> available before the run) enables stock-conserved for those SKUs.
     `every_execution` says that `executions` are all the machine's (since `since`): only then can an effect
     without an owner be told apart from one owned by an execution left out, so when it is False and no
-    `since` is given, effect-owner and settled only look at the orders of the executions given."""
+    `since` is given, effect-owner and settled only look at the orders of the executions given.
+    `order_prefix` names a run's own orders (a chaos run's): effects on other orders are left out, whenever
+    they were made, so that other work on the same tables around the run's start cannot be mistaken for it."""
 
     executions: list[ExecutionRecord]
     dead_letters: list[DeadLetter]
@@ -96,6 +98,7 @@ class CheckScope:
     since: datetime | None = None
     baseline_stock: dict[str, int] | None = None
     every_execution: bool = True
+    order_prefix: str | None = None
 
 
 @dataclass
@@ -254,6 +257,9 @@ class _Checker:
     # --- per order: effects, idempotency --------------------------------------------------------
 
     def _orders_with_effects_in_scope(self) -> set[str]:
+        prefix = self.scope.order_prefix
+        if prefix is not None:
+            return {order_id for order_id in self.store.order_ids() if order_id.startswith(prefix)}
         since = self.scope.since
         if since is None and not self.scope.every_execution:
             return self.store.order_ids() & {e.order_id for e in self.scope.executions if e.order_id}

@@ -4,6 +4,7 @@ Item layout:
   pk = "SKU#<sku>",        sk = "STOCK"        sku, available (integer, never negative), updated_at
   pk = "ORDER#<order_id>", sk = "RESERVATION"  reservation_id, order_id, items [{sku, quantity}],
                                                status RESERVED | RELEASED, created_at, released_at
+                                               (items empty: released before anything was reserved)
 
 Reserving and releasing are each one TransactWriteItems over every SKU of the order plus the reservation
 record, so stock moves all-or-nothing and exactly once: the reservation record's condition (absent to reserve,
@@ -101,12 +102,20 @@ def reserve(order: Order) -> Reservation:
 
 def release(order_id: str) -> Reservation | None:
     """Puts the order's reserved quantities back exactly once and marks the reservation RELEASED.
-    Returns None, writing nothing, when the order has no reservation."""
+
+    Returns None when the order has no reservation (or only the record of having had none). It then writes a
+    RELEASED reservation holding nothing: a ReserveInventory that runs after the rollback (a redelivery of the
+    order, or a step that outlived its task) finds it and refuses, instead of holding stock for an order the
+    saga already rolled back, which no compensation would ever release.
+    """
     table_name = inventory_table_name()
     response = dynamodb.client().get_item(TableName=table_name, Key=_reservation_key(order_id), ConsistentRead=True)
-    if "Item" not in response:
+    item = dynamodb.from_item(response["Item"]) if "Item" in response else _close_to_reservations(table_name, order_id)
+    if item is None:
         return None
-    reservation = _reservation_from(dynamodb.from_item(response["Item"]))
+    reservation = _reservation_from(item)
+    if not reservation.items:
+        return None
     if reservation.status == RELEASED:
         return reservation
     now = dynamodb.now_iso()
@@ -143,6 +152,26 @@ def release(order_id: str) -> Reservation | None:
             raise
         # Released by a concurrent call between our read and our write: the stock went back once, there.
     return replace(reservation, status=RELEASED)
+
+
+def _close_to_reservations(table_name: str, order_id: str) -> dict[str, Any] | None:
+    """Records that the order was released before it reserved anything. Returns None when that record was
+    written, or the reservation that a concurrent ReserveInventory wrote first (to be released instead)."""
+    now = dynamodb.now_iso()
+    nothing_held = Reservation(f"res_{uuid.uuid4().hex}", order_id, items=(), status=RELEASED)
+    try:
+        dynamodb.client().put_item(
+            TableName=table_name,
+            Item=dynamodb.to_item({**_reservation_attributes(nothing_held), "created_at": now, "released_at": now}),
+            ConditionExpression="attribute_not_exists(pk)",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        existing = dynamodb.existing_item(exc) if dynamodb.is_condition_failure(exc) else None
+        if existing is None:
+            raise
+        return existing
+    return None
 
 
 class StockLevel(BaseModel):
@@ -191,7 +220,7 @@ def _existing_reservation(order_id: str, item: dict[str, Any]) -> Reservation:
     existing = _reservation_from(dynamodb.from_item(item))
     if existing.status == RELEASED:
         # Reserving after the compensation released the stock would leave goods held for a failed order.
-        raise OrderStateConflictException(order_id, "compensated (its reservation was released)", "reserve inventory")
+        raise OrderStateConflictException(order_id, "rolled back (its reservation was released)", "reserve inventory")
     return existing
 
 

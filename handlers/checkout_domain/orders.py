@@ -56,15 +56,23 @@ def record_pending(order: Order) -> OrderStatus:
     return OrderStatus.PENDING
 
 
-def mark_failed(order_id: str, reason: str) -> bool:
-    """PENDING -> FAILED, keeping the first reason. Returns False when there is no order record (nothing is
-    written then). Raises OrderStateConflictException for a CONFIRMED order: it must not be compensated."""
+def mark_failed(order_id: str, reason: str) -> None:
+    """PENDING -> FAILED, keeping the first reason. Raises OrderStateConflictException for a CONFIRMED order: it
+    must not be compensated.
+
+    An order with no record yet is recorded FAILED (with only its status and reason): a compensation can run
+    before the step it undoes has recorded the order (that step outlived its task, or is a late redelivery),
+    and the FAILED record is what stops that step from going ahead afterwards (record_pending returns FAILED).
+    """
     try:
         dynamodb.client().update_item(
             TableName=orders_table_name(),
             Key=_key(order_id),
-            UpdateExpression="SET #status = :failed, failure_reason = :reason, updated_at = :now",
-            ConditionExpression="#status = :pending",
+            UpdateExpression=(
+                "SET #status = :failed, failure_reason = :reason, updated_at = :now,"
+                " created_at = if_not_exists(created_at, :now)"
+            ),
+            ConditionExpression="attribute_not_exists(pk) OR #status = :pending",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=dynamodb.to_values(
                 {
@@ -79,13 +87,23 @@ def mark_failed(order_id: str, reason: str) -> bool:
     except ClientError as exc:
         if not dynamodb.is_condition_failure(exc):
             raise
-        existing = dynamodb.existing_item(exc)
-        if existing is None:
-            return False
-        if existing["status"] == OrderStatus.FAILED:
-            return True  # already failed (a redelivery, or the other compensation got here first)
-        raise OrderStateConflictException(order_id, existing["status"], "mark the order FAILED") from None
-    return True
+        existing = dynamodb.existing_item(exc) or {}
+        if existing.get("status") == OrderStatus.FAILED:
+            return  # already failed (a redelivery, or the other compensation got here first)
+        raise OrderStateConflictException(order_id, existing.get("status"), "mark the order FAILED") from None
+
+
+def status_of(order_id: str) -> OrderStatus | None:
+    """The order's current status (a consistent read), None when it is not recorded."""
+    response = dynamodb.client().get_item(
+        TableName=orders_table_name(),
+        Key=_key(order_id),
+        ProjectionExpression="#status",
+        ExpressionAttributeNames={"#status": "status"},
+        ConsistentRead=True,
+    )
+    item = response.get("Item")
+    return OrderStatus(dynamodb.from_item(item)["status"]) if item else None
 
 
 def confirm(order_id: str, payment_id: str, reservation_id: str) -> str:

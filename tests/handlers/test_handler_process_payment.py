@@ -6,6 +6,7 @@ from typing import Any
 
 import process_payment
 import pytest
+import refund_payment
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyValidationError
 from botocore.stub import Stubber
 from checkout_domain import dynamodb, orders
@@ -140,12 +141,36 @@ def test_a_tampered_redelivery_after_expiry_is_refused_by_the_ledger(context):
 
 def test_an_order_the_saga_already_failed_is_not_charged(context):
     orders.record_pending(Order.model_validate(normalized(raw_order())))
-    assert orders.mark_failed("ord-1001", reason="test")
+    orders.mark_failed("ord-1001", reason="test")
 
     with pytest.raises(OrderStateConflictException):
         process_payment.lambda_handler(step_event(raw_order()), context)
 
     assert ledger_entries("ord-1001") == []
+
+
+def test_a_charge_that_lands_after_the_saga_failed_refunds_itself(context, monkeypatch):
+    """The invocation outlived its task: while its charge was in flight, Step Functions compensated and
+    RefundPayment found nothing to refund. ProcessPayment sees the FAILED order after charging."""
+    charge = DynamoDBPaymentLedger.charge
+
+    def compensated_while_in_flight(self, **kwargs):
+        assert refund_payment.lambda_handler(step_event(raw_order()), context) == {"status": "NOTHING_TO_REFUND"}
+        return charge(self, **kwargs)
+
+    monkeypatch.setattr(DynamoDBPaymentLedger, "charge", compensated_while_in_flight)
+    with pytest.raises(OrderStateConflictException):
+        process_payment.lambda_handler(step_event(raw_order()), context)
+
+    [charged, refunded] = ledger_entries("ord-1001")
+    assert (charged["sk"], charged["refunded_minor"], refunded["amount_minor"]) == ("CHARGE", TOTAL, TOTAL)
+    assert order_record("ord-1001")["status"] == "FAILED"
+    # A later RefundPayment (its stored answer expired) finds that same refund: the money moved back once.
+    forget_idempotency_records()
+    monkeypatch.setattr(DynamoDBPaymentLedger, "charge", charge)
+    again = refund_payment.lambda_handler(step_event(raw_order()), context)
+    assert (again["status"], again["refund_id"]) == ("REFUNDED", refunded["refund_id"])
+    assert len(ledger_entries("ord-1001")) == 2
 
 
 def test_throttling_is_a_transient_error_and_the_retry_succeeds(context):

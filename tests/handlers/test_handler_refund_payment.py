@@ -16,7 +16,6 @@ from checkout_domain.payments import RefundExceedsCharge
 
 from tests.handlers.support import (
     INVENTORY_TABLE,
-    ORDERS_TABLE,
     PAYMENTS_TABLE,
     all_items,
     forget_idempotency_records,
@@ -73,11 +72,17 @@ def test_the_charge_is_found_by_order_id_when_the_payment_step_outcome_is_unknow
     assert refund(context)["status"] == "REFUNDED"  # no results.ProcessPayment
 
 
-def test_with_no_charge_nothing_is_refunded_and_nothing_written(context):
+def test_with_no_charge_nothing_is_refunded_and_the_order_is_recorded_failed(context):
     assert refund(context) == {"status": "NOTHING_TO_REFUND"}
 
     assert all_items(PAYMENTS_TABLE) == []
-    assert all_items(ORDERS_TABLE) == []  # no order record is invented either
+    # The ProcessPayment being undone may not have run yet (a late redelivery, or a step that outlived its
+    # task): the FAILED record is what stops it from charging afterwards.
+    order = order_record("ord-1001")
+    assert order is not None and order["status"] == "FAILED"
+    with pytest.raises(OrderStateConflictException):
+        process_payment.lambda_handler(step_event(raw_order()), context)
+    assert all_items(PAYMENTS_TABLE) == []
 
 
 def test_with_no_charge_a_recorded_order_is_still_marked_failed(context):

@@ -133,7 +133,11 @@ def test_each_function_may_do_exactly_what_its_code_does(stack):
     # What each handler's code calls (see handlers/checkout_domain), table by table.
     expected = {
         "validate-order": {},
-        "process-payment": {"orders": {"PutItem", "UpdateItem"}, "payments": {"PutItem"}, "idempotency": idempotency},
+        "process-payment": {
+            "orders": {"GetItem", "PutItem", "UpdateItem"},
+            "payments": {"PutItem", "UpdateItem"},
+            "idempotency": idempotency,
+        },
         "refund-payment": {
             "orders": {"UpdateItem"},
             "payments": {"GetItem", "PutItem", "UpdateItem"},
@@ -142,7 +146,7 @@ def test_each_function_may_do_exactly_what_its_code_does(stack):
         "reserve-inventory": {"inventory": {"PutItem", "UpdateItem"}, "idempotency": idempotency},
         "release-inventory": {
             "orders": {"UpdateItem"},
-            "inventory": {"GetItem", "UpdateItem"},
+            "inventory": {"GetItem", "PutItem", "UpdateItem"},
             "idempotency": idempotency,
         },
         "confirm-order": {"orders": {"UpdateItem"}, "idempotency": idempotency},

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -52,8 +54,20 @@ def test_check_reports_and_exits_by_its_verdict(rs: ReliabilityStack, capsys: py
     assert sagactl(["check", *endpoint(rs), "--execution", result.arn, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["executions"], report["outcomes"], report["violations"]) == (1, {"SUCCEEDED": 1}, [])
-    assert sagactl(["check", *endpoint(rs), "--since-minutes", "0.2"]) == 0  # this test's execution only
-    assert "violations: 0" in capsys.readouterr().out
+
+    # An order record no execution made (written by hand, as a bug elsewhere would): the verdict turns.
+    stray = f"stray-{uuid.uuid4().hex[:10]}"
+    key = {"pk": {"S": f"ORDER#{stray}"}, "sk": {"S": "ORDER"}}
+    now = datetime.now(UTC).isoformat()
+    orders_table = rs.stack.tables.orders
+    stray_record = {**key, "status": {"S": "PENDING"}, "created_at": {"S": now}}
+    rs.clients.dynamodb.put_item(TableName=orders_table, Item=stray_record)
+    try:
+        assert sagactl(["check", *endpoint(rs), "--since-minutes", "0.2", "--json"]) == 1
+        report = json.loads(capsys.readouterr().out)
+        assert {v["rule"] for v in report["violations"] if v["order_id"] == stray} == {"effect-owner"}
+    finally:
+        rs.clients.dynamodb.delete_item(TableName=orders_table, Key=key)
 
 
 def test_chaos_and_fuzz_commands_print_and_write_their_figures(

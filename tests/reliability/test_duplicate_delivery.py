@@ -86,15 +86,6 @@ def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs: ReliabilityStack
     assert discarded.recovered and discarded.detail.startswith("discarded")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known issue (docs/reliability.md, finding 4): the first delivery's rollback found no reservation and "
-        "its ReleaseInventory stored NOTHING_TO_RELEASE; the redelivery then reserves (ReserveInventory does not "
-        "look at the order), fails on the FAILED order, and its ReleaseInventory replays the stored answer "
-        "instead of releasing."
-    ),
-)
 def test_a_redelivery_after_a_rollback_holds_no_stock(rs: ReliabilityStack, started_at: datetime) -> None:
     order = rs.order("happy")
     fails_before_reserving = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, max_count=1),))

@@ -135,6 +135,14 @@ def test_effects_before_the_scope_belong_to_someone_else() -> None:
     assert check(CheckScope([], [], store, since=NOW)).ok
 
 
+def test_a_run_scoped_by_its_order_prefix_accounts_for_its_own_orders_only() -> None:
+    store = confirmed_store("other-run-1")  # made just now, by someone else: no owner in this scope
+    assert not check(CheckScope([], [], store, since=NOW - timedelta(seconds=2), every_execution=False)).ok
+    assert check(CheckScope([], [], store, order_prefix="cx-run1-")).ok
+    mine = confirmed_store("cx-run1-00001")
+    assert rules_broken(CheckScope([], [], mine, order_prefix="cx-run1-")) == {Rule.EFFECT_OWNER}
+
+
 def test_stock_must_be_conserved() -> None:
     report = check(CheckScope([execution("o1")], [], confirmed_store("o1", stock_left=7), baseline_stock={"A": 10}))
     assert [v.rule for v in report.violations] == [Rule.STOCK_CONSERVED]

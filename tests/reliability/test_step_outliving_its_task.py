@@ -24,14 +24,6 @@ SLOW_COLD_START = FaultRule(FaultKind.LATENCY, at="init", latency_ms=(9500, 9500
 SLOW_RUN = FaultRule(FaultKind.LATENCY, at="start", latency_ms=(8000, 8000), max_count=1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known issue (docs/reliability.md, 'a step outliving its task'): the refund runs before the late charge "
-        "and finds nothing to refund; RefundPayment leaves no FAILED mark when the order is not recorded yet, "
-        "and ProcessPayment does not re-check the order after charging, so the charge stays."
-    ),
-)
 def test_a_charge_that_lands_after_its_task_timed_out_is_still_undone(
     rs: ReliabilityStack, started_at: datetime
 ) -> None:

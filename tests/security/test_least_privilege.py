@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,8 +23,9 @@ import release_inventory
 import reserve_inventory
 import validate_order
 from checkout_domain import idempotency, inventory, orders
-from checkout_domain.errors import TransientError
+from checkout_domain.errors import OrderStateConflictException, TransientError
 from checkout_domain.inventory import seed_stock
+from checkout_domain.payment_ledger import DynamoDBPaymentLedger
 from checkout_domain.payment_token_seal import seal
 
 from tests.handlers.conftest import aws  # noqa: F401 - the in-process AWS fixture
@@ -64,11 +65,11 @@ class CallRecorder:
 
     @contextmanager
     def running(self, function: str) -> Iterator[None]:
-        self._function = function
+        outer, self._function = self._function, function  # one handler may run while another is in flight
         try:
             yield
         finally:
-            self._function = None
+            self._function = outer
 
     def record(self, service: str, operation: str, params: dict[str, Any]) -> None:
         if self._function is not None:
@@ -147,6 +148,15 @@ def run_every_saga_path(recorder: CallRecorder, seal_on_the_client: bool) -> Non
         step(refund_payment, unknown_outcome, TransientError)
     step(refund_payment, unknown_outcome)
 
+    nothing_reserved = validated("ord-nothing-reserved")  # ReserveInventory failed before reserving
+    nothing_reserved["results"]["ProcessPayment"] = step(process_payment, nothing_reserved)
+    step(release_inventory, nothing_reserved)  # closes the order to a late reservation
+    step(refund_payment, nothing_reserved)
+
+    late_charge = validated("ord-late-charge")  # ProcessPayment outlived its task: the rollback ran meanwhile
+    with running_before_the_charge(lambda: step(refund_payment, late_charge)):
+        step(process_payment, late_charge, OrderStateConflictException)  # refunds its own charge
+
     with replays_read_back_with_get_item():
         for function in (process_payment, reserve_inventory, release_inventory, refund_payment):
             step(function, unknown_outcome)
@@ -162,6 +172,19 @@ def throttled(module: Any, function: str) -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, function, throttle)
+        yield
+
+
+@contextmanager
+def running_before_the_charge(compensation: Callable[[], Any]) -> Iterator[None]:
+    charge = DynamoDBPaymentLedger.charge
+
+    def charge_after_the_compensation(ledger: DynamoDBPaymentLedger, **kwargs: Any) -> Any:
+        compensation()
+        return charge(ledger, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DynamoDBPaymentLedger, "charge", charge_after_the_compensation)
         yield
 
 
