@@ -161,8 +161,14 @@ def test_in_process_emulator_is_a_context_manager(tmp_path: Path) -> None:
 
 
 def _child_pids(parent_pid: int) -> list[int]:
-    children = Path(f"/proc/{parent_pid}/task/{parent_pid}/children").read_text().split()
-    return [int(pid) for pid in children]
+    """Children of every thread of the process: Linux lists a child under the thread that started it."""
+    pids: list[int] = []
+    for task in Path(f"/proc/{parent_pid}/task").iterdir():
+        try:
+            pids.extend(int(pid) for pid in (task / "children").read_text().split())
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+    return sorted(pids)
 
 
 def _process_exists(pid: int) -> bool:
