@@ -63,9 +63,6 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        item it writes (dynamodb_transactions). Relies on Table.items (items[hash] / items[hash][range]).
   moto-method-names    moto.core.responses.method_names_from_class(clazz), imported by name and called by
                        BaseResponse.call_action on every request: cached per class (moto_dispatch_cache).
-  moto-backend-lookup  BackendDict.__getitem__(self, account_id), on every request and log event, took moto's
-                       global backend_lock every time (via _create_account_specific_backend): an existing
-                       account's backend is returned without it (moto_backend_lookup).
   request-metering     BaseResponse.call_action(self), which every API request reaches (DynamoHandler.call_action
                        calls it inside dynamodb-serialized's lock): counts requests per service and operation, and
                        DynamoDB read/write request units per table (request_metering, using
@@ -73,7 +70,7 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
-dynamodb-transactions, moto-method-names, moto-backend-lookup) change no behaviour and can be left out to measure them:
+dynamodb-transactions, moto-method-names) change no behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -98,7 +95,6 @@ from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.awslambda.responses import LambdaResponse
 from moto.core import request as moto_request
 from moto.core import responses as moto_core_responses
-from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
 from moto.core.responses import BaseResponse
@@ -133,7 +129,6 @@ from emulator import (
     lambda_invocation,
     lambda_layers,
     metering_api,
-    moto_backend_lookup,
     moto_dispatch_cache,
     performance,
     request_metering,
@@ -208,7 +203,7 @@ def check_moto_compatibility() -> None:
     if not _parser_error_classes():
         problems.append("moto.stepfunctions.parser.api has no AWSError classes named by `code`: review sfn-error-codes")
     for owner, method, line in _EXPECTED_SOURCE_LINES:
-        if line not in inspect.getsource(_unpatched(getattr(owner, method))):
+        if line not in inspect.getsource(getattr(owner, method)):
             problems.append(f"{owner.__name__}.{method} no longer contains `{line}`")
     if problems:
         raise MotoCompatibilityError(
@@ -263,8 +258,6 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (BaseResponse, "call_action", ["self"]),
     (BaseResponse, "_get_action", ["self"]),
     (moto_core_responses, "method_names_from_class", ["clazz"]),
-    (BackendDict, "__getitem__", ["self", "account_id"]),
-    (BackendDict, "_create_account_specific_backend", ["self", "account_id"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
     (moto_backends, "list_of_moto_modules", []),
 ]
@@ -286,13 +279,6 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     # dynamodb_transactions restores items where Table.put_item stores them.
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
-    # moto-backend-lookup: an account's backend is stored and its BackendDict registered together, and
-    # reset() clears both together.
-    (BackendDict, "__getitem__", "self._create_account_specific_backend(account_id)"),
-    (BackendDict, "_create_account_specific_backend", "self[account_id] = AccountSpecificBackend("),
-    (BackendDict, "_create_account_specific_backend", "BackendDict._instances.append(self)"),
-    (BackendDict, "reset", "backend.clear()"),
-    (BackendDict, "reset", "BackendDict._instances.clear()"),
 ]
 
 
@@ -355,7 +341,7 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 
 def _install_performance_extensions() -> None:
-    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, moto-backend-lookup
+    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions and moto-method-names
     (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable behaviour and only
     saves CPU; see the modules for why each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
@@ -369,7 +355,6 @@ def _install_performance_extensions() -> None:
         _patch(module, "parse", sfn_parse_cache.cached_json_path_parser)
     _patch(DynamoDBBackend, "transact_write_items", _transact_write_items)
     _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
-    _patch(BackendDict, "__getitem__", moto_backend_lookup.existing_backend_first)
 
 
 def _install_metering() -> None:

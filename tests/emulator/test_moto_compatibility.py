@@ -48,16 +48,3 @@ def test_internals_read_directly_fail_loudly_when_they_move(monkeypatch: pytest.
     monkeypatch.setattr(Table, "put_item", put_item)
     with pytest.raises(MotoCompatibilityError, match=re.escape("Table.put_item no longer contains")):
         check_moto_compatibility()
-
-
-def test_the_backend_lookup_fails_loudly_when_moto_stops_registering_with_the_backend(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from moto.core.base_backend import BackendDict
-
-    def create(self: BackendDict, account_id: str) -> None:  # stores the backend, registers nothing
-        dict.__setitem__(self, account_id, object())
-
-    monkeypatch.setattr(BackendDict, "_create_account_specific_backend", create)
-    with pytest.raises(MotoCompatibilityError, match=re.escape("BackendDict._instances.append(self)")):
-        check_moto_compatibility()
