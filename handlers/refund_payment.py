@@ -3,7 +3,9 @@
 The charge is found by order id, not through `results.ProcessPayment`, so this also refunds a charge whose
 step failed with an unknown outcome. The order is marked FAILED before any money moves: that refuses to
 refund an order that was already CONFIRMED, and stops a later confirmation. With no charge, the ledger is
-left untouched; the order is still marked FAILED if it is recorded (the saga did fail).
+left untouched; the order is still marked FAILED, recorded FAILED if ProcessPayment has not recorded it yet: a
+ProcessPayment that runs or lands later (a redelivery, or one that outlived its task) then refuses to charge,
+or refunds its own charge (see process_payment._undo_late_charge).
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ The order is marked FAILED *before* any stock moves, by a conditional write on i
 (confirmed by another delivery of the same order, or by a pivot attempt whose answer was lost) raises
 OrderStateConflictException instead, so a rollback can never put a confirmed order's stock back on sale; and
 once FAILED, ConfirmOrder's own condition refuses the order, so the two cannot both win.
+
+With nothing reserved, the release records a reservation holding nothing (inventory.release), so that a
+ReserveInventory that runs later for this order (a redelivery) refuses instead of holding stock for good.
 """
 
 from __future__ import annotations
