@@ -74,6 +74,24 @@ def existing_item(exc: ClientError) -> dict[str, Any] | None:
     return from_item(item) if item else None
 
 
+def put_if_absent(table_name: str, item: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Writes the item unless one with its key exists. Returns None when written, else the existing item (one
+    request either way: the failed condition hands back the item it found)."""
+    try:
+        client().put_item(
+            TableName=table_name,
+            Item=to_item(item),
+            ConditionExpression="attribute_not_exists(pk)",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        existing = existing_item(exc) if is_condition_failure(exc) else None
+        if existing is None:
+            raise
+        return existing
+    return None
+
+
 def cancellation_reasons(exc: ClientError) -> list[dict[str, Any]]:
     """Per-action reasons of a cancelled transaction, in request order ({"Code": "None"} for actions that
     were fine)."""

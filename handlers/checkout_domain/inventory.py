@@ -159,19 +159,8 @@ def _close_to_reservations(table_name: str, order_id: str) -> dict[str, Any] | N
     written, or the reservation that a concurrent ReserveInventory wrote first (to be released instead)."""
     now = dynamodb.now_iso()
     nothing_held = Reservation(f"res_{uuid.uuid4().hex}", order_id, items=(), status=RELEASED)
-    try:
-        dynamodb.client().put_item(
-            TableName=table_name,
-            Item=dynamodb.to_item({**_reservation_attributes(nothing_held), "created_at": now, "released_at": now}),
-            ConditionExpression="attribute_not_exists(pk)",
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
-    except ClientError as exc:
-        existing = dynamodb.existing_item(exc) if dynamodb.is_condition_failure(exc) else None
-        if existing is None:
-            raise
-        return existing
-    return None
+    record = {**_reservation_attributes(nothing_held), "created_at": now, "released_at": now}
+    return dynamodb.put_if_absent(table_name, record)
 
 
 class StockLevel(BaseModel):

@@ -41,19 +41,8 @@ def record_pending(order: Order) -> OrderStatus:
         "created_at": now,
         "updated_at": now,
     }
-    try:
-        dynamodb.client().put_item(
-            TableName=orders_table_name(),
-            Item=dynamodb.to_item(record),
-            ConditionExpression="attribute_not_exists(pk)",
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
-    except ClientError as exc:
-        existing = dynamodb.existing_item(exc) if dynamodb.is_condition_failure(exc) else None
-        if existing is None:
-            raise
-        return OrderStatus(existing["status"])
-    return OrderStatus.PENDING
+    existing = dynamodb.put_if_absent(orders_table_name(), record)
+    return OrderStatus.PENDING if existing is None else OrderStatus(existing["status"])
 
 
 def mark_failed(order_id: str, reason: str) -> None:

@@ -59,27 +59,15 @@ class DynamoDBPaymentLedger:
             currency=currency,
             idempotency_key=idempotency_key,
         )
-        try:
-            dynamodb.client().put_item(
-                TableName=self.table_name,
-                Item=dynamodb.to_item(
-                    {
-                        "pk": _pk(order_id),
-                        "sk": CHARGE_SK,
-                        **_charge_attributes(charge),
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                ),
-                ConditionExpression="attribute_not_exists(pk)",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as exc:
-            existing = dynamodb.existing_item(exc) if dynamodb.is_condition_failure(exc) else None
-            if existing is None:
-                raise
-            return _same_charge_or_conflict(_charge_from(existing), charge)
-        return charge
+        record = {
+            "pk": _pk(order_id),
+            "sk": CHARGE_SK,
+            **_charge_attributes(charge),
+            "created_at": now,
+            "updated_at": now,
+        }
+        existing = dynamodb.put_if_absent(self.table_name, record)
+        return charge if existing is None else _same_charge_or_conflict(_charge_from(existing), charge)
 
     def find_charge(self, *, order_id: str) -> Charge | None:
         response = dynamodb.client().get_item(
