@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from sagactl.executions import TERMINAL
 
 _DESCRIBE_THREADS = 16
@@ -94,14 +96,30 @@ def wait_until_terminal(
     pending = set(execution_arns)
     deadline = time.monotonic() + timeout_s
     while True:
-        running = {
-            e["executionArn"]
-            for page in sfn.get_paginator("list_executions").paginate(
-                stateMachineArn=state_machine_arn, statusFilter="RUNNING"
-            )
-            for e in page["executions"]
-        }
-        pending &= running
+        running = _running_arns(sfn, state_machine_arn)
+        if running is not None:
+            pending &= running
         if not pending or time.monotonic() > deadline:
             return sorted(pending)
         time.sleep(poll_s)
+
+
+def _running_arns(sfn: Any, state_machine_arn: str) -> set[str] | None:
+    """The machine's RUNNING executions, or None when the listing changed under its pagination token.
+
+    Pages of 1,000 (the API's maximum) keep a thousand running executions to one call. Beyond that, executions
+    ending between two pages can invalidate the token (moto answers InvalidToken: the item the token names left
+    the RUNNING list); the caller then simply polls again.
+    """
+    try:
+        return {
+            e["executionArn"]
+            for page in sfn.get_paginator("list_executions").paginate(
+                stateMachineArn=state_machine_arn, statusFilter="RUNNING", PaginationConfig={"PageSize": 1000}
+            )
+            for e in page["executions"]
+        }
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "InvalidToken":
+            raise
+        return None
