@@ -6,9 +6,7 @@ the emulator each have an interpreter lock of their own, as a client and AWS wou
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +16,7 @@ from pathlib import Path
 from emulator.deploy import deploy
 from sagactl.aws_clients import AwsClients
 from sagactl.cost.deployed_stack import HANDLERS_DIR, DeployedStack
+from sagactl.emulator_process import start_emulator, stop_emulator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REGION = "eu-west-1"
@@ -48,7 +47,7 @@ def bench_stack(
     lambda_pool_size: int = DEFAULT_LAMBDA_POOL_SIZE,
     emulator_env: dict[str, str] | None = None,
 ) -> Iterator[BenchStack]:
-    process, endpoint_url = _start_emulator(lambda_pool_size, emulator_env or {})
+    process, endpoint_url = start_emulator(lambda_pool_size=lambda_pool_size, extra_env=emulator_env)
     try:
         deployment = deploy(endpoint_url, stack)
         clients = AwsClients(region=REGION, endpoint_url=endpoint_url, max_pool_connections=64)
@@ -64,26 +63,4 @@ def bench_stack(
         bench.stock_run_skus()
         yield bench
     finally:
-        _stop_emulator(process)
-
-
-def _start_emulator(lambda_pool_size: int, extra_env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--lambda-pool-size", str(lambda_pool_size)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **extra_env},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("READY "):
-        process.kill()
-        raise RuntimeError(f"the emulator did not start: {line!r}, exit code {process.wait()}")
-    return process, line.split()[1]
-
-
-def _stop_emulator(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()  # SIGTERM: the emulator kills its Lambda workers and exits
-        process.wait(timeout=60)
+        stop_emulator(process)

@@ -6,6 +6,7 @@ instead of sharing one interpreter lock, and moto's process-wide state stays out
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,11 +31,14 @@ class RunningStack:
     stack: SagaStack
 
 
-def start_emulator(port: int = 0, lambda_pool_size: int = 4) -> tuple[subprocess.Popen[str], str]:
+def start_emulator(
+    port: int = 0, lambda_pool_size: int = 4, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
     """Starts ``python -m emulator``; returns the process and its endpoint once it prints READY."""
     process = subprocess.Popen(
         [sys.executable, "-m", "emulator", "--port", str(port), "--lambda-pool-size", str(lambda_pool_size)],
         cwd=PROJECT_ROOT,
+        env={**os.environ, **(extra_env or {})},
         stdout=subprocess.PIPE,
         text=True,
     )
