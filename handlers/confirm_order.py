@@ -17,11 +17,12 @@ from checkout_domain import orders
 from checkout_domain.idempotency import idempotency_config, persistence_layer
 from checkout_domain.models import Order
 from checkout_domain.steps import ConfirmationResult, ConfirmRequest
+from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
 from checkout_domain.validation import parse_step_request
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 

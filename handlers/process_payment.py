@@ -31,11 +31,12 @@ from checkout_domain.payments import (
     refund_idempotency_key,
 )
 from checkout_domain.steps import PaymentResult, StepRequest
+from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
 from checkout_domain.validation import parse_step_request
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 # The decline code of a token that does not unseal for its order (tampered with, or sealed for another).

@@ -23,11 +23,12 @@ from checkout_domain.models import Order
 from checkout_domain.payment_ledger import default_payment_provider
 from checkout_domain.payments import refund_idempotency_key
 from checkout_domain.steps import RefundResult, StepRequest
+from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
 from checkout_domain.validation import parse_step_request
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 

@@ -15,10 +15,11 @@ from checkout_domain.errors import InvalidOrderException
 from checkout_domain.models import OrderInput
 from checkout_domain.payment_token_seal import seal
 from checkout_domain.settings import accept_plaintext_payment_tokens
+from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.validation import parse_order_input
 
 logger = Logger()
-tracer = Tracer()
+tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()
 
 PLAINTEXT_REJECTED = "must be sealed with the stack's payment-token key: plaintext tokens are not accepted"
