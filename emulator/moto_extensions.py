@@ -63,6 +63,15 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        item it writes (dynamodb_transactions). Relies on Table.items (items[hash] / items[hash][range]).
   moto-method-names    moto.core.responses.method_names_from_class(clazz), imported by name and called by
                        BaseResponse.call_action on every request: cached per class (moto_dispatch_cache).
+  dynamodb-item-responses BaseResponse.serialized(self, action_result), inherited by DynamoHandler: the answers of
+                       GetItem, PutItem, UpdateItem and DeleteItem (a DynamoResult holding only Item/Attributes)
+                       are written as JSON directly (dynamodb_item_responses); anything else, and every other
+                       action, goes through moto's serializer. Relies on BaseResponse._get_action and
+                       response_headers, and on get_service_model("dynamodb").
+  sfn-json-copy        The module-level ``copy`` (import copy) of the interpreter modules that deep-copy state
+                       data at every step (eval.states, eval.environment, eval.event.event_manager,
+                       execute_state, string_expression, result_path): replaced by sfn_json_copy's stand-in,
+                       whose deepcopy copies JSON values directly and hands anything else to copy.deepcopy.
   request-metering     BaseResponse.call_action(self), which every API request reaches (DynamoHandler.call_action
                        calls it inside dynamodb-serialized's lock): counts requests per service and operation, and
                        DynamoDB read/write request units per table (request_metering, using
@@ -70,7 +79,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
-dynamodb-transactions, moto-method-names) change no behaviour and can be left out to measure them:
+dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses) change no behaviour and can
+be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -80,6 +90,7 @@ interpreter calls other services at http://localhost:$MOTO_PORT (the server sets
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 import sys
@@ -98,20 +109,26 @@ from moto.core import responses as moto_core_responses
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
 from moto.core.responses import BaseResponse
+from moto.core.utils import get_service_model
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table as DynamoDBTable
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.logs.models import LogsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser import api as sfn_parser_api
 from moto.stepfunctions.parser import models as sfn_parser_models
 from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path
+from moto.stepfunctions.parser.asl.component.common.string import string_expression as sfn_string_expression
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state as sfn_execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as sfn_lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_lambda import (
     StateTaskServiceLambda,
 )
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
+from moto.stepfunctions.parser.asl.eval import environment as sfn_environment
+from moto.stepfunctions.parser.asl.eval import states as sfn_states
+from moto.stepfunctions.parser.asl.eval.event import event_manager as sfn_event_manager
 from moto.stepfunctions.parser.asl.eval.event.logging import (
     CloudWatchLoggingConfiguration,
     CloudWatchLoggingSession,
@@ -124,6 +141,7 @@ from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 from moto.utilities import aws_headers
 
 from emulator import (
+    dynamodb_item_responses,
     dynamodb_transactions,
     fault_api,
     lambda_invocation,
@@ -132,6 +150,7 @@ from emulator import (
     moto_dispatch_cache,
     performance,
     request_metering,
+    sfn_json_copy,
     sfn_lambda_errors,
     sfn_parse_cache,
     sfn_service_clients,
@@ -200,6 +219,11 @@ def check_moto_compatibility() -> None:
         problems.append("moto.stepfunctions.parser.models.Execution is no longer the parser's Execution class")
     if sfn_lambda_eval_utils not in _modules_calling_services():
         problems.append("lambda_eval_utils no longer calls boto_client_for: review sfn-boto-clients")
+    problems.extend(
+        f"{module.__name__} no longer uses the copy module by name: review sfn-json-copy"
+        for module in _SFN_MODULES_COPYING_STATE
+        if getattr(module, "copy", None) not in (copy, sfn_json_copy.json_copy_module)
+    )
     if not _parser_error_classes():
         problems.append("moto.stepfunctions.parser.api has no AWSError classes named by `code`: review sfn-error-codes")
     for owner, method, line in _EXPECTED_SOURCE_LINES:
@@ -256,6 +280,8 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (DynamoDBBackend, "get_table", ["self", "table_name"]),
     (DynamoDBBackend, "get_item", ["self", "table_name", "keys", "projection_expressions"]),
     (BaseResponse, "call_action", ["self"]),
+    (BaseResponse, "serialized", ["self", "action_result"]),
+    (DynamoResult, "__init__", ["self", "result"]),
     (BaseResponse, "_get_action", ["self"]),
     (moto_core_responses, "method_names_from_class", ["clazz"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
@@ -280,6 +306,17 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
 ]
+
+
+# The interpreter modules whose ``copy.deepcopy`` calls copy state data (sfn-json-copy).
+_SFN_MODULES_COPYING_STATE: tuple[ModuleType, ...] = (
+    sfn_states,
+    sfn_environment,
+    sfn_event_manager,
+    sfn_execute_state,
+    sfn_string_expression,
+    sfn_result_path,
+)
 
 
 def _modules_calling_services() -> list[ModuleType]:
@@ -341,9 +378,10 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 
 def _install_performance_extensions() -> None:
-    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions and moto-method-names
-    (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable behaviour and only
-    saves CPU; see the modules for why each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy and
+    dynamodb-item-responses (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable
+    behaviour and only saves CPU; see the modules for why each is needed. Left out with
+    EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
@@ -355,6 +393,9 @@ def _install_performance_extensions() -> None:
         _patch(module, "parse", sfn_parse_cache.cached_json_path_parser)
     _patch(DynamoDBBackend, "transact_write_items", _transact_write_items)
     _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
+    for module in _SFN_MODULES_COPYING_STATE:
+        module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
+    _patch(DynamoHandler, "serialized", _item_responses_written_directly)
 
 
 def _install_metering() -> None:
@@ -375,6 +416,15 @@ def _transact_write_items(original: Callable[..., Any]) -> Callable[..., Any]:
         dynamodb_transactions.transact_write_items(self, transact_items)
 
     return transact_write_items
+
+
+def _item_responses_written_directly(original: Callable[..., Any]) -> Callable[..., Any]:
+    item_responses = dynamodb_item_responses.ItemResponses(get_service_model("dynamodb"), DynamoResult)
+
+    def serialized(self: Any, action_result: Any) -> Any:
+        return item_responses.serialized(original, self, action_result)
+
+    return serialized
 
 
 def _invoke_lambda_in_runtime(self: Any, event: Any = None) -> tuple[str, bool, str]:

@@ -48,3 +48,11 @@ def test_internals_read_directly_fail_loudly_when_they_move(monkeypatch: pytest.
     monkeypatch.setattr(Table, "put_item", put_item)
     with pytest.raises(MotoCompatibilityError, match=re.escape("Table.put_item no longer contains")):
         check_moto_compatibility()
+
+
+def test_an_interpreter_module_that_stops_using_copy_by_name_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.stepfunctions.parser.asl.eval import states
+
+    monkeypatch.delattr(states, "copy")
+    with pytest.raises(MotoCompatibilityError, match=re.escape("eval.states no longer uses the copy module")):
+        check_moto_compatibility()
