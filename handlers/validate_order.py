@@ -19,7 +19,9 @@ from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.validation import parse_order_input
 
 logger = Logger()
-tracer = Tracer(patch_modules=TRACED_MODULES)
+# Its only AWS calls are the KMS calls that seal a plaintext token, which only a stack accepting plaintext
+# tokens makes: elsewhere there is nothing to trace, and patching botocore would only cost its import.
+tracer = Tracer(patch_modules=TRACED_MODULES if accept_plaintext_payment_tokens() else ())
 metrics = Metrics()
 
 PLAINTEXT_REJECTED = "must be sealed with the stack's payment-token key: plaintext tokens are not accepted"

@@ -1,5 +1,6 @@
 """Each handler's Tracer instruments the AWS SDK only (checkout_domain.tracing): patching every library the X-Ray
-SDK supports imports them all in every cold start.
+SDK supports imports them all in every cold start. validate_order patches nothing where it makes no AWS call
+(a stack that refuses plaintext payment tokens).
 
 In a fresh interpreter with Lambda's variables, where powertools turns tracing on (the test fixtures turn it
 off, and patches last for the life of a process).
@@ -30,6 +31,16 @@ print("requests" in sys.modules, "sqlite3" in sys.modules)
 
 @pytest.mark.parametrize("module", HANDLER_MODULES)
 def test_the_tracer_patches_botocore_and_imports_nothing_else_to_patch(module: str) -> None:
+    assert patched_by(module, accept_plaintext_tokens=True) == ("['botocore']", "False False")
+
+
+def test_validate_order_patches_nothing_where_it_calls_no_aws_service() -> None:
+    assert patched_by("validate_order", accept_plaintext_tokens=False) == ("[]", "False False")
+    assert patched_by("process_payment", accept_plaintext_tokens=False) == ("['botocore']", "False False")
+
+
+def patched_by(module: str, accept_plaintext_tokens: bool) -> tuple[str, str]:
+    """(the X-Ray SDK's patched modules, whether requests / sqlite3 were imported) after importing ``module``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -40,6 +51,7 @@ def test_the_tracer_patches_botocore_and_imports_nothing_else_to_patch(module: s
         LAMBDA_TASK_ROOT=str(HANDLERS), AWS_LAMBDA_FUNCTION_NAME=f"checkout-{module}", PYTHONPATH=str(HANDLERS),
         IDEMPOTENCY_TABLE_NAME="idempotency", ORDERS_TABLE_NAME="orders", PAYMENTS_TABLE_NAME="payments",
         INVENTORY_TABLE_NAME="inventory", PAYMENT_TOKEN_KEY_ARN="arn:aws:kms:eu-west-1:123456789012:key/k",
+        ACCEPT_PLAINTEXT_PAYMENT_TOKENS=str(accept_plaintext_tokens).lower(),
     )
     completed = subprocess.run(
         [sys.executable, "-c", PATCHED_AND_IMPORTED.format(module=module)],
@@ -47,5 +59,4 @@ def test_the_tracer_patches_botocore_and_imports_nothing_else_to_patch(module: s
     )
     assert completed.returncode == 0, completed.stderr
     patched, imported = completed.stdout.strip().splitlines()
-    assert patched == "['botocore']"
-    assert imported == "False False"
+    return patched, imported
