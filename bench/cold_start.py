@@ -5,6 +5,9 @@
   client time is Invoke sent -> response; Init Duration is what the REPORT log line says the import took.
 - ``python -X importtime -c "import <handler>"`` in a fresh interpreter with the function's environment,
   best of a few runs (this venv's Python and, when ./venv-lambda exists, Lambda's python3.13).
+- The floor under those import times: ``import boto3`` and one DynamoDB client (which the idempotency store
+  needs), timed the same way in a fresh interpreter with the same environment; no handler that uses the AWS SDK
+  imports faster than this.
 - The deployed archive's size as Lambda reports it (CodeSize).
 
     python -m bench.cold_start [--rounds 3] [--json out.json]
@@ -32,6 +35,12 @@ ARCHIVE_TARGET_KB = 100.0
 LAMBDA_PYTHON = PROJECT_ROOT / "venv-lambda" / "bin" / "python"
 SAGA_ORDER = ("validate_order", "process_payment", "reserve_inventory", "confirm_order")
 COMPENSATIONS = ("refund_payment", "release_inventory")
+# What every handler's import pays before any code of ours: the AWS SDK and the one DynamoDB client.
+FLOOR_STEPS = {
+    "import boto3": "import boto3",
+    "import boto3 + a DynamoDB client": "import boto3; boto3.client('dynamodb')",
+}
+_TIMED = "import time; started = time.perf_counter(); {code}; print((time.perf_counter() - started) * 1000)"
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 
 
@@ -58,8 +67,9 @@ def run(stack: BenchStack, settings: Settings) -> Result:
         for module in COMPENSATIONS:
             cold[module].append(invoke(stack, module, nothing_to_undo.for_module(module)))
     imports = {module: _import_times(stack, module, settings.import_runs) for module in cold}
+    floor = _floor_times(stack, settings.import_runs)
     sizes = {module: int(stack.function_configuration(module)["CodeSize"]) for module in cold}
-    return _result(settings, cold, imports, sizes)
+    return _result(settings, cold, imports, floor, sizes)
 
 
 def _retire_workers(stack: BenchStack, module: str) -> None:
@@ -71,13 +81,37 @@ def _retire_workers(stack: BenchStack, module: str) -> None:
     lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
 
 
-def _import_times(stack: BenchStack, module: str, runs: int) -> dict[str, Any]:
-    environment = worker_like_environment(stack, (module,))
-    times: dict[str, Any] = {}
+def _pythons() -> dict[str, str]:
     pythons = {"venv": sys.executable}
     if LAMBDA_PYTHON.exists():
         pythons["python3.13"] = str(LAMBDA_PYTHON)
-    for label, python in pythons.items():
+    return pythons
+
+
+def _floor_times(stack: BenchStack, runs: int) -> dict[str, dict[str, float]]:
+    """Best of ``runs`` fresh interpreters for each FLOOR_STEPS entry, per Python, in process_payment's
+    environment (the SDK reads its region, credentials and endpoint from it)."""
+    environment = worker_like_environment(stack, ("process_payment",))
+    floor: dict[str, dict[str, float]] = {}
+    for label, python in _pythons().items():
+        floor[label] = {
+            step: min(_timed_once(python, code, environment) for _ in range(runs)) for step, code in FLOOR_STEPS.items()
+        }
+    return floor
+
+
+def _timed_once(python: str, code: str, environment: dict[str, str]) -> float:
+    completed = subprocess.run(
+        [python, "-c", _TIMED.format(code=code)],
+        cwd=HANDLERS_DIR, env=environment, capture_output=True, text=True, timeout=120, check=True,
+    )
+    return float(completed.stdout.strip())
+
+
+def _import_times(stack: BenchStack, module: str, runs: int) -> dict[str, Any]:
+    environment = worker_like_environment(stack, (module,))
+    times: dict[str, Any] = {}
+    for label, python in _pythons().items():
         samples = [_import_once(python, module, environment) for _ in range(runs)]
         best = min(samples, key=lambda sample: sample[0])
         times[label] = {"best_ms": best[0], "median_ms": percentile([s[0] for s in samples], 0.5),
@@ -109,6 +143,7 @@ def _result(
     settings: Settings,
     cold: dict[str, list[Invoked]],
     imports: dict[str, dict[str, Any]],
+    floor: dict[str, dict[str, float]],
     sizes: dict[str, int],
 ) -> Result:
     rows = []
@@ -141,12 +176,30 @@ def _result(
     )
     figures = {
         "settings": asdict(settings),
+        "import_floor_ms": floor,
         "cold_first_response": {m: Latency.of([i.client_s for i in v]).to_json() for m, v in cold.items()},
         "init_duration_ms": {m: [i.init_ms for i in v] for m, v in cold.items()},
         "importtime_ms": imports,
         "archive_bytes": sizes,
     }
-    return Result("cold_start", [table], figures, targets)
+    return Result("cold_start", [table, _floor_table(settings, floor)], figures, targets)
+
+
+def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Table:
+    labels = {"venv": "py3.11", "python3.13": "py3.13"}
+    rows = [(step, *(ms(floor[python][step]) for python in floor)) for step in FLOOR_STEPS]
+    lowest = min(times["import boto3 + a DynamoDB client"] for times in floor.values())
+    verdict = "below" if lowest > IMPORT_TARGET_MS else "above"
+    return Table(
+        "Import floor (ms): the AWS SDK every handler imports, before any code of ours",
+        ("what", *(labels[python] for python in floor)),
+        rows,
+        notes=(
+            f"best of {settings.import_runs} fresh interpreters, with process_payment's environment; no handler "
+            "that calls DynamoDB imports faster.",
+            f"the import target ({IMPORT_TARGET_MS:.0f} ms) is {verdict} this floor on this machine.",
+        ),
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
