@@ -14,6 +14,10 @@ from components.code_archive import handler_archive
 
 LAMBDA_RUNTIME = "python3.13"
 
+# pydantic looks for plugins (entry points of every installed distribution) when the first model is built,
+# i.e. in every cold start; the handlers use none, and "__all__" skips the scan.
+RUNTIME_ENVIRONMENT = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
+
 
 @dataclass(frozen=True)
 class TableGrant:
@@ -112,6 +116,7 @@ class HandlerFunction(pulumi.ComponentResource):
                     "POWERTOOLS_SERVICE_NAME": settings.service_name,
                     "POWERTOOLS_METRICS_NAMESPACE": settings.metrics_namespace,
                     "POWERTOOLS_LOG_LEVEL": settings.log_level,
+                    **RUNTIME_ENVIRONMENT,
                     **args.environment,
                 }
             ),

@@ -101,6 +101,7 @@ def test_functions_are_configured_from_the_stack(stack):
         assert variables["POWERTOOLS_LOG_LEVEL"] == settings["logLevel"]
         assert variables["POWERTOOLS_SERVICE_NAME"] == "checkout"
         assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "CheckoutSaga"
+        assert variables["PYDANTIC_DISABLE_PLUGINS"] == "__all__"  # no plugin scan in every cold start
 
 
 def test_code_archive_holds_only_the_handler_and_the_domain_package(dev_stack):
