@@ -68,6 +68,11 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        are written as JSON directly (dynamodb_item_responses); anything else, and every other
                        action, goes through moto's serializer. Relies on BaseResponse._get_action and
                        response_headers, and on get_service_model("dynamodb").
+  json-protocol-lane   In emulator-api's get_application: a JSON-protocol request (POST / with X-Amz-Target, no
+                       Origin) is answered by the view Flask would route it to (a convert_to_flask_response,
+                       whose ``callback`` is called as its __call__ does) without Flask's request machinery
+                       (json_protocol_lane). Relies on the app's url_map, view_functions, request_class and
+                       response_class, moto.core.request.normalize_request and moto_api.recorder._record_request.
   sfn-json-copy        The module-level ``copy`` (import copy) of the interpreter modules that deep-copy state
                        data at every step (eval.states, eval.environment, eval.event.event_manager,
                        execute_state, string_expression, result_path): replaced by sfn_json_copy's stand-in,
@@ -79,8 +84,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
-dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses) change no behaviour and can
-be left out to measure them:
+dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane) change no
+behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -109,7 +114,7 @@ from moto.core import responses as moto_core_responses
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
 from moto.core.responses import BaseResponse
-from moto.core.utils import get_service_model
+from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table as DynamoDBTable
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
@@ -144,6 +149,7 @@ from emulator import (
     dynamodb_item_responses,
     dynamodb_transactions,
     fault_api,
+    json_protocol_lane,
     lambda_invocation,
     lambda_layers,
     metering_api,
@@ -282,6 +288,7 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (BaseResponse, "call_action", ["self"]),
     (BaseResponse, "serialized", ["self", "action_result"]),
     (DynamoResult, "__init__", ["self", "result"]),
+    (convert_to_flask_response, "__call__", ["self", "args", "kwargs"]),
     (BaseResponse, "_get_action", ["self"]),
     (moto_core_responses, "method_names_from_class", ["clazz"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
@@ -302,6 +309,11 @@ _EXPECTED_ATTRIBUTES_SET: list[tuple[Any, str, list[str]]] = [
 
 # (owner, method, a line of its source) for internals read or written directly, not through a call.
 _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
+    # json_protocol_lane calls the view's callback, and builds its answer, as this method does.
+    (convert_to_flask_response, "__call__", "result = self.callback(request, request.raw_url, dict(request.headers))"),
+    (convert_to_flask_response, "__call__", "response = Response(response=content, status=status, headers=headers)"),
+    (convert_to_flask_response, "__call__", "request = normalize_request(cast(Request, flask_request))"),
+    (convert_to_flask_response, "__call__", "recorder._record_request(request)"),
     # dynamodb_transactions restores items where Table.put_item stores them.
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
@@ -378,9 +390,9 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 
 def _install_performance_extensions() -> None:
-    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy and
-    dynamodb-item-responses (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable
-    behaviour and only saves CPU; see the modules for why each is needed. Left out with
+    """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
+    dynamodb-item-responses and json-protocol-lane (sfn-lambda-in-process is part of sfn-boto-clients): each
+    keeps moto's observable behaviour and only saves CPU; see the modules for why each is needed. Left out with
     EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
@@ -396,6 +408,8 @@ def _install_performance_extensions() -> None:
     for module in _SFN_MODULES_COPYING_STATE:
         module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
     _patch(DynamoHandler, "serialized", _item_responses_written_directly)
+    global _json_lane
+    _json_lane = json_protocol_lane.JsonProtocolLane()
 
 
 def _install_metering() -> None:
@@ -453,11 +467,16 @@ def _lambda_task_error(original: Callable[..., Any]) -> Callable[..., Any]:
     return from_error
 
 
+_json_lane: json_protocol_lane.JsonProtocolLane | None = None  # json-protocol-lane, when installed
+
+
 def _application_with_emulator_api(original: Callable[..., Any]) -> Callable[..., Any]:
     def get_application(self: Any, environ: dict[str, Any]) -> Any:
         if str(environ.get("PATH_INFO", "")).startswith(fault_api.PATH_PREFIX):
             return fault_api.app
-        return original(self, environ)
+        app = original(self, environ)
+        lane = _json_lane
+        return (lane.app_for(app, environ) or app) if lane is not None else app
 
     return get_application
 
