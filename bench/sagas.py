@@ -49,7 +49,7 @@ def run(stack: BenchStack, settings: Settings) -> Result:
         per_path[path] = finished
 
     work = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, settings.sagas)]
-    # Under load an execution takes about concurrency / rate; the first poll waits for the one-at-a-time p50.
+    # Until the first of them ends, polls start at the one-at-a-time p50 (then see executions.PollSchedule).
     expected_s = Latency.of([f.duration_s for f in per_path[SagaPath.HAPPY]]).p50_ms / 1000
     cpu_before = cpu_now(stack.emulator_pid)
     loaded, wall_s = run_standard(sfn, stack.checkout_arn, work, settings.concurrency, expected_s)
