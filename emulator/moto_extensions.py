@@ -68,6 +68,10 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        are written as JSON directly (dynamodb_item_responses); anything else, and every other
                        action, goes through moto's serializer. Relies on BaseResponse._get_action and
                        response_headers, and on get_service_model("dynamodb").
+  dynamodb-conditions-once ConditionExpressionParser.parse(self), which moto calls twice per conditional write
+                       (request handler, then backend): results kept per (expression, names, values) in an LRU
+                       (dynamodb_condition_cache); relies on the parser's condition_expression,
+                       expression_attribute_names/_values and expr_attr_names_found/expr_attr_values_found.
   json-protocol-lane   In emulator-api's get_application: a JSON-protocol request (POST / with X-Amz-Target, no
                        Origin) is answered by the view Flask would route it to (a convert_to_flask_response,
                        whose ``callback`` is called as its __call__ does) without Flask's request machinery
@@ -84,8 +88,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
-dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane) change no
-behaviour and can be left out to measure them:
+dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane,
+dynamodb-conditions-once) change no behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -115,6 +119,7 @@ from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
 from moto.core.responses import BaseResponse
 from moto.core.utils import convert_to_flask_response, get_service_model
+from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table as DynamoDBTable
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
@@ -146,6 +151,7 @@ from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 from moto.utilities import aws_headers
 
 from emulator import (
+    dynamodb_condition_cache,
     dynamodb_item_responses,
     dynamodb_transactions,
     fault_api,
@@ -289,6 +295,7 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (BaseResponse, "serialized", ["self", "action_result"]),
     (DynamoResult, "__init__", ["self", "result"]),
     (convert_to_flask_response, "__call__", ["self", "args", "kwargs"]),
+    (ConditionExpressionParser, "parse", ["self"]),
     (BaseResponse, "_get_action", ["self"]),
     (moto_core_responses, "method_names_from_class", ["clazz"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
@@ -304,6 +311,12 @@ _EXPECTED_ATTRIBUTES_SET: list[tuple[Any, str, list[str]]] = [
          "account_id", "function_arn", "version"],
     ),
     (LambdaFunction, "_set_function_code", ["code_bytes", "code_digest"]),
+    (
+        ConditionExpressionParser,
+        "__init__",
+        ["condition_expression", "expression_attribute_names", "expression_attribute_values",
+         "expr_attr_names_found", "expr_attr_values_found"],
+    ),
 ]
 
 
@@ -391,7 +404,8 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
-    dynamodb-item-responses and json-protocol-lane (sfn-lambda-in-process is part of sfn-boto-clients): each
+    dynamodb-item-responses, json-protocol-lane and dynamodb-conditions-once (sfn-lambda-in-process is part of
+    sfn-boto-clients): each
     keeps moto's observable behaviour and only saves CPU; see the modules for why each is needed. Left out with
     EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
@@ -410,6 +424,7 @@ def _install_performance_extensions() -> None:
     _patch(DynamoHandler, "serialized", _item_responses_written_directly)
     global _json_lane
     _json_lane = json_protocol_lane.JsonProtocolLane()
+    _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
 
 
 def _install_metering() -> None:
@@ -439,6 +454,15 @@ def _item_responses_written_directly(original: Callable[..., Any]) -> Callable[.
         return item_responses.serialized(original, self, action_result)
 
     return serialized
+
+
+def _conditions_parsed_once(original: Callable[..., Any]) -> Callable[..., Any]:
+    conditions = dynamodb_condition_cache.ParsedConditions()
+
+    def parse(self: Any) -> Any:
+        return conditions.parse(original, self)
+
+    return parse
 
 
 def _invoke_lambda_in_runtime(self: Any, event: Any = None) -> tuple[str, bool, str]:
