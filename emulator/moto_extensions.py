@@ -405,9 +405,8 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
     dynamodb-item-responses, json-protocol-lane and dynamodb-conditions-once (sfn-lambda-in-process is part of
-    sfn-boto-clients): each
-    keeps moto's observable behaviour and only saves CPU; see the modules for why each is needed. Left out with
-    EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    sfn-boto-clients): each keeps moto's observable behaviour and only saves CPU; see the modules for why each
+    is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
