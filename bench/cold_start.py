@@ -6,7 +6,7 @@
 - ``python -X importtime -c "import <handler>"`` in a fresh interpreter with the function's environment,
   best of a few runs (this venv's Python and, when ./venv-lambda exists, Lambda's python3.13).
 - The floor under those import times: ``import boto3`` and one DynamoDB client (which the idempotency store
-  needs), timed the same way in a fresh interpreter with the same environment; no handler that uses the AWS SDK
+  needs), timed the same way in a fresh interpreter with the same environment; no handler that calls DynamoDB
   imports faster than this.
 - The deployed archive's size as Lambda reports it (CodeSize).
 
@@ -35,7 +35,7 @@ ARCHIVE_TARGET_KB = 100.0
 LAMBDA_PYTHON = PROJECT_ROOT / "venv-lambda" / "bin" / "python"
 SAGA_ORDER = ("validate_order", "process_payment", "reserve_inventory", "confirm_order")
 COMPENSATIONS = ("refund_payment", "release_inventory")
-# What every handler's import pays before any code of ours: the AWS SDK and the one DynamoDB client.
+# What the import of every handler that calls DynamoDB pays before any code of ours: the SDK and one client.
 FLOOR_STEPS = {
     "import boto3": "import boto3",
     "import boto3 + a DynamoDB client": "import boto3; boto3.client('dynamodb')",
@@ -191,7 +191,7 @@ def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Tabl
     lowest = min(times["import boto3 + a DynamoDB client"] for times in floor.values())
     verdict = "below" if lowest > IMPORT_TARGET_MS else "above"
     return Table(
-        "Import floor (ms): the AWS SDK every handler imports, before any code of ours",
+        "Import floor (ms): the AWS SDK every handler that calls DynamoDB imports, before any code of ours",
         ("what", *(labels[python] for python in floor)),
         rows,
         notes=(
