@@ -32,9 +32,12 @@ CORS_HEADER = ("Access-Control-Allow-Origin", "*")
 _NO_ROUTE = object()
 
 
+# Where the view of ``POST /`` is kept on each Flask app (``app.extensions`` is Flask's place for such state).
+_EXTENSION_KEY = "emulator.json_protocol_lane"
+
+
 class JsonProtocolLane:
     def __init__(self) -> None:
-        self._views: dict[int, Any] = {}  # id(Flask app) -> the view of POST / (apps live as long as the server)
         self._lock = threading.Lock()
 
     def app_for(self, flask_app: Any, environ: dict[str, Any]) -> WsgiApp | None:
@@ -56,10 +59,10 @@ class JsonProtocolLane:
         return answer
 
     def _root_view(self, flask_app: Any) -> Any:
-        view = self._views.get(id(flask_app))
+        view = flask_app.extensions.get(_EXTENSION_KEY)
         if view is None:
             with self._lock:
-                view = self._views.setdefault(id(flask_app), _view_of_post_root(flask_app))
+                view = flask_app.extensions.setdefault(_EXTENSION_KEY, _view_of_post_root(flask_app))
         return None if view is _NO_ROUTE else view
 
 
