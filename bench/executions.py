@@ -3,10 +3,10 @@
 Each execution is polled with DescribeExecution, first just before executions of the same run have been seen
 to end (PollSchedule: 80% of the median of the last 32 start-to-end times the client saw; the given first
 poll until one has ended), then at growing intervals (from a tenth of that median, at least 10 ms, x1.5 up to
-100 ms). Every poll is a request the emulator must serve, on the cores
-the sagas need: polling from a fixed early start cost ~7 polls per saga under load, a third of the
-emulator's requests (bench.sections). Latency is the duration Step Functions records (startDate to stopDate),
-which polling cannot blur; the client-observed time (start request to the poll that saw the end) is kept too.
+100 ms). Every poll is a request the emulator must serve, on the cores the sagas need: polling from a fixed
+early start cost ~7 polls per saga under load, a third of the emulator's requests (bench.sections). Latency
+is the duration Step Functions records (startDate to stopDate), which polling cannot blur; the
+client-observed time (start request to the poll that saw the end) is kept too.
 """
 
 from __future__ import annotations
