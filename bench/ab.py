@@ -66,9 +66,9 @@ def _measure(stack: BenchStack, settings: Settings) -> dict[str, Any]:
     saga_cpu = (cpu_now(stack.emulator_pid) - before).per(len(finished))
 
     orders = factory.orders(SagaPath.HAPPY, settings.validations + express.WARM_UP)
-    express._validate_all(sfn, stack.validation_arn, orders[: express.WARM_UP], settings.validation_concurrency)
+    express.validate_all(sfn, stack.validation_arn, orders[: express.WARM_UP], settings.validation_concurrency)
     before = cpu_now(stack.emulator_pid)
-    validated, validation_wall_s = express._validate_all(
+    validated, validation_wall_s = express.validate_all(
         sfn, stack.validation_arn, orders[express.WARM_UP:], settings.validation_concurrency
     )
     validation_cpu = (cpu_now(stack.emulator_pid) - before).per(len(validated))

@@ -45,17 +45,17 @@ def run(stack: BenchStack, settings: Settings) -> Result:
     factory = OrderFactory(stack)
     orders = factory.orders(SagaPath.HAPPY, settings.validations + WARM_UP)
     sfn = stack.clients.stepfunctions
-    _validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
+    validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
 
     cpu_before = cpu_now(stack.emulator_pid)
-    validated, wall_s = _validate_all(sfn, stack.validation_arn, orders[WARM_UP:], settings.concurrency)
+    validated, wall_s = validate_all(sfn, stack.validation_arn, orders[WARM_UP:], settings.concurrency)
     cpu = (cpu_now(stack.emulator_pid) - cpu_before).per(len(validated))
 
     direct = run_direct(stack, "validate", orders, WARM_UP)
     return _result(settings, validated, wall_s, cpu, direct, sum(direct))
 
 
-def _validate_all(
+def validate_all(
     sfn: Any, state_machine_arn: str, orders: list[dict[str, Any]], concurrency: int
 ) -> tuple[list[Validated], float]:
     def validate(order: dict[str, Any]) -> Validated:

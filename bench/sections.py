@@ -27,7 +27,7 @@ from typing import Any
 
 from bench.cli import add_stack_arguments, stop_cleanly_on_sigterm
 from bench.executions import run_standard
-from bench.express import _validate_all
+from bench.express import validate_all
 from bench.harness import BenchStack, bench_stack
 from bench.report import Result, Table, write_json
 from sagactl.cost.orders import OrderFactory, SagaPath
@@ -76,10 +76,10 @@ def run(stack: BenchStack, output: Path, settings: Settings) -> Result:
     factory = OrderFactory(stack)
     sfn = stack.clients.stepfunctions
     orders = factory.orders(SagaPath.HAPPY, settings.validations + WARM_UP)
-    _validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
+    validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
 
     def validations() -> int:
-        return len(_validate_all(sfn, stack.validation_arn, orders[WARM_UP:], settings.concurrency)[0])
+        return len(validate_all(sfn, stack.validation_arn, orders[WARM_UP:], settings.concurrency)[0])
 
     express = counted(stack, output, validations)
     work = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, settings.sagas)]
