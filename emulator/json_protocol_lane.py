@@ -17,7 +17,6 @@ side by side with the Flask path (tests/emulator/test_json_protocol_lane.py).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -37,9 +36,6 @@ _EXTENSION_KEY = "emulator.json_protocol_lane"
 
 
 class JsonProtocolLane:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
     def app_for(self, flask_app: Any, environ: dict[str, Any]) -> WsgiApp | None:
         """A WSGI app answering this request without Flask, or None when it must take the Flask path."""
         if (
@@ -60,9 +56,8 @@ class JsonProtocolLane:
 
     def _root_view(self, flask_app: Any) -> Any:
         view = flask_app.extensions.get(_EXTENSION_KEY)
-        if view is None:
-            with self._lock:
-                view = flask_app.extensions.setdefault(_EXTENSION_KEY, _view_of_post_root(flask_app))
+        if view is None:  # two first requests may both look it up: the lookup is pure, setdefault keeps one
+            view = flask_app.extensions.setdefault(_EXTENSION_KEY, _view_of_post_root(flask_app))
         return None if view is _NO_ROUTE else view
 
 
