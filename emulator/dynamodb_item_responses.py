@@ -7,10 +7,13 @@ third of the emulator's DynamoDB CPU (cProfile), although their output is alread
 format: ``{"Item": {"pk": {"S": "..."}}}``, ``{"Attributes": {...}}`` or ``{}``.
 
 ``item_response_body`` writes that body directly when the result is exactly such a value, and returns None
-(moto's serializer answers) for anything else: a key other than Item/Attributes (ConsumedCapacity, whose
-numbers the serializer converts to floats), a binary attribute (B/BS, which it base64-encodes), a type it
-does not expect. Top-level keys outside the operation's output shape are dropped, as the serializer drops
-them (DeleteItem's ConsumedCapacityUnits). Equivalence with the serializer is tested
+(moto's serializer answers) for anything else: a binary attribute (B/BS, which it base64-encodes), a type it
+does not expect, a key other than Item/Attributes/ConsumedCapacity. A ConsumedCapacity is written when it is
+a table's total (TableName and capacity units, which the serializer writes as floats): moto adds one to
+every UpdateItem answer ({"TableName": ..., "CapacityUnits": 0.5}), and leaving those to the serializer cost
+UpdateItem ~1 ms; per-index capacities (ReturnConsumedCapacity=INDEXES) are left to it. Top-level keys
+outside the operation's output shape are dropped, as the serializer drops them (DeleteItem's
+ConsumedCapacityUnits). Equivalence with the serializer, number formats included, is tested
 (tests/emulator/test_dynamodb_item_responses.py).
 """
 
@@ -21,6 +24,8 @@ from typing import Any
 
 FAST_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
 _ITEM_KEYS = frozenset({"Item", "Attributes"})
+_CAPACITY = "ConsumedCapacity"
+_CAPACITY_UNITS = frozenset({"CapacityUnits", "ReadCapacityUnits", "WriteCapacityUnits"})
 _STRING_TYPES = frozenset({"S", "N"})
 _STRING_SET_TYPES = frozenset({"SS", "NS"})
 
@@ -33,10 +38,31 @@ def item_response_body(operation: str, output_members: frozenset[str], result: A
     for key, value in result.items():
         if key not in output_members:
             continue  # the serializer writes only the output shape's members
-        if key not in _ITEM_KEYS or not _is_item(value):
+        if key == _CAPACITY:
+            capacity = _table_capacity(value)
+            if capacity is None:
+                return None
+            body[key] = capacity
+        elif key in _ITEM_KEYS and _is_item(value):
+            body[key] = value
+        else:
             return None
-        body[key] = value
     return json.dumps(body)
+
+
+def _table_capacity(value: Any) -> dict[str, Any] | None:
+    """A table's total ConsumedCapacity as the serializer writes it (units are doubles), or None."""
+    if type(value) is not dict:
+        return None
+    capacity: dict[str, Any] = {}
+    for name, data in value.items():
+        if name == "TableName" and type(data) is str:
+            capacity[name] = data
+        elif name in _CAPACITY_UNITS and type(data) in (int, float):
+            capacity[name] = float(data)
+        else:
+            return None
+    return capacity
 
 
 def _is_item(value: Any) -> bool:

@@ -64,8 +64,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
   moto-method-names    moto.core.responses.method_names_from_class(clazz), imported by name and called by
                        BaseResponse.call_action on every request: cached per class (moto_dispatch_cache).
   dynamodb-item-responses BaseResponse.serialized(self, action_result), inherited by DynamoHandler: the answers of
-                       GetItem, PutItem, UpdateItem and DeleteItem (a DynamoResult holding only Item/Attributes)
-                       are written as JSON directly (dynamodb_item_responses); anything else, and every other
+                       GetItem, PutItem, UpdateItem and DeleteItem (a DynamoResult holding only Item/Attributes
+                       and a table's total ConsumedCapacity) are written as JSON directly (dynamodb_item_responses); anything else, and every other
                        action, goes through moto's serializer. Relies on BaseResponse._get_action and
                        response_headers, and on get_service_model("dynamodb").
   dynamodb-conditions-once ConditionExpressionParser.parse(self), which moto calls twice per conditional write
