@@ -65,13 +65,23 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        BaseResponse.call_action on every request: cached per class (moto_dispatch_cache).
   dynamodb-item-responses BaseResponse.serialized(self, action_result), inherited by DynamoHandler: the answers of
                        GetItem, PutItem, UpdateItem and DeleteItem (a DynamoResult holding only Item/Attributes
-                       and a table's total ConsumedCapacity) are written as JSON directly (dynamodb_item_responses); anything else, and every other
-                       action, goes through moto's serializer. Relies on BaseResponse._get_action and
-                       response_headers, and on get_service_model("dynamodb").
+                       and a table's total ConsumedCapacity) are written as JSON directly
+                       (dynamodb_item_responses); anything else, and every other action, goes through moto's
+                       serializer. Relies on BaseResponse._get_action and response_headers, and on
+                       get_service_model("dynamodb").
   dynamodb-conditions-once ConditionExpressionParser.parse(self), which moto calls twice per conditional write
                        (request handler, then backend): results kept per (expression, names, values) in an LRU
                        (dynamodb_condition_cache); relies on the parser's condition_expression,
                        expression_attribute_names/_values and expr_attr_names_found/expr_attr_values_found.
+  dynamodb-update-parsed-once UpdateExpressionParser.make(expression_str), a classmethod that moto calls in the
+                       request handler and again in the backend for every UpdateItem and transactional Update: trees
+                       kept per text in an LRU and shared (dynamodb_update_parse_cache). Safe because their readers
+                       only read them and Validator.__init__ deep-copies the tree before validating (checked below).
+  dynamodb-update-walks DepthFirstTraverser.traverse(self, node), the walk each of the ten update-expression
+                       validators makes: the same walk with each processor's class map built once per walk, not
+                       twice per node (dynamodb_ast_traversal). Relies on traverse_node_recursively,
+                       nodes_to_be_processed, _processing_map, process, pre_processing_of_child and Node's
+                       children/parent, as traverse_node_recursively uses them (checked below).
   json-protocol-lane   In emulator-api's get_application: a JSON-protocol request (POST / with X-Amz-Target, no
                        Origin) is answered by the view Flask would route it to (a convert_to_flask_response,
                        whose ``callback`` is called as its __call__ does) without Flask's request machinery
@@ -89,7 +99,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
 dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane,
-dynamodb-conditions-once) change no behaviour and can be left out to measure them:
+dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks) change no behaviour and can be
+left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -122,6 +133,9 @@ from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table as DynamoDBTable
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.parsing.validators import Validator
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.logs.models import LogsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -151,9 +165,11 @@ from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 from moto.utilities import aws_headers
 
 from emulator import (
+    dynamodb_ast_traversal,
     dynamodb_condition_cache,
     dynamodb_item_responses,
     dynamodb_transactions,
+    dynamodb_update_parse_cache,
     fault_api,
     json_protocol_lane,
     lambda_invocation,
@@ -239,7 +255,7 @@ def check_moto_compatibility() -> None:
     if not _parser_error_classes():
         problems.append("moto.stepfunctions.parser.api has no AWSError classes named by `code`: review sfn-error-codes")
     for owner, method, line in _EXPECTED_SOURCE_LINES:
-        if line not in inspect.getsource(getattr(owner, method)):
+        if line not in inspect.getsource(_unpatched(getattr(owner, method))):
             problems.append(f"{owner.__name__}.{method} no longer contains `{line}`")
     if problems:
         raise MotoCompatibilityError(
@@ -296,6 +312,15 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (DynamoResult, "__init__", ["self", "result"]),
     (convert_to_flask_response, "__call__", ["self", "args", "kwargs"]),
     (ConditionExpressionParser, "parse", ["self"]),
+    (UpdateExpressionParser, "make", ["expression_str"]),
+    (DepthFirstTraverser, "traverse", ["self", "node"]),
+    (DepthFirstTraverser, "traverse_node_recursively", ["self", "node", "child_id"]),
+    (DepthFirstTraverser, "nodes_to_be_processed", ["self"]),
+    (DepthFirstTraverser, "_processing_map", ["self"]),
+    (DepthFirstTraverser, "process", ["self", "node"]),
+    (DepthFirstTraverser, "pre_processing_of_child", ["self", "parent_node", "child_id"]),
+    (Validator, "__init__", ["self", "expression", "expression_attribute_names", "expression_attribute_values",
+                             "item", "table"]),
     (BaseResponse, "_get_action", ["self"]),
     (moto_core_responses, "method_names_from_class", ["clazz"]),
     (sfn_boto_client, "boto_client_for", ["region", "service", "state_credentials"]),
@@ -317,6 +342,7 @@ _EXPECTED_ATTRIBUTES_SET: list[tuple[Any, str, list[str]]] = [
         ["condition_expression", "expression_attribute_names", "expression_attribute_values",
          "expr_attr_names_found", "expr_attr_values_found"],
     ),
+    (Node, "__init__", ["children", "parent"]),
 ]
 
 
@@ -330,6 +356,17 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     # dynamodb_transactions restores items where Table.put_item stores them.
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
+    # dynamodb-update-parsed-once shares parsed trees: the validator must work on its own copy.
+    (Validator, "__init__", "self.node_to_validate = deepcopy(expression)"),
+    # dynamodb-update-walks walks as moto's traverse does: its hook, its process, the processed node put back.
+    (DepthFirstTraverser, "traverse", "return self.traverse_node_recursively(node)"),
+    (DepthFirstTraverser, "traverse_node_recursively", "self.pre_processing_of_child(node, i)"),
+    (DepthFirstTraverser, "traverse_node_recursively", "self.traverse_node_recursively(child_node, i)"),
+    (DepthFirstTraverser, "traverse_node_recursively", "if isinstance(node, self.nodes_to_be_processed()):"),
+    (DepthFirstTraverser, "traverse_node_recursively", "node = self.process(node)"),
+    (DepthFirstTraverser, "traverse_node_recursively", "parent_node.children[child_id] = node"),
+    (DepthFirstTraverser, "nodes_to_be_processed", "return tuple(k for k in self._processing_map().keys())"),
+    (DepthFirstTraverser, "process", "for class_key, processor in self._processing_map().items():"),
 ]
 
 
@@ -404,9 +441,10 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
-    dynamodb-item-responses, json-protocol-lane and dynamodb-conditions-once (sfn-lambda-in-process is part of
-    sfn-boto-clients): each keeps moto's observable behaviour and only saves CPU; see the modules for why each
-    is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    dynamodb-item-responses, json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once and
+    dynamodb-update-walks (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable
+    behaviour and only saves CPU; see the modules for why each is needed. Left out with
+    EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
@@ -424,6 +462,24 @@ def _install_performance_extensions() -> None:
     global _json_lane
     _json_lane = json_protocol_lane.JsonProtocolLane()
     _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
+    _install_update_expression_extensions()
+
+
+def _install_update_expression_extensions() -> None:
+    """dynamodb-update-parsed-once and dynamodb-update-walks."""
+    parse_update = UpdateExpressionParser.make
+    update_expressions = dynamodb_update_parse_cache.ParsedUpdateExpressions()
+
+    def make(cls: type[Any], expression_str: str) -> Any:
+        if cls is not UpdateExpressionParser:  # a subclass parses its own grammar
+            return parse_update.__func__(cls, expression_str)
+        return update_expressions.make(parse_update, expression_str)
+
+    setattr(make, _PATCH_MARKER, parse_update)
+    UpdateExpressionParser.make = classmethod(make)
+    walk = dynamodb_ast_traversal.walker(DepthFirstTraverser, Node)
+    setattr(walk, _PATCH_MARKER, DepthFirstTraverser.traverse)
+    DepthFirstTraverser.traverse = walk
 
 
 def _install_metering() -> None:

@@ -56,3 +56,17 @@ def test_an_interpreter_module_that_stops_using_copy_by_name_fails_loudly(monkey
     monkeypatch.delattr(states, "copy")
     with pytest.raises(MotoCompatibilityError, match=re.escape("eval.states no longer uses the copy module")):
         check_moto_compatibility()
+
+
+def test_a_validator_that_stops_copying_the_tree_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.parsing.validators import Validator
+
+    def __init__(  # the signature of moto's, without its deepcopy
+        self: object, expression: object, expression_attribute_names: object, expression_attribute_values: object,
+        item: object, table: object,
+    ) -> None: ...
+
+    monkeypatch.setattr(Validator, "__init__", __init__)
+    expected = re.escape("Validator.__init__ no longer contains `self.node_to_validate = deepcopy(expression)`")
+    with pytest.raises(MotoCompatibilityError, match=expected):
+        check_moto_compatibility()
