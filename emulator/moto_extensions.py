@@ -104,8 +104,9 @@ left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
-ensure_log_stream / put_log_events (log_sink), and settings.moto_server_port(): moto's Step Functions
-interpreter calls other services at http://localhost:$MOTO_PORT (the server sets MOTO_PORT).
+ensure_log_stream / put_log_events (log_sink), settings.moto_server_port(): moto's Step Functions
+interpreter calls other services at http://localhost:$MOTO_PORT (the server sets MOTO_PORT), and the server's
+parts (http_server): DomainDispatcherApplication(create_backend_app) and MotoRequestHandler's make_environ.
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ig
 from moto.dynamodb.parsing.validators import Validator
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.logs.models import LogsBackend
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+from moto.moto_server import werkzeug_app as moto_werkzeug_app
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser import api as sfn_parser_api
 from moto.stepfunctions.parser import models as sfn_parser_models
@@ -294,6 +296,9 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (StateTaskLambda, "_from_error", ["self", "env", "ex"]),
     (StateTaskServiceLambda, "_error_cause_from_client_error", ["client_error"]),
     (DomainDispatcherApplication, "get_application", ["self", "environ"]),
+    (DomainDispatcherApplication, "__init__", ["self", "create_app"]),
+    (MotoRequestHandler, "make_environ", ["self"]),
+    (moto_werkzeug_app, "create_backend_app", ["service"]),
     (DynamoHandler, "call_action", ["self"]),
     (AmazonStateLanguageParser, "parse", ["definition"]),
     (sfn_json_path, "parse", ["path", "debug"]),

@@ -1,7 +1,7 @@
-"""Checking that the emulator's port is free before moto's server tries to bind it.
+"""Checking that the emulator's port is free before its server tries to bind it.
 
-moto's ThreadedMotoServer binds in a background thread; if the bind fails there, ``start()`` waits
-forever for a server that never comes up. Checking first turns that into a clear error.
+werkzeug's server, when its bind fails, prints the reason and exits the process; checking first turns that
+into a clear error (and http_server turns a bind lost to a race into the same one).
 """
 
 from __future__ import annotations

@@ -15,19 +15,16 @@ import atexit
 import json
 import logging
 import os
-import threading
 import urllib.request
 from types import TracebackType
 
-from moto.server import ThreadedMotoServer
-
 from emulator import lambda_invocation, moto_extensions
+from emulator.http_server import EmulatorHttpServer
 from emulator.lambda_runtime.runtime import DEFAULT_POOL_SIZE, LambdaRuntime
 from emulator.ports import ensure_port_free, free_port
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
-_SERVER_START_TIMEOUT_SECONDS = 30.0
 
 # Importing these backends takes seconds on first use; doing it before READY keeps the first requests fast.
 _WARM_SERVICES = ("lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts")
@@ -51,7 +48,7 @@ class Emulator:
         self.port = port
         self.lambda_pool_size = lambda_pool_size
         self.quiet = quiet
-        self._server: ThreadedMotoServer | None = None
+        self._server: EmulatorHttpServer | None = None
         self._runtime: LambdaRuntime | None = None
 
     @property
@@ -122,16 +119,8 @@ class Emulator:
             pass
 
 
-def _start_server(host: str, port: int) -> ThreadedMotoServer:
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    # start() waits, unbounded, for its thread to bind; if the port was taken after our check it would
-    # wait forever, so wait in a helper thread, with a limit.
-    starter = threading.Thread(target=server.start, daemon=True)
-    starter.start()
-    starter.join(_SERVER_START_TIMEOUT_SECONDS)
-    if starter.is_alive():
-        raise RuntimeError(f"moto's server did not come up on {host}:{port} within {_SERVER_START_TIMEOUT_SECONDS} s")
-    return server
+def _start_server(host: str, port: int) -> EmulatorHttpServer:
+    return EmulatorHttpServer(host, port).start()
 
 
 def _quiet_expected_noise() -> None:
