@@ -106,7 +106,8 @@ Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfigu
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
 ensure_log_stream / put_log_events (log_sink), settings.moto_server_port(): moto's Step Functions
 interpreter calls other services at http://localhost:$MOTO_PORT (the server sets MOTO_PORT), and the server's
-parts (http_server): DomainDispatcherApplication(create_backend_app) and MotoRequestHandler's make_environ.
+parts (http_server): DomainDispatcherApplication(create_backend_app) and MotoRequestHandler's make_environ,
+and StateMachine.update's update_date (sfn_express keeps a snapshot per machine until it changes).
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ from moto.logs.models import LogsBackend
 from moto.moto_server import werkzeug_app as moto_werkzeug_app
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler
 from moto.stepfunctions import responses as sfn_responses
+from moto.stepfunctions.models import StateMachine as SfnStateMachine
 from moto.stepfunctions.parser import api as sfn_parser_api
 from moto.stepfunctions.parser import models as sfn_parser_models
 from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path
@@ -361,6 +363,8 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     # dynamodb_transactions restores items where Table.put_item stores them.
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
+    # sfn_express shares a machine's snapshot between its Express executions until the machine is updated.
+    (SfnStateMachine, "update", "self.update_date = utcnow()"),
     # dynamodb-update-parsed-once shares parsed trees: the validator must work on its own copy.
     (Validator, "__init__", "self.node_to_validate = deepcopy(expression)"),
     # dynamodb-update-walks walks as moto's traverse does: its hook, its process, the processed node put back.

@@ -270,6 +270,32 @@ def test_start_sync_execution_names_are_reusable(
     assert first["executionArn"] != second["executionArn"]
 
 
+def test_start_sync_execution_runs_the_machine_as_last_updated(
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+) -> None:
+    sfn = emulator.client("stepfunctions")
+    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    before = sfn.start_sync_execution(stateMachineArn=machine, input='{"amount": 1}')
+
+    replaced = {"StartAt": "Fixed", "States": {"Fixed": {"Type": "Pass", "Result": {"replaced": True}, "End": True}}}
+    sfn.update_state_machine(stateMachineArn=machine, definition=json.dumps(replaced))
+    after = sfn.start_sync_execution(stateMachineArn=machine, input='{"amount": 1}')
+    sfn.update_state_machine(stateMachineArn=machine, loggingConfiguration={"level": "OFF"})
+    unlogged = sfn.start_sync_execution(stateMachineArn=machine, name="unlogged", input='{"amount": 1}')
+
+    assert json.loads(before["output"]) == {"charged": 1}
+    assert json.loads(after["output"]) == json.loads(unlogged["output"]) == {"replaced": True}
+    streams = emulator.client("logs").describe_log_streams(logGroupName=express_log_group)["logStreams"]
+    logged = "".join(
+        event["message"]
+        for stream in streams
+        for event in emulator.client("logs").get_log_events(
+            logGroupName=express_log_group, logStreamName=stream["logStreamName"]
+        )["events"]
+    )
+    assert after["executionArn"] in logged and unlogged["executionArn"] not in logged
+
+
 def test_start_sync_execution_through_the_aws_cli(
     emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
 ) -> None:
