@@ -82,6 +82,11 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        twice per node (dynamodb_ast_traversal). Relies on traverse_node_recursively,
                        nodes_to_be_processed, _processing_map, process, pre_processing_of_child and Node's
                        children/parent, as traverse_node_recursively uses them (checked below).
+  sfn-program-inline   Program.eval(self, env), which starts a thread for the program and joins it with the
+                       machine's TimeoutSeconds: without one, the program runs in the calling thread as that
+                       thread would (EvalComponent.eval, Program's base); finished threads are dropped from
+                       moto.stepfunctions.parser.utils.TMP_THREADS, which moto only appends to
+                       (sfn_program_threads).
   json-protocol-lane   In emulator-api's get_application: a JSON-protocol request (POST / with X-Amz-Target, no
                        Origin) is answered by the view Flask would route it to (a convert_to_flask_response,
                        whose ``callback`` is called as its __call__ does) without Flask's request machinery
@@ -99,8 +104,8 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
 dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane,
-dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks) change no behaviour and can be
-left out to measure them:
+dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks, sfn-program-inline) change no
+behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -146,8 +151,11 @@ from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.models import StateMachine as SfnStateMachine
 from moto.stepfunctions.parser import api as sfn_parser_api
 from moto.stepfunctions.parser import models as sfn_parser_models
+from moto.stepfunctions.parser import utils as sfn_parser_utils
 from moto.stepfunctions.parser.asl.component.common.path import result_path as sfn_result_path
 from moto.stepfunctions.parser.asl.component.common.string import string_expression as sfn_string_expression
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+from moto.stepfunctions.parser.asl.component.program.program import Program as SfnProgram
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state as sfn_execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils as sfn_lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_lambda import (
@@ -185,6 +193,7 @@ from emulator import (
     sfn_json_copy,
     sfn_lambda_errors,
     sfn_parse_cache,
+    sfn_program_threads,
     sfn_service_clients,
     sfn_start_execution,
 )
@@ -256,6 +265,10 @@ def check_moto_compatibility() -> None:
         for module in _SFN_MODULES_COPYING_STATE
         if getattr(module, "copy", None) not in (copy, sfn_json_copy.json_copy_module)
     )
+    if SfnProgram.__mro__[1] is not EvalComponent:
+        problems.append("Program's base class is no longer EvalComponent: review sfn-program-inline")
+    if not isinstance(getattr(sfn_parser_utils, "TMP_THREADS", None), list):
+        problems.append("moto.stepfunctions.parser.utils.TMP_THREADS is no longer a list: review sfn-program-inline")
     if not _parser_error_classes():
         problems.append("moto.stepfunctions.parser.api has no AWSError classes named by `code`: review sfn-error-codes")
     for owner, method, line in _EXPECTED_SOURCE_LINES:
@@ -320,6 +333,8 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (convert_to_flask_response, "__call__", ["self", "args", "kwargs"]),
     (ConditionExpressionParser, "parse", ["self"]),
     (UpdateExpressionParser, "make", ["expression_str"]),
+    (SfnProgram, "eval", ["self", "env"]),
+    (EvalComponent, "eval", ["self", "env"]),
     (DepthFirstTraverser, "traverse", ["self", "node"]),
     (DepthFirstTraverser, "traverse_node_recursively", ["self", "node", "child_id"]),
     (DepthFirstTraverser, "nodes_to_be_processed", ["self"]),
@@ -363,6 +378,12 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     # dynamodb_transactions restores items where Table.put_item stores them.
     (DynamoDBTable, "put_item", "self.items[hash_value][range_value] = item"),
     (DynamoDBTable, "put_item", "self.items[hash_value] = item"),
+    # sfn-program-inline runs what moto's program thread runs, when the join has no timeout.
+    (SfnProgram, "eval", "timeout = self.timeout_seconds.timeout_seconds if self.timeout_seconds else None"),
+    (SfnProgram, "eval", "env.next_state_name = self.start_at.start_at_name"),
+    (SfnProgram, "eval", "worker_thread = threading.Thread(target=super().eval, args=(env,), daemon=True)"),
+    (SfnProgram, "eval", "TMP_THREADS.append(worker_thread)"),
+    (SfnProgram, "eval", "worker_thread.join(timeout=timeout)"),
     # sfn_express shares a machine's snapshot between its Express executions until the machine is updated.
     (SfnStateMachine, "update", "self.update_date = utcnow()"),
     # dynamodb-update-parsed-once shares parsed trees: the validator must work on its own copy.
@@ -450,10 +471,10 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
-    dynamodb-item-responses, json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once and
-    dynamodb-update-walks (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable
-    behaviour and only saves CPU; see the modules for why each is needed. Left out with
-    EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    dynamodb-item-responses, json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once,
+    dynamodb-update-walks and sfn-program-inline (sfn-lambda-in-process is part of sfn-boto-clients): each
+    keeps moto's observable behaviour and only saves CPU; see the modules for why each is needed. Left out
+    with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
@@ -472,6 +493,8 @@ def _install_performance_extensions() -> None:
     _json_lane = json_protocol_lane.JsonProtocolLane()
     _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
     _install_update_expression_extensions()
+    _patch(SfnProgram, "eval", lambda original: sfn_program_threads.inline_program_eval(
+        original, EvalComponent.eval, sfn_parser_utils.TMP_THREADS))
 
 
 def _install_update_expression_extensions() -> None:

@@ -159,6 +159,20 @@ def test_lambda_timeout_reaches_step_functions_as_sandbox_timedout(
     assert execution["error"] == "Sandbox.Timedout"
 
 
+def test_a_machine_timeout_stops_the_execution(emulator: EmulatorProcess) -> None:
+    machine = create_machine(emulator, {
+        "TimeoutSeconds": 1,
+        "StartAt": "Wait",
+        "States": {"Wait": {"Type": "Wait", "Seconds": 3, "End": True}},
+    })
+
+    started = time.monotonic()
+    execution = run_to_completion(emulator, machine, {})
+
+    assert execution["status"] == "TIMED_OUT"
+    assert time.monotonic() - started < 2.5  # stopped at the machine's timeout, not at the end of the Wait
+
+
 WAIT_ONE_SECOND = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
 
 
