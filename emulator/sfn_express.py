@@ -11,6 +11,7 @@ What differs from moto's (Standard-only) handling:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import json
@@ -25,7 +26,7 @@ from moto.stepfunctions.exceptions import InvalidExecutionInput
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 
-from emulator.sfn_execution_logging import logging_session_for
+from emulator.sfn_execution_logging import ExecutionLogSession, logging_session_for
 
 EXPRESS_BILLING_INCREMENT_MS = 100
 EXPRESS_BILLED_MEMORY_MB = 64
@@ -40,7 +41,7 @@ def start_express_execution(
     backend: Any, state_machine: Any, name: str | None, execution_input: str | None, trace_header: str | None
 ) -> Execution:
     """StartExecution on an EXPRESS machine: runs in the background, like moto's Standard executions."""
-    execution = _new_execution(Execution, backend, state_machine, name, execution_input, trace_header)
+    execution, _ = _new_execution(Execution, backend, state_machine, name, execution_input, trace_header)
     execution.start()
     return execution
 
@@ -54,9 +55,10 @@ def run_sync_execution(
         raise StateMachineTypeNotSupported(
             f"This operation is not supported by standard state machines: '{state_machine_arn}'"
         )
-    execution = _new_execution(SyncExecution, backend, state_machine, name, execution_input, trace_header)
+    execution, session = _new_execution(SyncExecution, backend, state_machine, name, execution_input, trace_header)
     assert isinstance(execution, SyncExecution)
-    execution.start()  # moto's SyncExecutionWorker evaluates in this thread
+    with session.held() if session is not None else contextlib.nullcontext():
+        execution.start()  # moto's SyncExecutionWorker evaluates in this thread
     response: dict[str, Any] = dict(execution.to_start_sync_execution_output())
     response["billingDetails"] = billing_details(execution.start_date, execution.stop_date)
     return {key: value for key, value in response.items() if value is not None}
@@ -78,7 +80,8 @@ def _new_execution(
     name: str | None,
     execution_input: str | None,
     trace_header: str | None,
-) -> Execution:
+) -> tuple[Execution, ExecutionLogSession | None]:
+    """The execution, not started, and its CloudWatch logging session (None when the machine logs nothing)."""
     input_data = "{}" if execution_input is None else execution_input
     try:
         json.loads(input_data)
@@ -90,7 +93,8 @@ def _new_execution(
         f"express:{state_machine.name}:{name}:{uuid.uuid4()}"
     )
     snapshot = _snapshots.of(state_machine)
-    return execution_class(
+    session = logging_session_for(execution_arn, snapshot)
+    execution = execution_class(
         name=name,
         sm_type=StateMachineType.EXPRESS,
         role_arn=snapshot.roleArn,
@@ -99,11 +103,12 @@ def _new_execution(
         region_name=backend.region_name,
         state_machine=snapshot,
         start_date=datetime.datetime.now(tz=datetime.UTC),
-        cloud_watch_logging_session=logging_session_for(execution_arn, snapshot),
+        cloud_watch_logging_session=session,
         input_data=input_data,
         trace_header=trace_header,
         activity_store={},
     )
+    return execution, session
 
 
 class _Snapshots:
