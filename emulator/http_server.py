@@ -11,19 +11,22 @@ on both sides: ~1.1 ms of the emulator's CPU for a GetItem that moto answers in 
 (what the app leaves unread is read and dropped before the next request), or chunked (read to its last
 chunk). Responses carry a Content-Length, or are sent chunked. The connection is closed when the client
 asks (``Connection: close``, HTTP/1.0), when a request's framing is unusable, or when the app fails. One
-thread per open connection, as before; clients' connection pools keep a few open.
+thread per open connection, as before; clients' connection pools keep a few open. Stopping the server closes
+the connections still open, so that no client goes on talking to a stopped emulator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.exceptions import InternalServerError
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.wsgi import LimitedStream
 
 from emulator.ports import PortInUseError
@@ -37,6 +40,15 @@ class KeepAliveRequestHandler(MotoRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in one write; no segment waits for the client's delayed ACK either way.
     disable_nagle_algorithm = True
+    server: _KeepAliveServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.opened(self.connection)
+
+    def finish(self) -> None:
+        self.server.closed(self.connection)
+        super().finish()
 
     def run_wsgi(self) -> None:
         if self.headers.get("Expect", "").strip().lower() == "100-continue":
@@ -154,6 +166,31 @@ class _Response:
         raise RuntimeError("WSGI write() is not supported: the emulator's apps return their body")
 
 
+class _KeepAliveServer(ThreadedWSGIServer):
+    """werkzeug's threaded server, knowing its open connections."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def opened(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.add(connection)
+
+    def closed(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """Ends every open connection: a handler waiting for its next request reads the end and returns."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
+
+
 class EmulatorHttpServer:
     """moto's server app (or ``app``) on ``host:port``, served by KeepAliveRequestHandler in a background
     thread."""
@@ -161,9 +198,7 @@ class EmulatorHttpServer:
     def __init__(self, host: str, port: int, app: Any = None) -> None:
         app = app if app is not None else DomainDispatcherApplication(create_backend_app)
         try:
-            self._server: BaseWSGIServer = make_server(
-                host, port, app, threaded=True, request_handler=KeepAliveRequestHandler
-            )
+            self._server = _KeepAliveServer(host, port, app, KeepAliveRequestHandler)
         except SystemExit:  # werkzeug prints why the bind failed and exits; taken between check and bind
             raise PortInUseError(host, port) from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator-http", daemon=True)
@@ -179,4 +214,5 @@ class EmulatorHttpServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         self._thread.join()

@@ -170,3 +170,15 @@ def read_until_closed(raw: socket.socket) -> bytes:
     while data := raw.recv(65536):
         received += data
     return received
+
+
+def test_stopping_closes_the_connections_left_open() -> None:
+    running = EmulatorHttpServer("127.0.0.1", 0, app).start()
+    connection = connect(running)
+    ask(connection, "/before-stop")
+    kept_open = connection.sock
+
+    running.stop()
+
+    kept_open.settimeout(5)
+    assert kept_open.recv(1) == b""  # the server ended it: no client goes on talking to a stopped emulator
