@@ -17,10 +17,10 @@ Errors are not cached: an invalid expression fails on every parse, as before.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from emulator.locked_lru import LockedLru
 
 _MAX_ENTRIES = 512
 Parsed = tuple[Any, list[str], list[str]]  # (tree, names found, values found)
@@ -28,26 +28,17 @@ Parsed = tuple[Any, list[str], list[str]]  # (tree, names found, values found)
 
 class ParsedConditions:
     def __init__(self, max_entries: int = _MAX_ENTRIES) -> None:
-        self._max_entries = max_entries
-        self._parsed: OrderedDict[tuple[str, str, str], Parsed] = OrderedDict()
-        self._lock = threading.Lock()
+        self._parsed: LockedLru[Parsed] = LockedLru(max_entries)
 
     def parse(self, original: Callable[[Any], Any], parser: Any) -> Any:
         """``ConditionExpressionParser.parse(parser)``, from the cache when the same condition was parsed."""
         key = _key(parser)
         if key is None:
             return original(parser)
-        with self._lock:
-            parsed = self._parsed.get(key)
-            if parsed is not None:
-                self._parsed.move_to_end(key)
+        parsed = self._parsed.get(key)
         if parsed is None:
             tree = original(parser)
-            parsed = (tree, list(parser.expr_attr_names_found), list(parser.expr_attr_values_found))
-            with self._lock:
-                self._parsed[key] = parsed
-                while len(self._parsed) > self._max_entries:
-                    self._parsed.popitem(last=False)
+            self._parsed.keep(key, (tree, list(parser.expr_attr_names_found), list(parser.expr_attr_values_found)))
             return tree
         tree, names_found, values_found = parsed
         parser.expr_attr_names_found.extend(names_found)

@@ -15,34 +15,25 @@ The copy this relies on is checked by ``check_moto_compatibility`` (a line of Va
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
+
+from emulator.locked_lru import LockedLru
 
 _MAX_ENTRIES = 512
 
 
 class ParsedUpdateExpressions:
     def __init__(self, max_entries: int = _MAX_ENTRIES) -> None:
-        self._max_entries = max_entries
-        self._parsed: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        self._parsed: LockedLru[Any] = LockedLru(max_entries)
 
     def make(self, original: Callable[[str], Any], expression: str) -> Any:
         """``UpdateExpressionParser.make(expression)``, the shared tree when the same text was parsed."""
         if type(expression) is not str:
             return original(expression)
-        with self._lock:
-            tree = self._parsed.get(expression)
-            if tree is not None:
-                self._parsed.move_to_end(expression)
-                return tree
-        tree = original(expression)
-        with self._lock:
-            self._parsed[expression] = tree
-            while len(self._parsed) > self._max_entries:
-                self._parsed.popitem(last=False)
+        tree = self._parsed.get(expression)
+        if tree is None:
+            tree = self._parsed.keep(expression, original(expression))
         return tree
 
     def __len__(self) -> int:

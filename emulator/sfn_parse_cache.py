@@ -18,12 +18,12 @@ Parse errors are not cached: an invalid definition fails on every call, as befor
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+from emulator.locked_lru import LockedLru
 
 # Definitions in use at once: a handful per stack; the bound only guards against unbounded growth
 # when a long-running emulator sees many UpdateStateMachine calls.
@@ -35,24 +35,16 @@ ParseResult = tuple[Any, Any]  # (evaluation program, ANTLR parse tree)
 
 class DefinitionCache:
     def __init__(self, max_entries: int = _MAX_DEFINITIONS) -> None:
-        self._max_entries = max_entries
-        self._parsed: OrderedDict[str, ParseResult] = OrderedDict()
-        self._lock = threading.Lock()
+        self._parsed: LockedLru[ParseResult] = LockedLru(max_entries)
 
     def parse(self, original: Callable[[str], ParseResult], definition: str) -> ParseResult:
         """Replacement for ``AmazonStateLanguageParser.parse(definition)``."""
-        with self._lock:
-            parsed = self._parsed.get(definition)
-            if parsed is not None:
-                self._parsed.move_to_end(definition)
-                return parsed
+        parsed = self._parsed.get(definition)
+        if parsed is not None:
+            return parsed
         parsed = original(definition)
         fix_heap_keys(parsed[0])
-        with self._lock:
-            parsed = self._parsed.setdefault(definition, parsed)
-            while len(self._parsed) > self._max_entries:
-                self._parsed.popitem(last=False)
-        return parsed
+        return self._parsed.keep(definition, parsed)
 
 
 definitions = DefinitionCache()
