@@ -157,7 +157,7 @@ class WorkerPool:
             started_ms=started_ms,
             duration_ms=reply.duration_ms,
             memory_mb=self.spec.memory_mb,
-            max_memory_used_mb=worker.max_memory_used_mb(),
+            max_memory_used_mb=reply.max_memory_used_mb,
             init_duration_ms=init_duration_ms,
         )
         output = reply.output

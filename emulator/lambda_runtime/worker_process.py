@@ -36,6 +36,7 @@ class WorkerReply:
     output: str  # the handler's stdout/stderr during the invocation
     duration_ms: float
     worker_usable: bool  # False once the worker was killed or died: the pool must not hand it out again
+    max_memory_used_mb: int = 0  # the worker's peak RSS as it reported it; 0 when it died before replying
 
 
 class WorkerInitError(Exception):
@@ -109,9 +110,12 @@ class WorkerProcess:
         except (ChannelClosed, BrokenPipeError):
             status = self._process.wait()
             return self._reply(error_payloads.exit_payload(request.request_id, status), started, worker_usable=False)
+        max_memory_used_mb = response.get("max_rss_kb", 0) // 1024
         if "error" in response:
-            return self._reply(response["error"], started, worker_usable=True)
-        return WorkerReply(response["payload"], False, self._take_output(), _elapsed_ms(started), True)
+            return self._reply(response["error"], started, worker_usable=True, max_memory_used_mb=max_memory_used_mb)
+        return WorkerReply(
+            response["payload"], False, self._take_output(), _elapsed_ms(started), True, max_memory_used_mb
+        )
 
     def kill(self) -> None:
         """Stops the process at once (SIGKILL: a handler may ignore anything milder) and reaps it."""
@@ -126,17 +130,6 @@ class WorkerProcess:
             with contextlib.suppress(OSError):  # already closed by an earlier close()
                 os.close(fd)
         self._output.close()
-
-    def max_memory_used_mb(self) -> int:
-        # VmHWM is the process's peak resident set size: what Lambda's REPORT line calls Max Memory Used.
-        try:
-            with open(f"/proc/{self.pid}/status", encoding="ascii") as status:
-                for line in status:
-                    if line.startswith("VmHWM:"):
-                        return int(line.split()[1]) // 1024
-        except (OSError, ValueError):
-            pass
-        return 0
 
     def _await_ready(self, started: float) -> None:
         try:
@@ -162,8 +155,11 @@ class WorkerProcess:
             raise TimeoutError()
         return receive_message(self._response_read)
 
-    def _reply(self, body: dict[str, Any], started: float, worker_usable: bool) -> WorkerReply:
-        return WorkerReply(json.dumps(body), True, self._take_output(), _elapsed_ms(started), worker_usable)
+    def _reply(
+        self, body: dict[str, Any], started: float, worker_usable: bool, max_memory_used_mb: int = 0
+    ) -> WorkerReply:
+        output = self._take_output()
+        return WorkerReply(json.dumps(body), True, output, _elapsed_ms(started), worker_usable, max_memory_used_mb)
 
     def _take_output(self) -> str:
         """Reads and clears what the handler printed since the last call. Only called while the worker is

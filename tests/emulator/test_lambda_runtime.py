@@ -253,6 +253,39 @@ def test_handler_output_lands_in_the_function_log_group(
     assert "plain print 1" in [event["message"] for event in json.loads(cli.stdout)["events"]]
 
 
+def test_report_line_gives_the_workers_peak_memory(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+    """Max Memory Used is the environment's peak resident set: it grows with what a handler touched and does not
+    fall back when the memory is freed (the next invocation reports the same peak)."""
+    name = create_function(
+        """
+        def handler(event, context):
+            if event["allocate_mb"]:
+                block = bytearray(event["allocate_mb"] * 1024 * 1024)  # zero-filled: every page is touched
+                del block
+            return "ok"
+        """
+    )
+
+    peaks = [_max_memory_used_mb(emulator, name, allocate_mb) for allocate_mb in (0, 80, 0)]
+
+    assert 5 < peaks[0] < 80, peaks
+    assert peaks[1] >= peaks[0] + 75, peaks
+    assert peaks[2] == peaks[1], peaks
+
+
+def _max_memory_used_mb(emulator: EmulatorProcess, name: str, allocate_mb: int) -> int:
+    import base64
+    import re
+
+    response = emulator.client("lambda").invoke(
+        FunctionName=name, Payload=json.dumps({"allocate_mb": allocate_mb}), LogType="Tail"
+    )
+    report = base64.b64decode(response["LogResult"]).decode().splitlines()[-1]
+    match = re.search(r"Max Memory Used: (\d+) MB", report)
+    assert report.startswith("REPORT RequestId: ") and match, report
+    return int(match.group(1))
+
+
 def _decode_base64(text: str) -> str:
     import base64
 
