@@ -69,6 +69,11 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        (dynamodb_item_responses); anything else, and every other action, goes through moto's
                        serializer. Relies on BaseResponse._get_action and response_headers, and on
                        get_service_model("dynamodb").
+  sfn-json-responses   BaseResponse.serialized(self, action_result), inherited by StepFunctionResponse: the answers
+                       of StartExecution, StartSyncExecution and DescribeExecution (an ActionResult holding a dict
+                       of their output members) are written as JSON directly (sfn_json_responses); anything else
+                       goes through moto's serializer. Relies on _get_action, response_headers and
+                       get_service_model("stepfunctions").
   dynamodb-conditions-once ConditionExpressionParser.parse(self), which moto calls twice per conditional write
                        (request handler, then backend): results kept per (expression, names, values) in an LRU
                        (dynamodb_condition_cache); relies on the parser's condition_expression,
@@ -103,9 +108,9 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
                        on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
-dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, json-protocol-lane,
-dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks, sfn-program-inline) change no
-behaviour and can be left out to measure them:
+dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, sfn-json-responses,
+json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks,
+sfn-program-inline) change no behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -135,7 +140,7 @@ from moto.core import request as moto_request
 from moto.core import responses as moto_core_responses
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import AWSError
-from moto.core.responses import BaseResponse
+from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
@@ -191,6 +196,7 @@ from emulator import (
     performance,
     request_metering,
     sfn_json_copy,
+    sfn_json_responses,
     sfn_lambda_errors,
     sfn_parse_cache,
     sfn_program_threads,
@@ -471,10 +477,10 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
-    dynamodb-item-responses, json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once,
-    dynamodb-update-walks and sfn-program-inline (sfn-lambda-in-process is part of sfn-boto-clients): each
-    keeps moto's observable behaviour and only saves CPU; see the modules for why each is needed. Left out
-    with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    dynamodb-item-responses, sfn-json-responses, json-protocol-lane, dynamodb-conditions-once,
+    dynamodb-update-parsed-once, dynamodb-update-walks and sfn-program-inline (sfn-lambda-in-process is part
+    of sfn-boto-clients): each keeps moto's observable behaviour and only saves CPU; see the modules for why
+    each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
@@ -489,6 +495,7 @@ def _install_performance_extensions() -> None:
     for module in _SFN_MODULES_COPYING_STATE:
         module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
     _patch(DynamoHandler, "serialized", _item_responses_written_directly)
+    _patch(sfn_responses.StepFunctionResponse, "serialized", _sfn_responses_written_directly)
     global _json_lane
     _json_lane = json_protocol_lane.JsonProtocolLane()
     _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
@@ -539,6 +546,15 @@ def _item_responses_written_directly(original: Callable[..., Any]) -> Callable[.
 
     def serialized(self: Any, action_result: Any) -> Any:
         return item_responses.serialized(original, self, action_result)
+
+    return serialized
+
+
+def _sfn_responses_written_directly(original: Callable[..., Any]) -> Callable[..., Any]:
+    responses = sfn_json_responses.StepFunctionsResponses(get_service_model("stepfunctions"), ActionResult)
+
+    def serialized(self: Any, action_result: Any) -> Any:
+        return responses.serialized(original, self, action_result)
 
     return serialized
 
