@@ -84,9 +84,16 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        only read them and Validator.__init__ deep-copies the tree before validating (checked below).
   dynamodb-update-walks DepthFirstTraverser.traverse(self, node), the walk each of the ten update-expression
                        validators makes: the same walk with each processor's class map built once per walk, not
-                       twice per node (dynamodb_ast_traversal). Relies on traverse_node_recursively,
-                       nodes_to_be_processed, _processing_map, process, pre_processing_of_child and Node's
-                       children/parent, as traverse_node_recursively uses them (checked below).
+                       twice per node, and each node's class tests answered once per class (dynamodb_ast_traversal).
+                       Relies on traverse_node_recursively, nodes_to_be_processed, _processing_map, process,
+                       pre_processing_of_child and Node's children/parent, as traverse_node_recursively uses them
+                       (checked below). Also Node.find_clauses(self, clause_types), the subtree walk
+                       ActionCountValidator makes three times per UpdateExpression node: the same walk with the
+                       same class-test cache (dynamodb_ast_traversal.clause_finder; its lines checked below).
+  dynamodb-update-tree-copy The module-level ``deepcopy`` (from copy import deepcopy) of moto's update validators
+                       (moto.dynamodb.parsing.validators), with which Validator.__init__ copies the tree before
+                       every update: replaced by dynamodb_tree_copy's stand-in, which copies a tree of plain
+                       nodes directly and hands anything else to copy.deepcopy.
   sfn-program-inline   Program.eval(self, env), which starts a thread for the program and joins it with the
                        machine's TimeoutSeconds: without one, the program runs in the calling thread as that
                        thread would (EvalComponent.eval, Program's base); finished threads are dropped from
@@ -110,7 +117,7 @@ Extensions (installed by ``install()``, process-wide, idempotent):
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
 dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, sfn-json-responses,
 json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks,
-sfn-program-inline) change no behaviour and can be left out to measure them:
+dynamodb-update-tree-copy, sfn-program-inline) change no behaviour and can be left out to measure them:
 EMULATOR_PERFORMANCE_EXTENSIONS=off (performance.py; python -m bench.ab compares both).
 Also relied on, not patched: CloudWatchLoggingSession / CloudWatchLoggingConfiguration (subclassed and used
 by sfn_execution_logging), SyncExecution.to_start_sync_execution_output, LogsBackend.ensure_log_group /
@@ -145,7 +152,13 @@ from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import Table as DynamoDBTable
-from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node  # type: ignore[attr-defined]
+from moto.dynamodb.parsing import validators as dynamodb_validators
+from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
+    DepthFirstTraverser,
+    Expression,
+    Node,
+    UpdateExpressionFunction,
+)
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 from moto.dynamodb.parsing.validators import Validator
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
@@ -186,6 +199,7 @@ from emulator import (
     dynamodb_condition_cache,
     dynamodb_item_responses,
     dynamodb_transactions,
+    dynamodb_tree_copy,
     dynamodb_update_parse_cache,
     fault_api,
     json_protocol_lane,
@@ -271,6 +285,9 @@ def check_moto_compatibility() -> None:
         for module in _SFN_MODULES_COPYING_STATE
         if getattr(module, "copy", None) not in (copy, sfn_json_copy.json_copy_module)
     )
+    validators_copy = getattr(dynamodb_validators, "deepcopy", None)
+    if validators_copy is not copy.deepcopy and not _is_tree_copier(validators_copy):
+        problems.append("moto's update validators no longer use deepcopy by name: review dynamodb-update-tree-copy")
     if SfnProgram.__mro__[1] is not EvalComponent:
         problems.append("Program's base class is no longer EvalComponent: review sfn-program-inline")
     if not isinstance(getattr(sfn_parser_utils, "TMP_THREADS", None), list):
@@ -347,6 +364,7 @@ _EXPECTED_SIGNATURES: list[tuple[Any, str, list[str]]] = [
     (DepthFirstTraverser, "_processing_map", ["self"]),
     (DepthFirstTraverser, "process", ["self", "node"]),
     (DepthFirstTraverser, "pre_processing_of_child", ["self", "parent_node", "child_id"]),
+    (Node, "find_clauses", ["self", "clause_types"]),
     (Validator, "__init__", ["self", "expression", "expression_attribute_names", "expression_attribute_values",
                              "item", "table"]),
     (BaseResponse, "_get_action", ["self"]),
@@ -396,6 +414,11 @@ _EXPECTED_SOURCE_LINES: list[tuple[Any, str, str]] = [
     (Validator, "__init__", "self.node_to_validate = deepcopy(expression)"),
     # dynamodb-update-walks walks as moto's traverse does: its hook, its process, the processed node put back.
     (DepthFirstTraverser, "traverse", "return self.traverse_node_recursively(node)"),
+    # ... and finds clauses as Node.find_clauses does.
+    (Node, "find_clauses", "if type(child) in clause_types:"),
+    (Node, "find_clauses", "elif isinstance(child, Expression):"),
+    (Node, "find_clauses", "elif isinstance(child, UpdateExpressionFunction):"),
+    (Node, "find_clauses", "clauses.extend(child.find_clauses(clause_types))"),
     (DepthFirstTraverser, "traverse_node_recursively", "self.pre_processing_of_child(node, i)"),
     (DepthFirstTraverser, "traverse_node_recursively", "self.traverse_node_recursively(child_node, i)"),
     (DepthFirstTraverser, "traverse_node_recursively", "if isinstance(node, self.nodes_to_be_processed()):"),
@@ -464,6 +487,10 @@ def _assigns(source: str, attribute: str) -> bool:
     return re.search(rf"self\.{attribute}\s*(:[^=\n]+)?=[^=]|self\.{attribute},", source) is not None
 
 
+def _is_tree_copier(function: Any) -> bool:
+    return getattr(function, "__qualname__", "") == "tree_copier.<locals>.tree_deepcopy"
+
+
 def _unpatched(function: Any) -> Any:
     return getattr(function, _PATCH_MARKER, function)
 
@@ -478,9 +505,9 @@ def _patch(owner: Any, name: str, make_replacement: Callable[[Callable[..., Any]
 def _install_performance_extensions() -> None:
     """sfn-definition-cache, sfn-json-path-cache, dynamodb-transactions, moto-method-names, sfn-json-copy,
     dynamodb-item-responses, sfn-json-responses, json-protocol-lane, dynamodb-conditions-once,
-    dynamodb-update-parsed-once, dynamodb-update-walks and sfn-program-inline (sfn-lambda-in-process is part
-    of sfn-boto-clients): each keeps moto's observable behaviour and only saves CPU; see the modules for why
-    each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
+    dynamodb-update-parsed-once, dynamodb-update-walks, dynamodb-update-tree-copy and sfn-program-inline
+    (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable behaviour and only saves
+    CPU; see the modules for why each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
     parse_definition = AmazonStateLanguageParser.parse
 
     def cached_parse(definition: str) -> Any:
@@ -505,7 +532,7 @@ def _install_performance_extensions() -> None:
 
 
 def _install_update_expression_extensions() -> None:
-    """dynamodb-update-parsed-once and dynamodb-update-walks."""
+    """dynamodb-update-parsed-once, dynamodb-update-walks and dynamodb-update-tree-copy."""
     parse_update = UpdateExpressionParser.make
     update_expressions = dynamodb_update_parse_cache.ParsedUpdateExpressions()
 
@@ -519,6 +546,9 @@ def _install_update_expression_extensions() -> None:
     walk = dynamodb_ast_traversal.walker(DepthFirstTraverser, Node)
     setattr(walk, _PATCH_MARKER, DepthFirstTraverser.traverse)
     DepthFirstTraverser.traverse = walk
+    _patch(Node, "find_clauses", lambda original: dynamodb_ast_traversal.clause_finder(
+        (Expression, UpdateExpressionFunction)))
+    dynamodb_validators.deepcopy = dynamodb_tree_copy.tree_copier(Node)
 
 
 def _install_metering() -> None:

@@ -1,8 +1,9 @@
-"""Update expressions parsed once and walked with the class maps built once do what moto's own code does.
+"""Update expressions parsed once, copied, and walked with the class maps built once do what moto's code does.
 
 Each case runs through moto's backend (DynamoDBBackend.update_item: parse, validate, normalize, execute) twice:
-with moto as installed, and with the emulator's shared trees (dynamodb_update_parse_cache) and walk
-(dynamodb_ast_traversal). Same item after, or the same error; and the shared trees are left as parsed.
+with moto's own code (whatever another test module installed), and with the emulator's shared trees
+(dynamodb_update_parse_cache), walks and clause finder (dynamodb_ast_traversal) and tree copy
+(dynamodb_tree_copy). Same item after, or the same error; and the shared trees are left as parsed.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from typing import Any
 
 import pytest
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Node
+from moto.dynamodb.parsing import validators
+from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Expression, Node, UpdateExpressionFunction
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 
-from emulator.dynamodb_ast_traversal import walker
+from emulator.dynamodb_ast_traversal import clause_finder, walker
+from emulator.dynamodb_tree_copy import tree_copier
 from emulator.dynamodb_update_parse_cache import ParsedUpdateExpressions
 
 KEY = {"pk": {"S": "ORDER#o-1"}, "sk": {"S": "ORDER"}}
@@ -88,7 +91,9 @@ def shape(node: Any) -> Any:
 
 @pytest.mark.parametrize("case", CASES, ids=[case[1][:40] for case in CASES])
 def test_an_update_does_what_moto_does(case: tuple[Any, ...], monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = update(case)
+    with monkeypatch.context() as moto_only:
+        use_motos_own_code(moto_only)
+        expected = update(case)
     calls: list[str] = []
     install_emulator_walks(monkeypatch, counting(calls))
 
@@ -125,7 +130,21 @@ def test_the_oldest_expressions_make_room() -> None:
     assert len(parsed) == 2
 
 
-MOTO_MAKE = UpdateExpressionParser.make
+def unpatched(function: Any) -> Any:
+    return getattr(function, "__emulator_original__", function)  # moto_extensions keeps what it replaced there
+
+
+MOTO_MAKE = unpatched(UpdateExpressionParser.make.__func__)
+if getattr(MOTO_MAKE, "__self__", None) is not UpdateExpressionParser:
+    MOTO_MAKE = UpdateExpressionParser.make
+
+
+def use_motos_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undoes the extensions this file tests, in case another test module installed them process-wide."""
+    monkeypatch.setattr(UpdateExpressionParser, "make", classmethod(MOTO_MAKE.__func__))
+    monkeypatch.setattr(DepthFirstTraverser, "traverse", unpatched(DepthFirstTraverser.traverse))
+    monkeypatch.setattr(Node, "find_clauses", unpatched(Node.find_clauses))
+    monkeypatch.setattr(validators, "deepcopy", copy.deepcopy)
 
 
 def counting(calls: list[str]) -> Any:
@@ -142,4 +161,6 @@ def install_emulator_walks(monkeypatch: pytest.MonkeyPatch, parse: Any) -> Parse
     monkeypatch.setattr(UpdateExpressionParser, "make",
                         classmethod(lambda cls, expression: parsed.make(parse, expression)))
     monkeypatch.setattr(DepthFirstTraverser, "traverse", walker(DepthFirstTraverser, Node))
+    monkeypatch.setattr(Node, "find_clauses", clause_finder((Expression, UpdateExpressionFunction)))
+    monkeypatch.setattr(validators, "deepcopy", tree_copier(Node))
     return parsed

@@ -70,3 +70,22 @@ def test_a_validator_that_stops_copying_the_tree_fails_loudly(monkeypatch: pytes
     expected = re.escape("Validator.__init__ no longer contains `self.node_to_validate = deepcopy(expression)`")
     with pytest.raises(MotoCompatibilityError, match=expected):
         check_moto_compatibility()
+
+
+def test_validators_that_stop_using_deepcopy_by_name_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.parsing import validators
+
+    monkeypatch.setattr(validators, "deepcopy", lambda value, memo=None: value)
+    with pytest.raises(MotoCompatibilityError, match=re.escape("validators no longer use deepcopy by name")):
+        check_moto_compatibility()
+
+
+def test_a_clause_finder_that_walks_differently_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.parsing.ast_nodes import Node
+
+    def find_clauses(self: object, clause_types: object) -> list[object]:
+        return []
+
+    monkeypatch.setattr(Node, "find_clauses", find_clauses)
+    with pytest.raises(MotoCompatibilityError, match=re.escape("Node.find_clauses no longer contains")):
+        check_moto_compatibility()
