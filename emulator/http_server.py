@@ -12,7 +12,9 @@ on both sides: ~1.1 ms of the emulator's CPU for a GetItem that moto answers in 
 chunk). Responses carry a Content-Length, or are sent chunked. The connection is closed when the client
 asks (``Connection: close``, HTTP/1.0), when a request's framing is unusable, or when the app fails. One
 thread per open connection, as before; clients' connection pools keep a few open. Stopping the server closes
-the connections still open, so that no client goes on talking to a stopped emulator.
+the connections still open, so that no client goes on talking to a stopped emulator. Request headers are
+parsed by http_headers (the same messages as the standard library's parser, without the email package for
+the plain header blocks SDKs send).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.wsgi import LimitedStream
 
+from emulator import http_headers
 from emulator.ports import PortInUseError
 
 _log = logging.getLogger(__name__)
@@ -197,6 +200,7 @@ class EmulatorHttpServer:
 
     def __init__(self, host: str, port: int, app: Any = None) -> None:
         app = app if app is not None else DomainDispatcherApplication(create_backend_app)
+        http_headers.install()
         try:
             self._server = _KeepAliveServer(host, port, app, KeepAliveRequestHandler)
         except SystemExit:  # werkzeug prints why the bind failed and exits; taken between check and bind
