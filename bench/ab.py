@@ -17,6 +17,7 @@ from typing import Any
 from bench import express
 from bench.cli import stop_cleanly_on_sigterm
 from bench.cpu import cpu_now
+from bench.direct_chain import MODULES
 from bench.executions import run_standard
 from bench.harness import DEFAULT_LAMBDA_POOL_SIZE, BenchStack, bench_stack
 from bench.report import Result, Table, write_json
@@ -58,6 +59,8 @@ def run(stack_name: str, settings: Settings, lambda_pool_size: int = DEFAULT_LAM
 def _measure(stack: BenchStack, settings: Settings) -> dict[str, Any]:
     factory = OrderFactory(stack)
     sfn = stack.clients.stepfunctions
+    stack.warm_workers(MODULES, settings.concurrency)  # no cold start inside a measured window
+    stack.warm_workers(("validate_order",), settings.validation_concurrency)
     warm = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, 4 * settings.concurrency)]
     run_standard(sfn, stack.checkout_arn, warm, settings.concurrency)
     work = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, settings.sagas)]

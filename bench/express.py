@@ -45,6 +45,7 @@ def run(stack: BenchStack, settings: Settings) -> Result:
     factory = OrderFactory(stack)
     orders = factory.orders(SagaPath.HAPPY, settings.validations + WARM_UP)
     sfn = stack.clients.stepfunctions
+    stack.warm_workers(("validate_order",), settings.concurrency)  # no cold start inside the measured window
     validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
 
     cpu_before = cpu_now(stack.emulator_pid)

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bench.cpu import cpu_now
-from bench.direct_chain import run_direct
+from bench.direct_chain import MODULES, run_direct
 from bench.executions import Finished, run_standard, wrong_outcomes
 from bench.harness import BenchStack
 from bench.report import Result, Table, at_least, at_most
@@ -61,8 +61,10 @@ def run(stack: BenchStack, settings: Settings) -> Result:
 
 
 def _warm_up(stack: BenchStack, factory: OrderFactory, concurrency: int) -> None:
-    """Every path once or more, then happy sagas at the measured concurrency, so that every pool has grown to
-    the workers that concurrency needs: a cold start (seconds of CPU) must not land in a measured window."""
+    """The happy path's functions get the workers the measured concurrency needs (a cold start, ~0.5 s of CPU,
+    must not land in a measured window), then every path runs once or more, then happy sagas at that
+    concurrency."""
+    stack.warm_workers(MODULES, concurrency)
     work = [(path, factory.order(path)) for path in SagaPath for _ in range(WARM_UP_PER_PATH)]
     run_standard(stack.clients.stepfunctions, stack.checkout_arn, work, concurrency)
     work = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, 4 * concurrency)]

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cli import add_stack_arguments, stop_cleanly_on_sigterm
+from bench.direct_chain import MODULES
 from bench.executions import run_standard
 from bench.express import validate_all
 from bench.harness import BenchStack, bench_stack
@@ -75,6 +76,8 @@ def counted(stack: BenchStack, output: Path, load: Callable[[], int]) -> dict[st
 def run(stack: BenchStack, output: Path, settings: Settings) -> Result:
     factory = OrderFactory(stack)
     sfn = stack.clients.stepfunctions
+    stack.warm_workers(MODULES, settings.saga_concurrency)  # no cold start inside a counted window
+    stack.warm_workers(("validate_order",), settings.concurrency)
     orders = factory.orders(SagaPath.HAPPY, settings.validations + WARM_UP)
     validate_all(sfn, stack.validation_arn, orders[:WARM_UP], settings.concurrency)
 

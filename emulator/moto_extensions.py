@@ -45,7 +45,7 @@ Extensions (installed by ``install()``, process-wide, idempotent):
                        makes each request atomic; one lock restores that (the GIL serialized the work anyway).
   emulator-api         DomainDispatcherApplication.get_application(self, environ), which picks the Flask app for
                        each request of moto's server: paths under /emulator-api/ go to our control API
-                       (fault_api: fault injection policies and counters).
+                       (fault_api: fault injection policies and counters; workers_api: warm workers on demand).
   sfn-definition-cache AmazonStateLanguageParser.parse(definition) -> (program, parse tree), a staticmethod that
                        every execution calls: the result is cached per definition text and the program shared (its
                        components keep execution state in env.heap under EvalComponent.heap_key, drawn up front).
@@ -216,6 +216,7 @@ from emulator import (
     sfn_program_threads,
     sfn_service_clients,
     sfn_start_execution,
+    workers_api,
 )
 
 PINNED_MOTO_VERSION = "5.2.5"
@@ -255,6 +256,7 @@ def install() -> None:
             error_class.STATUS = error_class.status_code  # type: ignore[attr-defined]
         _patch(StateTaskLambda, "_from_error", _lambda_task_error)
         _patch(DomainDispatcherApplication, "get_application", _application_with_emulator_api)
+        fault_api.app.register_blueprint(workers_api.blueprint)
         _patch(DynamoHandler, "call_action", _one_at_a_time)
         _install_metering()
         if performance.enabled():

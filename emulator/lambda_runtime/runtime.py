@@ -61,6 +61,18 @@ class LambdaRuntime:
             except PoolRetired:
                 continue  # the function was updated while this invocation waited: run it on the new pool
 
+    def prestart(self, spec: FunctionSpec, count: int) -> int:
+        """Starts workers for ``spec`` until ``count`` (at most the pool size) are warm; returns how many are.
+        Raises WorkerInitError when the function cannot start (its init error, as an invocation would get)."""
+        while True:
+            pool = self._pool_for(spec)
+            if pool is None:
+                return 0
+            try:
+                return pool.prestart(count)
+            except PoolRetired:
+                continue  # updated meanwhile: warm the new code's pool
+
     def set_fault_policy(self, function_name: str, policy: FaultPolicy | None) -> None:
         with self._lock:
             if policy is None:
