@@ -14,6 +14,7 @@ Guide, "Item sizes and formats" and "Read/write capacity unit consumption"):
 from __future__ import annotations
 
 import base64
+import functools
 import math
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -55,6 +56,7 @@ def value_size(value: Mapping[str, Any]) -> int:
     raise ValueError(f"unknown DynamoDB attribute type {kind!r}")
 
 
+@functools.lru_cache(maxsize=4096)  # the same quantities, prices and timestamps come back on every request
 def number_size(text: str) -> int:
     """1 byte per two significant digits, plus 1 (leading and trailing zeros do not count)."""
     try:

@@ -111,9 +111,9 @@ Extensions (installed by ``install()``, process-wide, idempotent):
   request-metering     BaseResponse.call_action(self), which every API request reaches (DynamoHandler.call_action
                        calls it inside dynamodb-serialized's lock): counts requests per service and operation, and
                        DynamoDB read/write request units per table (request_metering, using
-                       DynamoDBBackend.get_table/get_item and Item.to_json); lambda-invoke adds each invocation's
-                       REPORT Duration/Billed Duration. Served at GET /emulator-api/metering, a blueprint registered
-                       on the emulator-api app (metering_api).
+                       DynamoDBBackend.get_table/get_item, Item.attrs and DynamoType's type/value);
+                       lambda-invoke adds each invocation's REPORT Duration/Billed Duration. Served at
+                       GET /emulator-api/metering, a blueprint registered on the emulator-api app (metering_api).
 The performance extensions (sfn-definition-cache, sfn-json-path-cache, sfn-lambda-in-process,
 dynamodb-transactions, moto-method-names, sfn-json-copy, dynamodb-item-responses, sfn-json-responses,
 json-protocol-lane, dynamodb-conditions-once, dynamodb-update-parsed-once, dynamodb-update-walks,
@@ -151,6 +151,8 @@ from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import convert_to_flask_response, get_service_model
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import Item as DynamoDBItem
 from moto.dynamodb.models.table import Table as DynamoDBTable
 from moto.dynamodb.parsing import validators as dynamodb_validators
 from moto.dynamodb.parsing.ast_nodes import (  # type: ignore[attr-defined]
@@ -391,6 +393,9 @@ _EXPECTED_ATTRIBUTES_SET: list[tuple[Any, str, list[str]]] = [
          "expr_attr_names_found", "expr_attr_values_found"],
     ),
     (Node, "__init__", ["children", "parent"]),
+    # request-metering sizes stored items from their attributes, without Item.to_json.
+    (DynamoDBItem, "__init__", ["attrs"]),
+    (DynamoType, "__init__", ["type", "value"]),
 ]
 
 

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.dynamodb.models.dynamo_type import DynamoType
+
 from emulator import dynamodb_capacity as capacity
 
 Response = tuple[int, dict[str, Any], Any]
@@ -243,7 +245,24 @@ def _usage(
 def item_size_now(backend: Any, key: ItemKey) -> int:
     table_name, key_json = key
     item = backend.get_item(table_name, json.loads(key_json))
-    return capacity.item_size(item.to_json()["Attributes"]) if item is not None else 0
+    return stored_item_size(item) if item is not None else 0
+
+
+def stored_item_size(item: Any) -> int:
+    """``capacity.item_size(item.to_json()["Attributes"])`` of a stored moto Item, without converting it:
+    to_json deep-copies every map and list (half the cost of metering a request)."""
+    return sum(len(name.encode()) + _stored_value_size(value) for name, value in item.attrs.items())
+
+
+def _stored_value_size(value: Any) -> int:
+    if not isinstance(value, DynamoType):  # a member kept in wire format (to_json keeps those as they are)
+        return capacity.value_size(value)
+    kind, content = value.type, value.value
+    if kind == "M":
+        return 3 + sum(1 + len(name.encode()) + _stored_value_size(member) for name, member in content.items())
+    if kind == "L":
+        return 3 + sum(1 + _stored_value_size(member) for member in content)
+    return capacity.value_size({kind: content})  # binary as bytes or base64 text: value_size takes both
 
 
 def _key_of(backend: Any, op: dict[str, Any], put: bool | None = None) -> dict[str, Any]:
