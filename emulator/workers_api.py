@@ -3,8 +3,8 @@
   PUT /emulator-api/functions/<function>/warm-workers   body {"count": N}
       200 {"function": <ARN>, "warm_workers": n}: the function's pool has started workers until N of them
           (at most the pool size, ``--lambda-pool-size``) are warm, as Provisioned Concurrency would on Lambda
-      400 a count that is not a positive integer, a name found in several regions, or a function whose init
-          fails (its error, as an invocation would get it); 404 no such function
+      400 a count that is not a positive integer, a name found in several regions, a function without a Zip
+          archive, or a function whose init fails (its error, as an invocation would get it); 404 no such function
 
 ``<function>`` is a function name or ARN (an ARN picks the account and region; a name is looked up in every
 region the emulator has functions in). For benchmarks: a worker started inside a measured window is a cold
@@ -45,6 +45,8 @@ def warm_workers(function: str) -> tuple[Response, int]:
     if runtime is None:
         return jsonify({"error": "No Lambda runtime is running in this emulator"}), 503
     spec = lambda_invocation.spec_of(found)
+    if not spec.code_zip:  # as an invocation of it would answer (lambda_invocation.run_in_runtime)
+        return jsonify({"error": "The emulator runs only Zip-packaged functions with code"}), 400
     try:
         warm = runtime.prestart(spec, count)
     except WorkerInitError as error:
@@ -59,7 +61,9 @@ def _function(name_or_arn: str) -> Any:
             raise ValueError(f"not a Lambda function ARN: {name_or_arn}")
         candidates = [(parts[4], parts[3])]
     else:
-        candidates = [(account, region) for account, regions in list(lambda_backends.items()) for region in regions]
+        candidates = [
+            (account, region) for account, regions in list(lambda_backends.items()) for region in list(regions)
+        ]
     found = []
     for account, region in candidates:
         try:

@@ -9,7 +9,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.emulator.emulator_test_support import CreateFunction, EmulatorProcess
+from tests.emulator.emulator_test_support import ROLE_ARN, CreateFunction, EmulatorProcess, unique_name
 
 SLOW_PID = """
 import os, time
@@ -88,3 +88,15 @@ def test_a_function_that_cannot_start_reports_its_init_error(
     assert status == 400
     assert answer["init_error"]["errorType"] == "Runtime.ImportModuleError"
     assert "module_that_is_not_there" in answer["init_error"]["errorMessage"]
+
+
+def test_a_function_without_a_zip_archive_is_refused(emulator: EmulatorProcess) -> None:
+    name = unique_name("image")
+    emulator.client("lambda").create_function(
+        FunctionName=name, Role=ROLE_ARN, PackageType="Image",
+        Code={"ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:latest"},
+    )
+
+    status, answer = warm(emulator, name, {"count": 1})
+
+    assert status == 400 and "Zip-packaged" in answer["error"]
