@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from emulator.direct_answers import DirectAnswers
+
 FAST_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
 _ITEM_KEYS = frozenset({"Item", "Attributes"})
 _CAPACITY = "ConsumedCapacity"
@@ -87,28 +89,17 @@ def _is_attribute(value: Any) -> bool:
     return False
 
 
-class ItemResponses:
+class ItemResponses(DirectAnswers):
     """DynamoHandler.serialized (moto_extensions, dynamodb-item-responses): the direct body when
     item_response_body writes one, moto's serializer otherwise."""
 
     def __init__(self, service_model: Any, result_type: type[Any]) -> None:
-        self._service_model = service_model
-        self._result_type = result_type
-        self._content_type = f"application/x-amz-json-{service_model.metadata.get('jsonVersion', '1.0')}"
+        super().__init__(service_model, result_type)
         self._output_members: dict[str, frozenset[str]] = {
             operation: frozenset(service_model.operation_model(operation).output_shape.members)
             for operation in FAST_OPERATIONS
         }
 
-    def serialized(self, original: Any, handler: Any, action_result: Any) -> Any:
-        body = None
-        if type(action_result) is self._result_type:
-            operation = handler._get_action()
-            members = self._output_members.get(operation)
-            if members is not None:
-                body = item_response_body(operation, members, action_result.result)
-        if body is None:
-            return original(handler, action_result)
-        headers = {"Content-Type": self._content_type}
-        headers.update(handler.response_headers)
-        return 200, headers, body
+    def body(self, operation: str, result: Any) -> str | None:
+        members = self._output_members.get(operation)
+        return None if members is None else item_response_body(operation, members, result)

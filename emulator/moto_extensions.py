@@ -528,8 +528,10 @@ def _install_performance_extensions() -> None:
     _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
     for module in _SFN_MODULES_COPYING_STATE:
         module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
-    _patch(DynamoHandler, "serialized", _item_responses_written_directly)
-    _patch(sfn_responses.StepFunctionResponse, "serialized", _sfn_responses_written_directly)
+    _patch(DynamoHandler, "serialized",
+           dynamodb_item_responses.ItemResponses(get_service_model("dynamodb"), DynamoResult).replacing)
+    _patch(sfn_responses.StepFunctionResponse, "serialized",
+           sfn_json_responses.StepFunctionsResponses(get_service_model("stepfunctions"), ActionResult).replacing)
     global _json_lane
     _json_lane = json_protocol_lane.JsonProtocolLane()
     _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
@@ -576,24 +578,6 @@ def _transact_write_items(original: Callable[..., Any]) -> Callable[..., Any]:
         dynamodb_transactions.transact_write_items(self, transact_items)
 
     return transact_write_items
-
-
-def _item_responses_written_directly(original: Callable[..., Any]) -> Callable[..., Any]:
-    item_responses = dynamodb_item_responses.ItemResponses(get_service_model("dynamodb"), DynamoResult)
-
-    def serialized(self: Any, action_result: Any) -> Any:
-        return item_responses.serialized(original, self, action_result)
-
-    return serialized
-
-
-def _sfn_responses_written_directly(original: Callable[..., Any]) -> Callable[..., Any]:
-    responses = sfn_json_responses.StepFunctionsResponses(get_service_model("stepfunctions"), ActionResult)
-
-    def serialized(self: Any, action_result: Any) -> Any:
-        return responses.serialized(original, self, action_result)
-
-    return serialized
 
 
 def _conditions_parsed_once(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -21,6 +21,8 @@ import datetime
 import json
 from typing import Any
 
+from emulator.direct_answers import DirectAnswers
+
 OPERATIONS = ("StartExecution", "StartSyncExecution", "DescribeExecution")
 _SCALARS = frozenset({"string", "timestamp", "boolean", "integer", "long"})
 
@@ -88,25 +90,16 @@ def _epoch_seconds(value: datetime.datetime) -> int | float:
     return seconds + (value.microsecond // 1000) / 1000.0 if value.microsecond else seconds
 
 
-class StepFunctionsResponses:
+class StepFunctionsResponses(DirectAnswers):
     """StepFunctionResponse.serialized (moto_extensions, sfn-json-responses): the direct body for OPERATIONS
     when body_for writes one, moto's serializer otherwise."""
 
     def __init__(self, service_model: Any, result_type: type[Any]) -> None:
-        self._result_type = result_type
-        self._content_type = f"application/x-amz-json-{service_model.metadata.get('jsonVersion', '1.0')}"
+        super().__init__(service_model, result_type)
         self._plans = {
             operation: plan_for(service_model.operation_model(operation).output_shape) for operation in OPERATIONS
         }
 
-    def serialized(self, original: Any, handler: Any, action_result: Any) -> Any:
-        body = None
-        if type(action_result) is self._result_type:
-            plan = self._plans.get(handler._get_action())
-            if plan is not None:
-                body = body_for(plan, action_result.result)
-        if body is None:
-            return original(handler, action_result)
-        headers = {"Content-Type": self._content_type}
-        headers.update(handler.response_headers)
-        return 200, headers, body
+    def body(self, operation: str, result: Any) -> str | None:
+        plan = self._plans.get(operation)
+        return None if plan is None else body_for(plan, result)
