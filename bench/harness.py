@@ -6,9 +6,7 @@ the emulator each have an interpreter lock of their own, as a client and AWS wou
 
 from __future__ import annotations
 
-import json
 import subprocess
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,13 +45,8 @@ class BenchStack(DeployedStack):
         a load at concurrency ``count`` meets no cold start: one inside a measured window costs ~0.5 s of CPU
         that the workload did not ask for (on Lambda: Provisioned Concurrency)."""
         for module in modules:
-            request = urllib.request.Request(
-                f"{self.endpoint_url}/emulator-api/functions/{self.function_name(module)}/warm-workers",
-                data=json.dumps({"count": count}).encode(), method="PUT",
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(request, timeout=300) as response:
-                warm = json.loads(response.read())["warm_workers"]
+            path = f"functions/{self.function_name(module)}/warm-workers"
+            warm = self.control(path, {"count": count}, method="PUT", timeout=300)["warm_workers"]
             if warm < count:
                 raise RuntimeError(f"{module}: {warm} warm workers, the load needs {count}: raise --lambda-pool-size")
 

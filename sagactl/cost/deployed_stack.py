@@ -49,9 +49,14 @@ class DeployedStack:
         )
         return configuration
 
-    def control(self, path: str) -> Any:
-        """GET on the emulator's control API (/emulator-api/...)."""
-        with urllib.request.urlopen(f"{self.endpoint_url}/emulator-api/{path}", timeout=30) as response:
+    def control(self, path: str, body: Any = None, method: str = "GET", timeout: float = 30) -> Any:
+        """A request to the emulator's control API (/emulator-api/...), with ``body`` as JSON; its JSON answer."""
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/emulator-api/{path}", method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={} if body is None else {"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
     def client_environment(self) -> dict[str, str]:
