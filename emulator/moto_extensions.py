@@ -289,8 +289,7 @@ def check_moto_compatibility() -> None:
         for module in _SFN_MODULES_COPYING_STATE
         if getattr(module, "copy", None) not in (copy, sfn_json_copy.json_copy_module)
     )
-    validators_copy = getattr(dynamodb_validators, "deepcopy", None)
-    if validators_copy is not copy.deepcopy and not _is_tree_copier(validators_copy):
+    if _unpatched(getattr(dynamodb_validators, "deepcopy", None)) is not copy.deepcopy:
         problems.append("moto's update validators no longer use deepcopy by name: review dynamodb-update-tree-copy")
     if SfnProgram.__mro__[1] is not EvalComponent:
         problems.append("Program's base class is no longer EvalComponent: review sfn-program-inline")
@@ -494,10 +493,6 @@ def _assigns(source: str, attribute: str) -> bool:
     return re.search(rf"self\.{attribute}\s*(:[^=\n]+)?=[^=]|self\.{attribute},", source) is not None
 
 
-def _is_tree_copier(function: Any) -> bool:
-    return getattr(function, "__qualname__", "") == "tree_copier.<locals>.tree_deepcopy"
-
-
 def _unpatched(function: Any) -> Any:
     return getattr(function, _PATCH_MARKER, function)
 
@@ -557,7 +552,7 @@ def _install_update_expression_extensions() -> None:
     DepthFirstTraverser.traverse = walk
     _patch(Node, "find_clauses", lambda original: dynamodb_ast_traversal.clause_finder(
         (Expression, UpdateExpressionFunction)))
-    dynamodb_validators.deepcopy = dynamodb_tree_copy.tree_copier(Node)
+    _patch(dynamodb_validators, "deepcopy", lambda original: dynamodb_tree_copy.tree_copier(Node))
 
 
 def _install_metering() -> None:
