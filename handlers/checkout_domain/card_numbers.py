@@ -15,10 +15,14 @@ _DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)")
 _CARD_PREFIXES = ("4", "5", "6", "30", "34", "35", "36", "37", "38", "39")
 # Request ids and other UUIDs: their leading groups can be all digits and Luhn-valid by chance.
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+# Hex identifiers (uuid4().hex, X-Ray trace and segment ids, processors' hex tokens): about one in a thousand
+# 32-digit ones holds a Luhn-valid 13-digit run with a network prefix. An identifier is a standalone run of 16+
+# hex digits with at least one letter; "card4111111111111111" still counts: its run is glued to a word.
+_HEX_IDENTIFIER = re.compile(r"(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{16,}(?![0-9A-Za-z])")
 
 
 def contains_card_number(text: str) -> bool:
-    runs = _DIGIT_RUN.finditer(_UUID.sub(" ", text))
+    runs = _DIGIT_RUN.finditer(_HEX_IDENTIFIER.sub(" ", _UUID.sub(" ", text)))
     return any(_is_card_number(re.sub(r"[ -]", "", run.group())) for run in runs)
 
 

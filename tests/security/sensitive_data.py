@@ -12,12 +12,16 @@ import re
 RUN = re.compile(r"\d(?:[ -]?\d)+")
 # Request ids and other UUIDs: their leading groups can be all digits and Luhn-valid by chance.
 UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+# Hex identifiers: payment, refund and reservation ids (uuid4().hex), X-Ray trace ids, log stream names. A
+# hex word of 16+ characters with a letter in it, not glued to other letters or digits ("pay_" prefixes are
+# fine), is an identifier, whatever digit run it holds.
+HEX_WORD = re.compile(r"(?<![A-Za-z0-9])(?=\d*[a-fA-F])[0-9a-fA-F]{16,}(?![A-Za-z0-9])")
 NETWORK_PREFIX = re.compile(r"^(?:4|5|6|3[04-9]|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720))")
 
 
 def card_like_numbers(text: str) -> list[str]:
     found = []
-    for run in RUN.finditer(UUID.sub(" ", text)):
+    for run in RUN.finditer(HEX_WORD.sub(" ", UUID.sub(" ", text))):
         digits = run.group().replace(" ", "").replace("-", "")
         if 13 <= len(digits) <= 19 and NETWORK_PREFIX.match(digits) and luhn(digits):
             found.append(run.group())
