@@ -9,18 +9,19 @@ result type the service's handler returns, moto's serializer answers.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
 
-class DirectAnswers:
+class DirectAnswers(ABC):
     def __init__(self, service_model: Any, result_type: type[Any]) -> None:
         self._result_type = result_type
         self._content_type = f"application/x-amz-json-{service_model.metadata.get('jsonVersion', '1.0')}"
 
+    @abstractmethod
     def body(self, operation: str, result: Any) -> str | None:
         """The body moto's serializer would write for ``result`` of ``operation``, or None to let it."""
-        raise NotImplementedError
 
     def serialized(self, original: Any, handler: Any, action_result: Any) -> Any:
         body = None

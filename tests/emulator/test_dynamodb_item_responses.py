@@ -12,6 +12,7 @@ from moto.core.utils import get_service_model
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
 from emulator.dynamodb_item_responses import FAST_OPERATIONS, ItemResponses, item_response_body
+from tests.emulator.moto_handler_double import HandlerDouble
 
 SERVICE_MODEL = get_service_model("dynamodb")
 
@@ -91,16 +92,6 @@ def test_anything_else_is_left_to_the_serializer(operation: str, result: dict[st
     assert item_response_body(operation, output_members, result) is None
 
 
-class Handler:
-    response_headers = {"x-amzn-RequestId": "r-1"}
-
-    def __init__(self, operation: str) -> None:
-        self.operation = operation
-
-    def _get_action(self) -> str:
-        return self.operation
-
-
 def test_the_response_has_the_serializers_status_and_content_type() -> None:
     responses = ItemResponses(SERVICE_MODEL, DynamoResult)
     calls: list[Any] = []
@@ -109,12 +100,12 @@ def test_the_response_has_the_serializers_status_and_content_type() -> None:
         calls.append(action_result)
         return 400, {}, "from moto"
 
-    status, headers, body = responses.serialized(original, Handler("GetItem"), DynamoResult({"Item": EVERY_TYPE}))
+    status, headers, body = responses.serialized(original, HandlerDouble("GetItem"), DynamoResult({"Item": EVERY_TYPE}))
     assert (status, headers) == (200, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-RequestId": "r-1"})
     assert json.loads(body) == {"Item": EVERY_TYPE} and calls == []
 
     query = ActionResult({"Items": []})
-    assert responses.serialized(original, Handler("Query"), query) == (400, {}, "from moto")
+    assert responses.serialized(original, HandlerDouble("Query"), query) == (400, {}, "from moto")
     binary = DynamoResult({"Item": {"b": {"B": b"\x00"}}})
-    assert responses.serialized(original, Handler("GetItem"), binary) == (400, {}, "from moto")
+    assert responses.serialized(original, HandlerDouble("GetItem"), binary) == (400, {}, "from moto")
     assert calls == [query, binary]

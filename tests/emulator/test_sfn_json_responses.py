@@ -15,6 +15,7 @@ from moto.stepfunctions.parser.api import ExecutionStatus
 from moto.stepfunctions.responses import StepFunctionResponse
 
 from emulator.sfn_json_responses import OPERATIONS, StepFunctionsResponses, UnsupportedShape, body_for, plan_for
+from tests.emulator.moto_handler_double import HandlerDouble
 
 SERVICE_MODEL = get_service_model("stepfunctions")
 STARTED = datetime.datetime(2026, 11, 26, 4, 30, 1, 123987, tzinfo=datetime.UTC)
@@ -104,13 +105,8 @@ def test_a_shape_with_members_the_writer_cannot_write_is_refused_up_front() -> N
         plan_for(SERVICE_MODEL.operation_model("ListExecutions").output_shape)
 
 
-class _Handler:
-    def __init__(self, action: str) -> None:
-        self.action = action
-        self.response_headers = {"x-amzn-requestid": "r-1"}
-
-    def _get_action(self) -> str:
-        return self.action
+# Step Functions' handler names its request id header in lower case.
+SFN_REQUEST_ID = "x-amzn-requestid"
 
 
 def test_the_answer_has_the_serializers_status_and_headers_and_others_go_to_it() -> None:
@@ -122,7 +118,7 @@ def test_the_answer_has_the_serializers_status_and_headers_and_others_go_to_it()
         return 400, {}, "from the serializer"
 
     result = {"executionArn": EXECUTION_ARN, "startDate": STARTED}
-    assert responses.serialized(original, _Handler("StartExecution"), ActionResult(result)) == (
+    assert responses.serialized(original, HandlerDouble("StartExecution", SFN_REQUEST_ID), ActionResult(result)) == (
         200,
         {"Content-Type": "application/x-amz-json-1.0", "x-amzn-requestid": "r-1"},
         serializer_body("StartExecution", result),
@@ -133,7 +129,8 @@ def test_the_answer_has_the_serializers_status_and_headers_and_others_go_to_it()
         ("StartExecution", ActionResult(ValueError("boom"))),  # an error result
         ("StartExecution", ActionResult({"execution_arn": EXECUTION_ARN})),
     ]:
-        assert responses.serialized(original, _Handler(action), action_result)[2] == "from the serializer"
+        handler = HandlerDouble(action, SFN_REQUEST_ID)
+        assert responses.serialized(original, handler, action_result)[2] == "from the serializer"
     assert calls == ["DescribeStateMachine", "StartExecution", "StartExecution"]
 
 
