@@ -31,7 +31,7 @@ from werkzeug.exceptions import InternalServerError
 from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.wsgi import LimitedStream
 
-from emulator import http_headers
+from emulator import http_headers, performance
 from emulator.ports import PortInUseError
 
 _log = logging.getLogger(__name__)
@@ -200,9 +200,11 @@ class EmulatorHttpServer:
 
     def __init__(self, host: str, port: int, app: Any = None) -> None:
         app = app if app is not None else DomainDispatcherApplication(create_backend_app)
-        http_headers.install()
+        if performance.enabled("http-headers"):
+            http_headers.install()
+        handler = KeepAliveRequestHandler if performance.enabled("http-keep-alive") else MotoRequestHandler
         try:
-            self._server = _KeepAliveServer(host, port, app, KeepAliveRequestHandler)
+            self._server = _KeepAliveServer(host, port, app, handler)
         except SystemExit:  # werkzeug prints why the bind failed and exits; taken between check and bind
             raise PortInUseError(host, port) from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator-http", daemon=True)

@@ -251,8 +251,9 @@ def install() -> None:
         setattr(caching_boto_client_for, _PATCH_MARKER, sfn_boto_client.boto_client_for)
         for module in _modules_calling_services():
             module.boto_client_for = caching_boto_client_for  # type: ignore[attr-defined]
-        module_list = tuple(moto_backends.list_of_moto_modules())
-        moto_backends.list_of_moto_modules = lambda: module_list
+        if performance.enabled("moto-module-list"):
+            module_list = tuple(moto_backends.list_of_moto_modules())
+            moto_backends.list_of_moto_modules = lambda: module_list
         for error_class in _parser_error_classes():
             error_class.TYPE = error_class.code  # type: ignore[assignment]
             error_class.STATUS = error_class.status_code  # type: ignore[attr-defined]
@@ -510,49 +511,64 @@ def _install_performance_extensions() -> None:
     dynamodb-update-parsed-once, dynamodb-update-walks, dynamodb-update-tree-copy and sfn-program-inline
     (sfn-lambda-in-process is part of sfn-boto-clients): each keeps moto's observable behaviour and only saves
     CPU; see the modules for why each is needed. Left out with EMULATOR_PERFORMANCE_EXTENSIONS=off."""
-    parse_definition = AmazonStateLanguageParser.parse
+    on = performance.enabled
+    if on("sfn-definition-cache"):
+        parse_definition = AmazonStateLanguageParser.parse
 
-    def cached_parse(definition: str) -> Any:
-        return sfn_parse_cache.definitions.parse(parse_definition, definition)
+        def cached_parse(definition: str) -> Any:
+            return sfn_parse_cache.definitions.parse(parse_definition, definition)
 
-    setattr(cached_parse, _PATCH_MARKER, parse_definition)
-    AmazonStateLanguageParser.parse = staticmethod(cached_parse)  # type: ignore[method-assign]
-    for module in (sfn_json_path, sfn_result_path):
-        _patch(module, "parse", sfn_parse_cache.cached_json_path_parser)
-    _patch(DynamoDBBackend, "transact_write_items", _transact_write_items)
-    _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
-    for module in _SFN_MODULES_COPYING_STATE:
-        module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
-    _patch(DynamoHandler, "serialized",
-           dynamodb_item_responses.ItemResponses(get_service_model("dynamodb"), DynamoResult).replacing)
-    _patch(sfn_responses.StepFunctionResponse, "serialized",
-           sfn_json_responses.StepFunctionsResponses(get_service_model("stepfunctions"), ActionResult).replacing)
+        setattr(cached_parse, _PATCH_MARKER, parse_definition)
+        AmazonStateLanguageParser.parse = staticmethod(cached_parse)  # type: ignore[method-assign]
+    if on("sfn-json-path-cache"):
+        for module in (sfn_json_path, sfn_result_path):
+            _patch(module, "parse", sfn_parse_cache.cached_json_path_parser)
+    if on("dynamodb-transactions"):
+        _patch(DynamoDBBackend, "transact_write_items", _transact_write_items)
+    if on("moto-method-names"):
+        _patch(moto_core_responses, "method_names_from_class", moto_dispatch_cache.cached_method_names)
+    if on("sfn-json-copy"):
+        for module in _SFN_MODULES_COPYING_STATE:
+            module.copy = sfn_json_copy.json_copy_module  # type: ignore[attr-defined]
+    if on("dynamodb-item-responses"):
+        _patch(DynamoHandler, "serialized",
+               dynamodb_item_responses.ItemResponses(get_service_model("dynamodb"), DynamoResult).replacing)
+    if on("sfn-json-responses"):
+        _patch(sfn_responses.StepFunctionResponse, "serialized",
+               sfn_json_responses.StepFunctionsResponses(get_service_model("stepfunctions"), ActionResult).replacing)
     global _json_lane
-    _json_lane = json_protocol_lane.JsonProtocolLane()
-    _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
+    if on("json-protocol-lane"):
+        _json_lane = json_protocol_lane.JsonProtocolLane()
+    if on("dynamodb-conditions-once"):
+        _patch(ConditionExpressionParser, "parse", _conditions_parsed_once)
     _install_update_expression_extensions()
-    _patch(SfnProgram, "eval", lambda original: sfn_program_threads.inline_program_eval(
-        original, EvalComponent.eval, sfn_parser_utils.TMP_THREADS))
+    if on("sfn-program-inline"):
+        _patch(SfnProgram, "eval", lambda original: sfn_program_threads.inline_program_eval(
+            original, EvalComponent.eval, sfn_parser_utils.TMP_THREADS))
 
 
 def _install_update_expression_extensions() -> None:
     """dynamodb-update-parsed-once, dynamodb-update-walks and dynamodb-update-tree-copy."""
-    parse_update = UpdateExpressionParser.make
-    update_expressions = dynamodb_update_parse_cache.ParsedUpdateExpressions()
+    on = performance.enabled
+    if on("dynamodb-update-parsed-once"):
+        parse_update = UpdateExpressionParser.make
+        update_expressions = dynamodb_update_parse_cache.ParsedUpdateExpressions()
 
-    def make(cls: type[Any], expression_str: str) -> Any:
-        if cls is not UpdateExpressionParser:  # a subclass parses its own grammar
-            return parse_update.__func__(cls, expression_str)
-        return update_expressions.make(parse_update, expression_str)
+        def make(cls: type[Any], expression_str: str) -> Any:
+            if cls is not UpdateExpressionParser:  # a subclass parses its own grammar
+                return parse_update.__func__(cls, expression_str)
+            return update_expressions.make(parse_update, expression_str)
 
-    setattr(make, _PATCH_MARKER, parse_update)
-    UpdateExpressionParser.make = classmethod(make)
-    walk = dynamodb_ast_traversal.walker(DepthFirstTraverser, Node)
-    setattr(walk, _PATCH_MARKER, DepthFirstTraverser.traverse)
-    DepthFirstTraverser.traverse = walk
-    _patch(Node, "find_clauses", lambda original: dynamodb_ast_traversal.clause_finder(
-        (Expression, UpdateExpressionFunction)))
-    _patch(dynamodb_validators, "deepcopy", lambda original: dynamodb_tree_copy.tree_copier(Node))
+        setattr(make, _PATCH_MARKER, parse_update)
+        UpdateExpressionParser.make = classmethod(make)
+    if on("dynamodb-update-walks"):
+        walk = dynamodb_ast_traversal.walker(DepthFirstTraverser, Node)
+        setattr(walk, _PATCH_MARKER, DepthFirstTraverser.traverse)
+        DepthFirstTraverser.traverse = walk
+        _patch(Node, "find_clauses", lambda original: dynamodb_ast_traversal.clause_finder(
+            (Expression, UpdateExpressionFunction)))
+    if on("dynamodb-update-tree-copy"):
+        _patch(dynamodb_validators, "deepcopy", lambda original: dynamodb_tree_copy.tree_copier(Node))
 
 
 def _install_metering() -> None:

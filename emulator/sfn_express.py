@@ -26,6 +26,7 @@ from moto.stepfunctions.exceptions import InvalidExecutionInput
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 
+from emulator import performance
 from emulator.sfn_execution_logging import ExecutionLogSession, logging_session_for
 
 EXPRESS_BILLING_INCREMENT_MS = 100
@@ -57,7 +58,8 @@ def run_sync_execution(
         )
     execution, session = _new_execution(SyncExecution, backend, state_machine, name, execution_input, trace_header)
     assert isinstance(execution, SyncExecution)
-    with session.held() if session is not None else contextlib.nullcontext():
+    batched = session is not None and performance.enabled("sync-log-batches")
+    with session.held() if batched else contextlib.nullcontext():  # type: ignore[union-attr]
         execution.start()  # moto's SyncExecutionWorker evaluates in this thread
     response: dict[str, Any] = dict(execution.to_start_sync_execution_output())
     response["billingDetails"] = billing_details(execution.start_date, execution.stop_date)
@@ -127,7 +129,7 @@ class _Snapshots:
     def of(self, state_machine: Any) -> Any:
         with self._lock:
             taken = self._taken.get(state_machine)
-        if taken is not None and taken[0] == state_machine.update_date:
+        if taken is not None and taken[0] == state_machine.update_date and performance.enabled("express-snapshots"):
             return taken[1]
         snapshot = copy.deepcopy(
             state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend}

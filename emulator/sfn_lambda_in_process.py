@@ -64,7 +64,7 @@ _prepared = threading.local()  # an answer already computed for this thread's ne
 
 def enabled() -> bool:
     over_http = os.environ.get(OVER_HTTP_VARIABLE, "").lower() in ("1", "true", "yes")
-    return performance.enabled() and not over_http
+    return performance.enabled("sfn-lambda-in-process") and not over_http
 
 
 class InProcessLambdaClient:

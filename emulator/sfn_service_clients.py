@@ -19,7 +19,7 @@ from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 
-from emulator import sfn_lambda_in_process
+from emulator import performance, sfn_lambda_in_process
 
 _lock = threading.Lock()  # creating clients on boto3's default session is not thread-safe
 _clients: dict[tuple[str, str], Any] = {}
@@ -31,6 +31,8 @@ def cached_boto_client_for(original: Callable[..., Any]) -> Callable[..., Any]:
     def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
         if botocore_stubber.enabled:  # in-process mock_aws: moto's own path, nothing to reuse
             return original(region, service, state_credentials)
+        if not performance.enabled("sfn-boto-clients"):
+            return _new_client(region, service)
         key = (region, service)
         client = _clients.get(key)
         if client is None:
