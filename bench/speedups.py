@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cli import stop_cleanly_on_sigterm
+from bench.cpu import cpu_now
 from bench.executions import run_standard
 from bench.harness import PROJECT_ROOT, bench_stack
 from bench.report import Table, write_json
@@ -41,15 +42,18 @@ def environment_for(config: str) -> dict[str, str]:
     return {OFF_VARIABLE: config}
 
 
-def happy_p50_ms(config: str, sequential: int) -> float:
+def happy_saga(config: str, sequential: int) -> tuple[float, float]:
+    """(p50 ms, emulator CPU ms per saga) of happy sagas one at a time, warm."""
     with bench_stack("prod", 4, environment_for(config)) as stack:
         factory = OrderFactory(stack)
         sfn = stack.clients.stepfunctions
         run_standard(sfn, stack.checkout_arn, [(path, factory.order(path)) for path in SagaPath for _ in range(3)], 1)
         run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in factory.orders(SagaPath.HAPPY, 10)], 1)
+        before = cpu_now(stack.emulator_pid)
         finished, _ = run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in
                                                              factory.orders(SagaPath.HAPPY, sequential)], 1)
-        return Latency.of([f.duration_s for f in finished]).p50_ms
+        cpu = (cpu_now(stack.emulator_pid) - before).per(len(finished))
+        return Latency.of([f.duration_s for f in finished]).p50_ms, cpu["emulator_ms"]
 
 
 def command_seconds(config: str, command: list[str]) -> float:
@@ -82,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
             progress(f"bench speedups: round {round_number + 1}, {config} ...")
             measured = figures[config]
             if not args.no_p50:
-                measured.setdefault("p50_ms", []).append(happy_p50_ms(config, args.sequential))
+                p50_ms, cpu_ms = happy_saga(config, args.sequential)
+                measured.setdefault("p50_ms", []).append(p50_ms)
+                measured.setdefault("cpu_ms", []).append(cpu_ms)
             if args.demo:
                 demo = [sys.executable, "-m", "sagactl", "demo", "--port", str(free_port("127.0.0.1"))]
                 measured.setdefault("demo_s", []).append(command_seconds(config, demo))
@@ -98,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Table:
-    metrics = [name for name in ("p50_ms", "demo_s", "tests_s") if figures[ALL_ON].get(name)]
+    metrics = [name for name in ("p50_ms", "cpu_ms", "demo_s", "tests_s") if figures[ALL_ON].get(name)]
     base = {name: statistics.median(figures[ALL_ON][name]) for name in metrics}
     rows: list[list[Any]] = []
     for config in configs:
@@ -109,7 +115,8 @@ def _table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Ta
             delta = "" if config == ALL_ON else f" ({100 * (value - base[name]) / base[name]:+.0f}%)"
             row.append(f"{value:.1f}{delta} [{spread}]")
         rows.append(row)
-    labels = {"p50_ms": "happy saga p50 ms", "demo_s": "demo s", "tests_s": "tests s"}
+    labels = {"p50_ms": "happy saga p50 ms", "cpu_ms": "emulator CPU ms per saga", "demo_s": "demo s",
+              "tests_s": "tests s"}
     headers = ["emulator", *(labels[name] for name in metrics)]
     return Table("What each speed-up buys (median over rounds, change against as shipped, [min-max])", headers, rows)
 
