@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import runpy
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,8 +68,6 @@ def _run(
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
     root = pulumi_settings.get_root_resource()
-    if str(project_dir) not in sys.path:
-        sys.path.insert(0, str(project_dir))
     main = str(project_dir / "__main__.py")
 
     def program() -> None:

@@ -20,8 +20,8 @@ import boto3
 import pulumi
 from statelint.linter import Linter
 
-from emulator.archives import archive_to_zip
-from emulator.pulumi_program import PROJECT_DIR, run_program, stack_config
+from devstack.archives import archive_to_zip
+from devstack.program import PROJECT_DIR, run_program, stack_config
 
 Outputs = dict[str, Any]
 
