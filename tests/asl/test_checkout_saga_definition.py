@@ -10,7 +10,6 @@ from statelint.linter import Linter
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import TRANSIENT_ERRORS, RetryPolicy, SagaTiming
 from asl.saga_builder import build_saga_definition
-from tests.asl.path_walker import walk
 
 ARNS = {f: f"arn:aws:lambda:eu-west-1:123456789012:function:{f}" for f in CHECKOUT_SAGA.functions}
 DLQ = "https://sqs.eu-west-1.amazonaws.com/123456789012/checkout-dlq"
@@ -25,31 +24,31 @@ def test_definition_passes_statelint(definition):
     assert Linter.validate(json.dumps(definition)) == []
 
 
-def test_happy_path_is_one_state_per_business_step(definition):
+def test_happy_path_is_one_state_per_business_step(definition, walk):
     assert walk(definition) == ["ValidateOrder", "ProcessPayment", "ReserveInventory", "ConfirmOrder"]
     confirm = definition["States"]["ConfirmOrder"]
     assert confirm["End"] is True
     assert confirm["OutputPath"] == confirm["ResultPath"] == "$.results.ConfirmOrder"
 
 
-def test_invalid_order_fails_without_side_effects(definition):
+def test_invalid_order_fails_without_side_effects(definition, walk):
     path = walk(definition, {"ValidateOrder": "InvalidOrderException"})
     assert path == ["ValidateOrder", "ExplainOrderInvalid", "OrderInvalid"]
     assert definition["States"]["ExplainOrderInvalid"]["Parameters"]["Cause.$"] == "States.StringToJson($.Cause)"
 
 
-def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition):
+def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition, walk):
     path = walk(definition, {"ValidateOrder": "Sandbox.Timedout"})
     assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailed"]
     assert definition["States"]["RecordValidateOrderFailure"]["Parameters"] == {"failure.$": "$"}
 
 
-def test_declined_payment_has_nothing_to_undo(definition):
+def test_declined_payment_has_nothing_to_undo(definition, walk):
     path = walk(definition, {"ProcessPayment": "PaymentDeclinedException"})
     assert path == ["ValidateOrder", "ProcessPayment", "ExplainPaymentDeclined", "PaymentDeclined"]
 
 
-def test_out_of_stock_refunds_the_payment(definition):
+def test_out_of_stock_refunds_the_payment(definition, walk):
     path = walk(definition, {"ReserveInventory": "InventoryDepletedException"})
     assert path == [
         "ValidateOrder",
@@ -68,19 +67,19 @@ def test_out_of_stock_refunds_the_payment(definition):
     }
 
 
-def test_unexpected_error_compensates_completed_steps_in_reverse_order(definition):
+def test_unexpected_error_compensates_completed_steps_in_reverse_order(definition, walk):
     path = walk(definition, {"ConfirmOrder": "States.Timeout"})
     assert path[3:] == ["ConfirmOrder", "ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed"]
 
 
-def test_step_with_unknown_outcome_is_compensated_itself(definition):
+def test_step_with_unknown_outcome_is_compensated_itself(definition, walk):
     # A crash after the charge leaves its effect unknown: the idempotent refund runs anyway.
     path = walk(definition, {"ProcessPayment": "Sandbox.Timedout"})
     assert path[2:] == ["RefundPayment", "RollbackOutcome", "CheckoutFailed"]
 
 
 @pytest.mark.parametrize("failed", ["ReleaseInventory", "RefundPayment"])
-def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, failed):
+def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, failed, walk):
     path = walk(definition, {"ConfirmOrder": "Boom", failed: "States.TaskFailed"})
     assert path[-3:] == [failed, f"Escalate{failed}", "CompensationFailed"]
     escalation = definition["States"][f"Escalate{failed}"]

@@ -1,15 +1,26 @@
-"""Follow a definition's transitions for a scripted run: which state raises which error.
+"""Fixtures shared by sibling test folders. Import-light on purpose: this file is loaded for every test run,
+including the handler tests run alone on Lambda's Python from a venv without pulumi. So only the standard library
+and pytest at import; a fixture that needs more imports it when it is first used.
 
-A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, Choice on
-the caught error, Next/End), never the checkout saga, so it can disagree with a wrong builder.
+- `walk`: the structural ASL path walker (tests/asl, tests/sagactl/cost).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import pytest
+
+# --- ASL path walker -------------------------------------------------------------------------------------------
 
 
 def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_steps: int = 100) -> list[str]:
+    """Follow a definition's transitions for a scripted run: which state raises which error.
+
+    A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, Choice on
+    the caught error, Next/End), never the checkout saga, so it can disagree with a wrong builder.
+    """
     errors = errors or {}
     states = definition["States"]
     path: list[str] = []
@@ -52,3 +63,10 @@ def _choose(state: dict[str, Any], caught: str | None) -> str:
         if rule["StringEquals"] == caught:
             return rule["Next"]
     return state["Default"]
+
+
+@pytest.fixture(scope="session", name="walk")
+def walk_fixture() -> Callable[..., list[str]]:
+    """`walk(definition, {state: error})`: the states a run enters, ending in a Fail/Succeed state (or
+    `<uncaught error>`)."""
+    return walk
