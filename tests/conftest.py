@@ -3,11 +3,16 @@ including the handler tests run alone on Lambda's Python from a venv without pul
 and pytest at import; a fixture that needs more imports it when it is first used.
 
 - `walk`: the structural ASL path walker (tests/asl, tests/sagactl/cost).
+- `new_fake_cloud`, `declare_stack`, `declared_stacks`, `declared_stack`: the program (`__main__.py`) run for a
+  stack under Pulumi mocks, recording what it declares (tests/components, tests/program, tests/policy).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -70,3 +75,132 @@ def walk_fixture() -> Callable[..., list[str]]:
     """`walk(definition, {state: error})`: the states a run enters, ending in a Fail/Succeed state (or
     `<uncaught error>`)."""
     return walk
+
+
+# --- the program under Pulumi mocks ------------------------------------------------------------------------------
+
+ACCOUNT_ID = "123456789012"
+REGION = "eu-west-1"
+STACKS = ("dev", "prod")
+
+
+@dataclass
+class DeclaredResource:
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+    def policy_statements(self) -> list[dict[str, Any]]:
+        """The statements of the JSON policy document in `policy` (role policies, key policies)."""
+        return list(json.loads(self.inputs["policy"])["Statement"])
+
+
+@dataclass
+class FakeCloud:
+    """A Pulumi mock cloud that records every resource declared, with plausible AWS outputs (ARNs, URLs, key ids)
+    in account `account_id` and region `region`.
+
+    It implements the `pulumi.runtime.Mocks` interface (new_resource, call, and the transform hooks, which it
+    ignores as the SDK's default does) without subclassing it, so that this module never imports pulumi.
+    """
+
+    resources: list[DeclaredResource] = field(default_factory=list)
+    account_id: str = ACCOUNT_ID
+    region: str = REGION
+
+    def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+        physical = args.inputs.get("name") or f"{args.name}-0a1b2c3"
+        outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical)}
+        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs))
+        return f"{physical}-id", outputs
+
+    def call(self, args: Any) -> dict[str, Any]:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": self.account_id, "arn": f"arn:aws:iam::{self.account_id}:user/ci", "userId": "AIDA"}
+        if args.token == "aws:index/getRegion:getRegion":
+            return {"region": self.region, "name": self.region, "id": self.region}
+        raise NotImplementedError(f"unexpected invoke {args.token}")
+
+    def register_transform(self, transform: Any) -> None:
+        pass
+
+    def register_invoke_transform(self, transform: Any) -> None:
+        pass
+
+    def of_type(self, typ: str) -> list[DeclaredResource]:
+        return [r for r in self.resources if r.type == typ]
+
+    def named(self, typ: str, name: str) -> DeclaredResource:
+        matches = [r for r in self.of_type(typ) if r.name == name]
+        assert len(matches) == 1, f"expected one {typ} named {name}, found {[r.name for r in self.of_type(typ)]}"
+        return matches[0]
+
+    def _computed(self, typ: str, physical: str) -> dict[str, Any]:
+        prefix = f"arn:aws:{{}}:{self.region}:{self.account_id}"
+        if typ == "aws:dynamodb/table:Table":
+            return {"arn": f"{prefix.format('dynamodb')}:table/{physical}"}
+        if typ == "aws:lambda/function:Function":
+            return {"arn": f"{prefix.format('lambda')}:function:{physical}"}
+        if typ == "aws:cloudwatch/logGroup:LogGroup":
+            return {"arn": f"{prefix.format('logs')}:log-group:{physical}"}
+        if typ == "aws:sqs/queue:Queue":
+            return {
+                "arn": f"{prefix.format('sqs')}:{physical}",
+                "url": f"https://sqs.{self.region}.amazonaws.com/{self.account_id}/{physical}",
+            }
+        if typ == "aws:iam/role:Role":
+            return {"arn": f"arn:aws:iam::{self.account_id}:role/{physical}"}
+        if typ == "aws:sfn/stateMachine:StateMachine":
+            return {"arn": f"{prefix.format('states')}:stateMachine:{physical}"}
+        if typ == "aws:kms/key:Key":
+            key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, physical))  # stable per logical name, like a real key id
+            return {"arn": f"{prefix.format('kms')}:key/{key_id}", "keyId": key_id}
+        if typ == "aws:kms/alias:Alias":
+            return {"arn": f"{prefix.format('kms')}:{physical}"}
+        return {}
+
+
+@dataclass
+class DeclaredStack:
+    """What the program declares for one stack: every resource (in `cloud`) and the stack outputs."""
+
+    name: str
+    cloud: FakeCloud
+    outputs: dict[str, Any]
+
+    @property
+    def resources(self) -> list[DeclaredResource]:
+        return self.cloud.resources
+
+
+@pytest.fixture(scope="session")
+def new_fake_cloud() -> Callable[[], FakeCloud]:
+    """Makes an empty FakeCloud, to give `pulumi.runtime.set_mocks` (or `run_program`)."""
+    return FakeCloud
+
+
+@pytest.fixture(scope="session")
+def declare_stack(new_fake_cloud: Callable[[], FakeCloud]) -> Callable[..., DeclaredStack]:
+    """`declare_stack(stack, config_overrides=None)`: the real program (`__main__.py`, Pulumi.<stack>.yaml) run
+    under Pulumi mocks on a fresh FakeCloud."""
+    from devstack.program import run_program  # imports pulumi: only for the tests that declare the program
+
+    def declare(stack: str, config_overrides: Mapping[str, str] | None = None) -> DeclaredStack:
+        cloud = new_fake_cloud()
+        run = run_program(cloud, stack, config_overrides=dict(config_overrides or {}))
+        return DeclaredStack(stack, cloud, run.outputs)
+
+    return declare
+
+
+@pytest.fixture(scope="session")
+def declared_stacks(declare_stack: Callable[..., DeclaredStack]) -> dict[str, DeclaredStack]:
+    """The program as declared for dev and for prod, run once per session."""
+    return {name: declare_stack(name) for name in STACKS}
+
+
+@pytest.fixture(params=STACKS)
+def declared_stack(request: pytest.FixtureRequest, declared_stacks: dict[str, DeclaredStack]) -> DeclaredStack:
+    """Each of dev and prod in turn."""
+    return declared_stacks[request.param]

@@ -9,8 +9,7 @@ import yaml
 from statelint.linter import Linter
 
 from components.iam import WILDCARD_RESOURCE_ACTIONS
-from emulator.pulumi_program import PROJECT_DIR
-from tests.pulumi.fake_cloud import ACCOUNT_ID, policy_statements
+from devstack.program import PROJECT_DIR
 
 FUNCTION = "aws:lambda/function:Function"
 TABLE = "aws:dynamodb/table:Table"
@@ -36,8 +35,8 @@ def config(stack_name: str) -> dict[str, str]:
     return {key.split(":", 1)[1]: str(value) for key, value in document.items()}
 
 
-def test_resource_inventory(stack):
-    counts = Counter(r.type for r in stack.cloud.resources)
+def test_resource_inventory(declared_stack):
+    counts = Counter(r.type for r in declared_stack.cloud.resources)
     assert counts[FUNCTION] == 6
     assert counts[TABLE] == 4
     assert counts[STATE_MACHINE] == 2
@@ -45,7 +44,7 @@ def test_resource_inventory(stack):
     assert counts[LOG_GROUP] == 8  # one per function and per state machine
     assert counts[ROLE] == counts[ROLE_POLICY] == 8  # one role per function and per state machine
     # The payment-token key everywhere; prod adds its at-rest key.
-    assert counts[KEY] == counts[ALIAS] == (2 if stack.name == "prod" else 1)
+    assert counts[KEY] == counts[ALIAS] == (2 if declared_stack.name == "prod" else 1)
     components = {t for t in counts if t.startswith("checkout:")}
     assert components == {
         "checkout:security:EncryptionKey",
@@ -57,9 +56,9 @@ def test_resource_inventory(stack):
     }
 
 
-def test_idempotency_table_has_the_powertools_schema(stack):
-    table = stack.cloud.named(TABLE, "idempotency")
-    settings = config(stack.name)
+def test_idempotency_table_has_the_powertools_schema(declared_stack):
+    table = declared_stack.cloud.named(TABLE, "idempotency")
+    settings = config(declared_stack.name)
     assert table.inputs["hashKey"] == "id"
     assert table.inputs["attributes"] == [{"name": "id", "type": "S"}]
     assert table.inputs["ttl"] == {"attributeName": "expiration", "enabled": True}
@@ -69,23 +68,23 @@ def test_idempotency_table_has_the_powertools_schema(stack):
     assert table.inputs["deletionProtectionEnabled"] is (settings["deletionProtection"] == "true")
 
 
-def test_prod_is_stricter_than_dev(dev_stack, prod_stack):
+def test_prod_is_stricter_than_dev(declared_stacks):
     dev, prod = config("dev"), config("prod")
     assert int(prod["logRetentionDays"]) > int(dev["logRetentionDays"])
     assert (prod["deletionProtection"], prod["pointInTimeRecovery"]) == ("true", "true")
     assert prod["includeExecutionData"] == "false"
     assert prod["logLevel"] in ("INFO", "WARNING", "ERROR")
-    for table in prod_stack.cloud.of_type(TABLE):
+    for table in declared_stacks["prod"].cloud.of_type(TABLE):
         assert table.inputs["deletionProtectionEnabled"] is True
         assert table.inputs["pointInTimeRecovery"]["enabled"] is True
-    for group in prod_stack.cloud.of_type(LOG_GROUP):
+    for group in declared_stacks["prod"].cloud.of_type(LOG_GROUP):
         assert group.inputs["retentionInDays"] == 365
 
 
-def test_functions_are_configured_from_the_stack(stack):
-    settings = config(stack.name)
+def test_functions_are_configured_from_the_stack(declared_stack):
+    settings = config(declared_stack.name)
     for name in HANDLERS:
-        function = stack.cloud.named(FUNCTION, name).inputs
+        function = declared_stack.cloud.named(FUNCTION, name).inputs
         module = name.replace("-", "_")
         assert function["runtime"] == "python3.13"
         assert function["handler"] == f"{module}.lambda_handler"
@@ -95,7 +94,7 @@ def test_functions_are_configured_from_the_stack(stack):
         assert function["timeout"] == int(settings["lambdaTimeoutSeconds"])
         assert function["tracingConfig"] == {"mode": "Active"}
         assert function["loggingConfig"]["logFormat"] == "JSON"
-        log_group = stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
+        log_group = declared_stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
         assert function["loggingConfig"]["logGroup"] == log_group["name"] == f"/aws/lambda/{function['name']}"
         variables = function["environment"]["variables"]
         assert variables["POWERTOOLS_LOG_LEVEL"] == settings["logLevel"]
@@ -104,8 +103,8 @@ def test_functions_are_configured_from_the_stack(stack):
         assert variables["PYDANTIC_DISABLE_PLUGINS"] == "__all__"  # no plugin scan in every cold start
 
 
-def test_code_archive_holds_only_the_handler_and_the_domain_package(dev_stack):
-    archive = dev_stack.cloud.named(FUNCTION, "process-payment").inputs["code"]
+def test_code_archive_holds_only_the_handler_and_the_domain_package(declared_stacks):
+    archive = declared_stacks["dev"].cloud.named(FUNCTION, "process-payment").inputs["code"]
     names = sorted(archive.assets)
     assert names[0] == "checkout_domain/__init__.py"
     assert "process_payment.py" in names
@@ -121,15 +120,15 @@ def table_arn(stack, name: str) -> str:
 def dynamodb_grants(stack, function: str) -> dict[str, set[str]]:
     policy = stack.cloud.named(ROLE_POLICY, f"{function}-policy")
     grants: dict[str, set[str]] = {}
-    for statement in policy_statements(policy):
+    for statement in policy.policy_statements():
         if any(a.startswith("dynamodb:") for a in statement["Action"]):
             for resource in statement["Resource"]:
                 grants.setdefault(resource, set()).update(statement["Action"])
     return grants
 
 
-def test_each_function_may_do_exactly_what_its_code_does(stack):
-    tables = {n: table_arn(stack, n) for n in ("idempotency", "payments", "inventory", "orders")}
+def test_each_function_may_do_exactly_what_its_code_does(declared_stack):
+    tables = {n: table_arn(declared_stack, n) for n in ("idempotency", "payments", "inventory", "orders")}
     idempotency = {"GetItem", "PutItem", "UpdateItem", "DeleteItem"}
     # What each handler's code calls (see handlers/checkout_domain), table by table.
     expected = {
@@ -153,13 +152,13 @@ def test_each_function_may_do_exactly_what_its_code_does(stack):
         "confirm-order": {"orders": {"UpdateItem"}, "idempotency": idempotency},
     }
     for function, grants in expected.items():
-        actual = dynamodb_grants(stack, function)
+        actual = dynamodb_grants(declared_stack, function)
         assert actual == {tables[t]: {f"dynamodb:{a}" for a in actions} for t, actions in grants.items()}, function
 
 
-def test_no_wildcard_actions_and_only_documented_wildcard_resources(stack):
-    for policy in stack.cloud.of_type(ROLE_POLICY):
-        for statement in policy_statements(policy):
+def test_no_wildcard_actions_and_only_documented_wildcard_resources(declared_stack):
+    for policy in declared_stack.cloud.of_type(ROLE_POLICY):
+        for statement in policy.policy_statements():
             assert statement["Effect"] == "Allow"
             assert not [a for a in statement["Action"] if "*" in a], policy.name
             if "*" in statement["Resource"]:
@@ -168,41 +167,43 @@ def test_no_wildcard_actions_and_only_documented_wildcard_resources(stack):
                 assert undocumented == [], f"{policy.name}: {undocumented}"
 
 
-def test_trust_policies_are_scoped_to_this_account(stack):
-    for role in stack.cloud.of_type(ROLE):
+def test_trust_policies_are_scoped_to_this_account(declared_stack):
+    account_id = declared_stack.cloud.account_id
+    for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT_ID
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == account_id
         service = statement["Principal"]["Service"]
         assert service in ("lambda.amazonaws.com", "states.amazonaws.com")
         if service == "states.amazonaws.com":
             assert statement["Condition"]["ArnLike"]["aws:SourceArn"].startswith(
-                f"arn:aws:states:eu-west-1:{ACCOUNT_ID}:stateMachine:checkout-saga-"
+                f"arn:aws:states:eu-west-1:{account_id}:stateMachine:checkout-saga-"
             )
 
 
-def test_saga_role_invokes_only_its_functions_and_sends_only_to_its_queue(stack):
-    statements = {s["Sid"]: s for s in policy_statements(stack.cloud.named(ROLE_POLICY, "checkout-policy"))}
-    function_arns = {stack.cloud.named(FUNCTION, n).outputs["arn"] for n in HANDLERS}
+def test_saga_role_invokes_only_its_functions_and_sends_only_to_its_queue(declared_stack):
+    cloud = declared_stack.cloud
+    statements = {s["Sid"]: s for s in cloud.named(ROLE_POLICY, "checkout-policy").policy_statements()}
+    function_arns = {cloud.named(FUNCTION, n).outputs["arn"] for n in HANDLERS}
     assert statements["InvokeOwnFunctions"]["Action"] == ["lambda:InvokeFunction"]
     assert set(statements["InvokeOwnFunctions"]["Resource"]) == function_arns
-    queue = stack.cloud.of_type(QUEUE)[0]
+    queue = cloud.of_type(QUEUE)[0]
     assert statements["EscalateToOwnDeadLetterQueue"] == {
         "Sid": "EscalateToOwnDeadLetterQueue",
         "Effect": "Allow",
         "Action": ["sqs:SendMessage"],
         "Resource": [queue.outputs["arn"]],
     }
-    validation = {s["Sid"]: s for s in policy_statements(stack.cloud.named(ROLE_POLICY, "order-validation-policy"))}
-    assert validation["InvokeOwnFunction"]["Resource"] == [stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]]
+    validation = {s["Sid"]: s for s in cloud.named(ROLE_POLICY, "order-validation-policy").policy_statements()}
+    assert validation["InvokeOwnFunction"]["Resource"] == [cloud.named(FUNCTION, "validate-order").outputs["arn"]]
 
 
-def test_state_machines_log_and_trace_per_stack_config(stack):
-    settings = config(stack.name)
+def test_state_machines_log_and_trace_per_stack_config(declared_stack):
+    settings = config(declared_stack.name)
     levels = {"checkout": settings["standardLogLevel"], "order-validation": settings["expressLogLevel"]}
     types = {"checkout": "STANDARD", "order-validation": "EXPRESS"}
     for name in ("checkout", "order-validation"):
-        machine = stack.cloud.named(STATE_MACHINE, name).inputs
-        log_group = stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
+        machine = declared_stack.cloud.named(STATE_MACHINE, name).inputs
+        log_group = declared_stack.cloud.named(LOG_GROUP, f"{name}-logs").outputs
         assert machine["type"] == types[name]
         assert machine["tracingConfiguration"] == {"enabled": True}
         logging = machine["loggingConfiguration"]
@@ -212,29 +213,30 @@ def test_state_machines_log_and_trace_per_stack_config(stack):
         assert log_group["name"].startswith("/aws/vendedlogs/states/")
 
 
-def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(stack):
-    saga = json.loads(stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
-    validation = json.loads(stack.cloud.named(STATE_MACHINE, "order-validation").inputs["definition"])
+def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(declared_stack):
+    saga = json.loads(declared_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
+    validation = json.loads(declared_stack.cloud.named(STATE_MACHINE, "order-validation").inputs["definition"])
     assert Linter.validate(saga) == [] and Linter.validate(validation) == []
     states = saga["States"]
-    assert states["ProcessPayment"]["Resource"] == stack.cloud.named(FUNCTION, "process-payment").outputs["arn"]
+    process_payment_arn = declared_stack.cloud.named(FUNCTION, "process-payment").outputs["arn"]
+    assert states["ProcessPayment"]["Resource"] == process_payment_arn
     assert states["ReserveInventory"]["Catch"][0] == {
         "ErrorEquals": ["InventoryDepletedException"],
         "Next": "RefundPayment",
         "ResultPath": "$.failure",
     }
     assert states["ReleaseInventory"]["Next"] == "RefundPayment"
-    assert states["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == stack.run.outputs["deadLetterQueueUrl"]
-    validate_arn = stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]
+    assert states["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == declared_stack.outputs["deadLetterQueueUrl"]
+    validate_arn = declared_stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]
     assert states["ValidateOrder"]["Resource"] == validation["States"]["ValidateOrder"]["Resource"] == validate_arn
-    timeout = int(config(stack.name)["lambdaTimeoutSeconds"])
+    timeout = int(config(declared_stack.name)["lambdaTimeoutSeconds"])
     assert all(
         s["TimeoutSeconds"] > timeout for s in states.values() if s.get("Resource", "").startswith("arn:aws:lambda")
     )
 
 
-def test_stack_outputs(stack):
-    outputs = stack.run.outputs
+def test_stack_outputs(declared_stack):
+    outputs = declared_stack.outputs
     assert set(outputs) == {
         "checkoutStateMachineArn",
         "orderValidationStateMachineArn",
@@ -245,21 +247,16 @@ def test_stack_outputs(stack):
         "ordersTableName",
         "paymentTokenKeyArn",
     }
-    assert outputs["checkoutStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
-    assert (
-        outputs["orderValidationStateMachineArn"] == stack.cloud.named(STATE_MACHINE, "order-validation").outputs["arn"]
-    )
-    assert outputs["idempotencyTableName"] == stack.cloud.named(TABLE, "idempotency").outputs["name"]
+    cloud = declared_stack.cloud
+    assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
+    assert outputs["orderValidationStateMachineArn"] == cloud.named(STATE_MACHINE, "order-validation").outputs["arn"]
+    assert outputs["idempotencyTableName"] == cloud.named(TABLE, "idempotency").outputs["name"]
 
 
-def test_retry_cap_override_shortens_waits_without_removing_attempts(dev_stack):
-    from emulator.pulumi_program import run_program
-    from tests.pulumi.fake_cloud import FakeCloud
-
-    capped_cloud = FakeCloud()
-    run_program(capped_cloud, "dev", config_overrides={"checkout-saga:retryMaxDelaySeconds": "1"})
-    normal = json.loads(dev_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
-    capped = json.loads(capped_cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+def test_retry_cap_override_shortens_waits_without_removing_attempts(declared_stacks, declare_stack):
+    capped_stack = declare_stack("dev", {"checkout-saga:retryMaxDelaySeconds": "1"})
+    normal = json.loads(declared_stacks["dev"].cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+    capped = json.loads(capped_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
     for name, state in normal.items():
         for before, after in zip(state.get("Retry", []), capped[name].get("Retry", []), strict=True):
             if before["JitterStrategy"] == "NONE":  # waits out a killed attempt's lock: never shortened
@@ -271,9 +268,9 @@ def test_retry_cap_override_shortens_waits_without_removing_attempts(dev_stack):
             }
 
 
-def test_the_pivot_and_compensations_wait_out_a_killed_invocation(stack):
-    states = json.loads(stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
-    timeout = int(config(stack.name)["lambdaTimeoutSeconds"])
+def test_the_pivot_and_compensations_wait_out_a_killed_invocation(declared_stack):
+    states = json.loads(declared_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])["States"]
+    timeout = int(config(declared_stack.name)["lambdaTimeoutSeconds"])
     for name in ("ConfirmOrder", "RefundPayment", "ReleaseInventory"):
         first = states[name]["Retry"][0]
         assert first["ErrorEquals"] == ["TransientError"] and first["JitterStrategy"] == "NONE"

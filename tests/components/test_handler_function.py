@@ -1,0 +1,26 @@
+"""components/handler_function.py: argument checks of the HandlerFunction component."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
+from devstack.program import PROJECT_DIR
+
+
+def test_table_grants_must_be_explicit_dynamodb_actions():
+    with pytest.raises(ValueError):
+        TableGrant("arn:aws:dynamodb:eu-west-1:1:table/t", ("dynamodb:*",))
+    with pytest.raises(ValueError):
+        TableGrant("arn:aws:dynamodb:eu-west-1:1:table/t", ("s3:GetObject",))
+    with pytest.raises(ValueError):
+        TableGrant("arn:aws:dynamodb:eu-west-1:1:table/t", ())
+
+
+@pytest.mark.usefixtures("cloud")
+def test_a_table_key_needs_the_region_and_account_it_is_used_in():
+    settings = LambdaSettings("arm64", 128, 3, "arn:aws:lambda:eu-west-1:1:layer:l:1", "INFO", 14, "s", "n")
+    args = HandlerFunctionArgs(PROJECT_DIR / "handlers", "confirm_order", settings, table_key_arn="arn:aws:kms:k")
+
+    with pytest.raises(ValueError, match="region and account"):
+        HandlerFunction("confirm-order", args)
