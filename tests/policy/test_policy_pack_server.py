@@ -18,9 +18,8 @@ import pytest
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from emulator.pulumi_program import PROJECT_DIR
+from devstack.program import PROJECT_DIR
 from policy.rules import RULES
-from tests.security.conftest import DeclaredStack
 
 TABLE = "aws:dynamodb/table:Table"
 
@@ -74,7 +73,7 @@ def test_the_pack_serves_every_rule_as_mandatory(analyzer):
 
 
 def test_the_pack_reports_a_broken_prod_table_and_passes_the_declared_one(analyzer, declared_stacks):
-    prod: DeclaredStack = declared_stacks["prod"]
+    prod = declared_stacks["prod"]
     table = prod.cloud.named(TABLE, "orders").inputs
     broken = copy.deepcopy(table) | {"deletionProtectionEnabled": False}
     configure(analyzer, "prod")

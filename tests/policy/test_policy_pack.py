@@ -19,10 +19,9 @@ import pytest
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs
 
 from components.iam import WILDCARD_RESOURCE_ACTIONS
-from emulator.pulumi_program import PROJECT_DIR
+from devstack.program import PROJECT_DIR
 from policy.rules import RULES, PolicyContext, iam
 from policy.rules.crossguard import resource_validation_policy
-from tests.security.conftest import DeclaredStack
 
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
 FUNCTION = "aws:lambda/function:Function"
@@ -44,7 +43,7 @@ def violations(resource_type: str, props: dict[str, Any], stack: str) -> dict[st
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
-def test_every_rule_passes_on_the_declared_stack(rule, declared_stack: DeclaredStack):
+def test_every_rule_passes_on_the_declared_stack(rule, declared_stack):
     context = PolicyContext(declared_stack.name)
     found = {r.name: rule.violations(r.type, r.inputs, context) for r in declared_stack.resources}
 
@@ -184,7 +183,7 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=lambda case: f"{case.rule}:{case.why}")
-def test_every_rule_rejects_a_broken_resource(case: Broken, declared_stacks: dict[str, DeclaredStack]):
+def test_every_rule_rejects_a_broken_resource(case: Broken, declared_stacks):
     declared = declared_stacks[case.stack].cloud.named(case.type, case.name)
     props = copy.deepcopy(declared.inputs)
     assert not RULES_BY_NAME[case.rule].violations(case.as_type or case.type, props, PolicyContext(case.stack))
@@ -198,7 +197,7 @@ def test_every_rule_has_a_broken_case():
     assert {case.rule for case in BROKEN} == set(RULES_BY_NAME)
 
 
-def test_prod_only_rules_let_dev_be_cheaper(declared_stacks: dict[str, DeclaredStack]):
+def test_prod_only_rules_let_dev_be_cheaper(declared_stacks):
     dev_table = declared_stacks["dev"].cloud.named(TABLE, "orders").inputs
 
     assert violations(TABLE, dev_table, "dev") == {}
