@@ -2,8 +2,8 @@
 
 Role policies as they are; trust policies and key policies with their implicit resource made explicit (the role
 itself; the key, which is what "*" means in a key policy), since parliament lints identity policies.
-Zero findings, except those documented with their reason in parliament_exceptions.py, and each of those must be
-caused by exactly the actions it lists.
+Zero findings, except those documented with their reason in DOCUMENTED below, and each of those must be caused by
+exactly the actions it lists.
 """
 
 from __future__ import annotations
@@ -16,8 +16,55 @@ from typing import Any
 import pytest
 from parliament import analyze_policy_string
 
-from tests.security.conftest import DeclaredStack
-from tests.security.parliament_exceptions import DOCUMENTED, Exception_
+# --- The only findings the stack's policy documents may have, each with the reason it is not a flaw -----------
+#
+# Parliament runs with its default auditors and its community auditors. Zero findings otherwise: the `*`
+# resources AWS requires (X-Ray, CloudWatch Logs delivery; components/iam.py WILDCARD_RESOURCE_ACTIONS) raise
+# none, because parliament knows those actions have no resource-level permissions.
+
+
+@dataclass(frozen=True)
+class Exception_:
+    issue: str
+    # What kind of document: "role policy", "trust policy" or "key policy".
+    document: str
+    # The actions that cause the finding: without them, the document has none (the test checks this).
+    actions: frozenset[str]
+    reason: str
+
+
+DOCUMENTED = (
+    Exception_(
+        "RESOURCE_MISMATCH",
+        "key policy",
+        frozenset({"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}),
+        "Creating or retargeting an alias needs the permission on the alias (IAM) and on the key (its key policy, "
+        "linted with the key's ARN as resource); parliament's action table only knows the alias resource.",
+    ),
+    Exception_(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "key policy",
+        frozenset({"kms:PutKeyPolicy", "kms:RevokeGrant", "kms:CreateGrant"}),
+        "The account root administers the key (kms:PutKeyPolicy, revoking grants): AWS requires a key policy to keep "
+        "the key manageable; root gets no cryptographic use of it. kms:CreateGrant only through DynamoDB, which "
+        "grants itself the use of a table's key.",
+    ),
+    Exception_(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "role policy",
+        frozenset({"logs:PutResourcePolicy"}),
+        "logs:PutResourcePolicy, which Step Functions needs to set up vended log delivery (allow-listed with its "
+        "reason in components/iam.py).",
+    ),
+    Exception_(
+        "CREDENTIALS_EXPOSURE",
+        "trust policy",
+        frozenset({"sts:AssumeRole"}),
+        "sts:AssumeRole returns credentials: that is what a role's trust policy grants, to one AWS service, for "
+        "this account (and state machine) only.",
+    ),
+)
+
 
 DOCUMENT_FIELDS = {
     "aws:iam/rolePolicy:RolePolicy": ("role policy", "policy"),
@@ -33,7 +80,7 @@ class Document:
     policy: dict[str, Any]
 
 
-def documents(stack: DeclaredStack) -> Iterator[Document]:
+def documents(stack: Any) -> Iterator[Document]:
     for resource in stack.resources:
         if resource.type not in DOCUMENT_FIELDS:
             continue
@@ -69,7 +116,7 @@ def explained_by(document: Document, issue: str) -> Exception_ | None:
     return None
 
 
-def test_every_policy_document_is_clean_but_for_the_documented_exceptions(declared_stack: DeclaredStack):
+def test_every_policy_document_is_clean_but_for_the_documented_exceptions(declared_stack):
     linted = list(documents(declared_stack))
     assert {d.kind for d in linted} == {"role policy", "trust policy", "key policy"}
     unexplained = {
@@ -82,7 +129,7 @@ def test_every_policy_document_is_clean_but_for_the_documented_exceptions(declar
     assert unexplained == set()
 
 
-def test_every_documented_exception_is_still_needed(declared_stacks: dict[str, DeclaredStack]):
+def test_every_documented_exception_is_still_needed(declared_stacks):
     used = {
         explained_by(document, issue)
         for stack in declared_stacks.values()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.archives import archive_to_zip
-from tests.pulumi.fake_cloud import ACCOUNT_ID, REGION, DeclaredResource
-from tests.security.conftest import DeclaredStack
+from devstack.archives import archive_to_zip
 
 TABLE = "aws:dynamodb/table:Table"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -17,16 +15,20 @@ KEY = "aws:kms/key:Key"
 ALIAS = "aws:kms/alias:Alias"
 ROLE = "aws:iam/role:Role"
 FUNCTION = "aws:lambda/function:Function"
-ROOT = f"arn:aws:iam::{ACCOUNT_ID}:root"
 MAX_CODE_ARCHIVE_BYTES = 100_000
 
 
-def key_statements(stack: DeclaredStack, key: str) -> dict[str, dict[str, Any]]:
+def key_statements(stack: Any, key: str) -> dict[str, dict[str, Any]]:
     return {s["Sid"]: s for s in json.loads(stack.cloud.named(KEY, key).inputs["policy"])["Statement"]}
 
 
-def arns(stack: DeclaredStack, typ: str) -> set[str]:
+def arns(stack: Any, typ: str) -> set[str]:
     return {r.outputs["arn"] for r in stack.cloud.of_type(typ)}
+
+
+def root(stack: Any) -> str:
+    """The stack's account root principal."""
+    return f"arn:aws:iam::{stack.cloud.account_id}:root"
 
 
 def test_prod_encrypts_everything_it_stores_with_its_own_rotated_key(declared_stacks):
@@ -58,6 +60,7 @@ def test_dev_stores_with_aws_owned_keys_and_has_no_at_rest_key(declared_stacks):
 
 def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(declared_stacks):
     prod = declared_stacks["prod"]
+    region, account_id = prod.cloud.region, prod.cloud.account_id
     statements = key_statements(prod, "data")
     assert set(statements) == {
         "KeyAdministration",
@@ -69,16 +72,16 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
         "StateMachineLogDelivery",
     }
     logs = statements["CloudWatchLogsForTheStackLogGroups"]
-    assert logs["Principal"] == {"Service": f"logs.{REGION}.amazonaws.com"}
+    assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
     assert set(logs["Condition"]["StringEquals"]["kms:EncryptionContext:aws:logs:arn"]) == arns(prod, LOG_GROUP)
     for sid, service in (("ThroughDynamoDB", "dynamodb"), ("ThroughSQS", "sqs")):
-        assert statements[sid]["Principal"] == {"AWS": ROOT}
+        assert statements[sid]["Principal"] == {"AWS": root(prod)}
         assert statements[sid]["Condition"]["StringEquals"] == {
-            "kms:ViaService": f"{service}.{REGION}.amazonaws.com",
-            "kms:CallerAccount": ACCOUNT_ID,
+            "kms:ViaService": f"{service}.{region}.amazonaws.com",
+            "kms:CallerAccount": account_id,
         }
     machines = statements["ThroughStepFunctionsForTheStackStateMachines"]["Condition"]["StringEquals"]
-    assert machines["kms:ViaService"] == f"states.{REGION}.amazonaws.com"
+    assert machines["kms:ViaService"] == f"states.{region}.amazonaws.com"
     assert set(machines["kms:EncryptionContext:aws:states:stateMachineArn"]) == arns(prod, STATE_MACHINE)
 
 
@@ -86,13 +89,13 @@ def test_key_administrators_cannot_use_the_keys(declared_stacks):
     for stack in declared_stacks.values():
         for key in stack.cloud.of_type(KEY):
             administration = key_statements(stack, key.name)["KeyAdministration"]
-            assert administration["Principal"] == {"AWS": ROOT}
+            assert administration["Principal"] == {"AWS": root(stack)}
             assert not [a for a in administration["Action"] if a.split(":")[1].startswith(
                 ("Encrypt", "Decrypt", "GenerateDataKey", "ReEncrypt", "CreateGrant")
             )]
 
 
-def test_only_the_payment_step_s_role_may_unseal_tokens(declared_stack: DeclaredStack):
+def test_only_the_payment_step_s_role_may_unseal_tokens(declared_stack):
     unseal = key_statements(declared_stack, "payment-token")["UnsealOnlyInThePaymentStep"]
     process_payment_role = declared_stack.cloud.named(ROLE, "process-payment-role").outputs["arn"]
 
@@ -110,7 +113,7 @@ def test_trust_policies_name_one_service_and_this_account_and_state_machines_the
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert statement["Action"] == "sts:AssumeRole"
-        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
+        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": declared_stack.cloud.account_id}
         workflow = role.name.removesuffix("-role")
         if workflow in machines:
             assert statement["Principal"] == {"Service": "states.amazonaws.com"}
@@ -138,6 +141,6 @@ def test_code_archives_stay_small(declared_stacks):
 
 
 def test_role_names_are_their_function_s_so_key_policies_can_name_them(declared_stack):
-    roles: dict[str, DeclaredResource] = {r.name: r for r in declared_stack.cloud.of_type(ROLE)}
+    roles = {r.name: r for r in declared_stack.cloud.of_type(ROLE)}
     for function in declared_stack.cloud.of_type(FUNCTION):
         assert roles[f"{function.name}-role"].inputs["name"] == function.inputs["name"]
