@@ -16,7 +16,7 @@ from sagactl.audit.trail import ExecutionInfo, Trail
 
 
 class Clients(Protocol):
-    """What `load_trail` needs; `sagactl.aws_clients.AwsClients` is one."""
+    """What `load_trail` needs; `devstack.clients.AwsClients` is one."""
 
     @property
     def stepfunctions(self) -> Any: ...

@@ -7,9 +7,11 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sagactl.cost.deployed_stack import DeployedStack
+if TYPE_CHECKING:  # deploying loads the Pulumi SDK: a measurement is given its stack
+    from devstack.stack import LocalStack
+
 
 _REPORT = re.compile(r"REPORT RequestId: .*?Duration: ([0-9.]+) ms.*?(?:Init Duration: ([0-9.]+) ms)?\s*$", re.M)
 
@@ -23,7 +25,15 @@ class Invoked:
     init_ms: float | None  # the REPORT line's Init Duration (cold starts only)
 
 
-def invoke(stack: DeployedStack, module: str, event: Any) -> Invoked:
+def function_configuration(stack: LocalStack, module: str) -> dict[str, Any]:
+    """GetFunctionConfiguration of a handler module's deployed function (validate_order, ...)."""
+    configuration: dict[str, Any] = stack.clients.client("lambda").get_function_configuration(
+        FunctionName=stack.function_name(module)
+    )
+    return configuration
+
+
+def invoke(stack: LocalStack, module: str, event: Any) -> Invoked:
     sent = time.perf_counter()
     response = stack.clients.client("lambda").invoke(
         FunctionName=stack.function_name(module), Payload=json.dumps(event).encode(), LogType="Tail"
@@ -44,7 +54,7 @@ def invoke(stack: DeployedStack, module: str, event: Any) -> Invoked:
 class SagaEvents:
     """The event each handler receives in a happy saga for one order, produced by calling the earlier ones."""
 
-    def __init__(self, stack: DeployedStack, order: dict[str, Any]) -> None:
+    def __init__(self, stack: LocalStack, order: dict[str, Any]) -> None:
         self._stack = stack
         self.order = order
         self.normalized: dict[str, Any] = {}

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
-from sagactl.cost.deployed_stack import DeployedStack
+from sagactl import progress
 from sagactl.cost.measure import Measurement, measure
 from sagactl.cost.model import MILLION, bill
+from sagactl.cost.orders import RunSkus
 from sagactl.cost.prices import PRICES_FILE, load_prices
 from sagactl.cost.report import cost_tables
-from sagactl.local_stack import local_stack, progress
 from sagactl.text_table import render_table
 
 
-def add_subcommand(sub: Any) -> None:
+def add_subcommands(sub: Any) -> None:
     cost = sub.add_parser("cost", help="the AWS bill per 1M checkouts and validations, measured on the emulator",
                           description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cost.add_argument("--stack", default="prod", help="stack to deploy and price (default prod)")
@@ -33,10 +32,10 @@ def add_subcommand(sub: Any) -> None:
     cost.add_argument("--prices", type=Path, default=PRICES_FILE, help="price table (default: the one shipped)")
     cost.add_argument("--from-json", type=Path, help="price the measurement saved by --json instead of measuring")
     cost.add_argument("--json", type=Path, help="write the measurement and the bill to this file")
-    cost.set_defaults(run=run)
+    cost.set_defaults(run=cost_command)
 
 
-def run(args: argparse.Namespace) -> int:
+def cost_command(args: argparse.Namespace) -> int:
     prices = load_prices(args.prices)
     if args.from_json:
         measurement = Measurement.from_json(json.loads(args.from_json.read_text())["measurement"])
@@ -55,10 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def measure_on_emulator(stack_name: str, port: int, executions: int) -> Measurement:
-    with local_stack(port, stack_name) as stack:
-        deployed = DeployedStack(
-            endpoint_url=stack.endpoint_url, region=stack.region, stack=stack_name, outputs=stack.outputs,
-            clients=stack.clients, run_id=uuid.uuid4().hex[:6].upper(),
-        )
-        deployed.stock_run_skus()
-        return measure(deployed, executions, progress)
+    from devstack.stack import in_process  # deploying loads the Pulumi SDK: only when measuring
+
+    with in_process(port, stack_name, progress=progress) as stack:
+        return measure(stack, RunSkus.stocked_on(stack), executions, progress)

@@ -15,12 +15,12 @@ from botocore.exceptions import ClientError
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.saga_builder import compensations_in_rollback_order, escalate_state
-from sagactl.aws_clients import AwsClients
-from sagactl.store_snapshot import TableNames
+from devstack.clients import AwsClients
+from sagactl.errors import UserFacingError
 
-# The stack names its machines <project>-checkout-<stack> and <project>-order-validation-<stack>.
-CHECKOUT_NAME_PART = "checkout-saga-checkout"
-VALIDATION_NAME_PART = "checkout-saga-order-validation"
+# The stack names its machines <project>-checkout-<stack> and <project>-order-validation-<stack>
+# (components.state_machine): a workflow is found by that part of the name, in the region.
+WORKFLOW_NAME_PARTS = {"checkout": "checkout-saga-checkout", "validation": "checkout-saga-order-validation"}
 _TABLE_VARIABLES = {
     "payments": "PAYMENTS_TABLE_NAME",
     "inventory": "INVENTORY_TABLE_NAME",
@@ -29,8 +29,26 @@ _TABLE_VARIABLES = {
 }
 
 
-class StackNotFound(LookupError):
+class StackNotFound(UserFacingError, LookupError):
     """The checkout saga (or one of its parts) is not deployed where we looked."""
+
+
+@dataclass(frozen=True)
+class TableNames:
+    payments: str
+    inventory: str
+    orders: str
+    idempotency: str
+
+    @classmethod
+    def from_outputs(cls, outputs: dict[str, Any]) -> TableNames:
+        """From the stack outputs (paymentsTableName, ...), where a deployment's are at hand."""
+        return cls(
+            outputs["paymentsTableName"],
+            outputs["inventoryTableName"],
+            outputs["ordersTableName"],
+            outputs["idempotencyTableName"],
+        )
 
 
 @dataclass(frozen=True)
@@ -58,7 +76,7 @@ def saga_state_names() -> list[str]:
 
 def discover(clients: AwsClients, checkout_arn: str | None = None) -> SagaStack:
     sfn = clients.stepfunctions
-    checkout_arn = checkout_arn or _state_machine_named(sfn, CHECKOUT_NAME_PART)
+    checkout_arn = checkout_arn or find_state_machine(sfn, "checkout")
     states = json.loads(sfn.describe_state_machine(stateMachineArn=checkout_arn)["definition"])["States"]
     function_arns = {state: str(states[state]["Resource"]) for state in saga_state_names()}
     first_compensation = compensations_in_rollback_order(CHECKOUT_SAGA)[0]
@@ -72,21 +90,28 @@ def discover(clients: AwsClients, checkout_arn: str | None = None) -> SagaStack:
     )
 
 
-def _state_machine_named(sfn: Any, name_part: str) -> str:
+def find_state_machine(sfn: Any, workflow: str) -> str:
+    """The one state machine of the region named like the workflow (checkout, validation)."""
+    part = WORKFLOW_NAME_PARTS[workflow]
     matches = [
         machine["stateMachineArn"]
-        for page in sfn.get_paginator("list_state_machines").paginate()
+        for page in sfn.get_paginator("list_state_machines").paginate(PaginationConfig={"PageSize": 1000})
         for machine in page["stateMachines"]
-        if name_part in machine["name"]
+        if part in machine["name"]
     ]
-    if len(matches) != 1:
-        found = ", ".join(matches) or "none"
-        raise StackNotFound(f"expected one state machine named like '{name_part}', found {found}")
+    if not matches:
+        raise StackNotFound(
+            f"no state machine named like '{part}' in this region: is the stack deployed here? "
+            "(or pass --state-machine-arn / --region / --endpoint-url)"
+        )
+    if len(matches) > 1:
+        candidates = ", ".join(sorted(matches))
+        raise StackNotFound(f"several state machines match '{part}': {candidates}; pass --state-machine-arn")
     return str(matches[0])
 
 
 def _validation_machine_of(sfn: Any, checkout_arn: str) -> str | None:
-    candidate = checkout_arn.replace(CHECKOUT_NAME_PART, VALIDATION_NAME_PART)
+    candidate = checkout_arn.replace(WORKFLOW_NAME_PARTS["checkout"], WORKFLOW_NAME_PARTS["validation"])
     try:
         sfn.describe_state_machine(stateMachineArn=candidate)
     except ClientError as error:

@@ -40,9 +40,9 @@ from typing import Any
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.saga_builder import compensations_in_rollback_order
-from sagactl.dead_letters import DeadLetter
-from sagactl.execution_records import ExecutionRecord
-from sagactl.store_snapshot import OrderSnapshot, StoreState
+from sagactl.reliability.dead_letters import DeadLetter
+from sagactl.reliability.execution_records import ExecutionRecord
+from sagactl.reliability.store_snapshot import OrderSnapshot, StoreState
 
 ORDER_INVALID = CHECKOUT_SAGA.validation.invalid.outcome
 COMPENSATION_FAILED = CHECKOUT_SAGA.escalation_outcome

@@ -8,11 +8,11 @@ the escalations through the dead-letter queue and check again (the figures show 
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,21 +20,25 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sagactl.aws_clients import AwsClients
-from sagactl.chaos_faults import chaos_policy
-from sagactl.chaos_orders import ChaosOrders, Submission, build_orders, order_prefix
-from sagactl.check_run import run_check
-from sagactl.execution_records import describe_all, wait_until_terminal
-from sagactl.executions import TERMINAL, start_execution
-from sagactl.fault_control import FaultControl
-from sagactl.invariants import CheckReport
-from sagactl.local_stack import HANDLERS_DIR
-from sagactl.recovery import RecoveryResult, recover
-from sagactl.saga_stack import SagaStack
-from sagactl.store_snapshot import stock_levels
+from devstack.clients import AwsClients
+from devstack.control import EmulatorControl
+from devstack.domain import seed_stock
+from devstack.executions import ExecutionTimeout, describe_when_ended, start_execution, wait_until_ended
+from sagactl import progress
+from sagactl.discovery import SagaStack
+from sagactl.reliability.chaos_faults import chaos_policy
+from sagactl.reliability.chaos_orders import ChaosOrders, Submission, build_orders, order_prefix
+from sagactl.reliability.check_run import render_report, run_check
+from sagactl.reliability.execution_records import describe_all
+from sagactl.reliability.invariants import CheckReport
+from sagactl.reliability.recovery import RecoveryResult, recover, render_recoveries
+from sagactl.reliability.store_snapshot import stock_levels
+from sagactl.text_table import render_table
 
 _STARTER_THREADS = 16
 _HISTORY_THREADS = 16
+# How often each starter thread asks whether its execution ended, when concurrency is bounded.
+_END_POLL_S = 0.5
 # Effects are stamped by the Lambda workers' clocks, executions by the emulator's: same machine, but leave
 # a margin so that nothing of this run falls before its own start.
 _CLOCK_MARGIN = timedelta(seconds=2)
@@ -113,9 +117,12 @@ class _Started:
 
 
 def run_chaos(
-    clients: AwsClients, stack: SagaStack, faults: FaultControl, settings: ChaosSettings, log: Any = None
+    clients: AwsClients,
+    stack: SagaStack,
+    control: EmulatorControl,
+    settings: ChaosSettings,
+    log: Callable[[str], None] = progress,
 ) -> ChaosFigures:
-    say = log or _stderr
     run_id = uuid.uuid4().hex[:8]
     started_at = datetime.now(UTC)
     orders = build_orders(run_id, settings.sagas, settings.seed, settings.redelivery_share)
@@ -124,8 +131,8 @@ def run_chaos(
     figures.submissions, figures.redeliveries = len(orders.submissions), orders.redeliveries
     baseline = _stock_skus(clients, stack, orders)
     functions = list(stack.step_function_names.values())
-    injected_before = faults.status().injected_by_kind(functions)
-    say(f"chaos run {run_id}: {settings.sagas} orders, {orders.redeliveries} redeliveries, faults on {functions}")
+    injected_before = control.fault_status().injected_by_kind(functions)
+    log(f"chaos run {run_id}: {settings.sagas} orders, {orders.redeliveries} redeliveries, faults on {functions}")
     clock = time.monotonic()
     try:
         for index, function in enumerate(functions):
@@ -133,18 +140,18 @@ def run_chaos(
             seed = settings.seed * 1000 + index
             mid_flight = settings.mid_flight and calls_aws
             policy = chaos_policy(seed, settings.fault_rate, settings.latency_rate, mid_flight)
-            faults.set(function, policy)
-        started = _submit_all(clients, stack, orders.submissions, settings)
+            control.set_faults(function, policy)
+        started = _submit_all(clients, stack, orders.submissions, settings, log)
     finally:
         for function in functions:
-            faults.clear(function)
+            control.clear_faults(function)
     figures.duration_s = time.monotonic() - clock
-    injected_after = faults.status().injected_by_kind(functions)
+    injected_after = control.fault_status().injected_by_kind(functions)
     figures.faults_injected = {k: injected_after.get(k, 0) - injected_before.get(k, 0) for k in sorted(injected_after)}
     figures.redeliveries_deduplicated, figures.redeliveries_rejected = started.deduplicated, started.rejected
     arns = list(started.arns)
     figures.executions = len(arns)
-    say(f"all {len(arns)} executions ended after {figures.duration_s:.0f}s; reading outcomes and histories ...")
+    log(f"all {len(arns)} executions ended after {figures.duration_s:.0f}s; reading outcomes and histories ...")
     records = describe_all(clients.stepfunctions, arns)
     figures.outcomes = dict(Counter(r.error or r.status for r in records).most_common())
     _count_invocations(clients, stack, arns, figures)
@@ -152,40 +159,38 @@ def run_chaos(
     own_orders = order_prefix(run_id)
     figures.check = run_check(clients, stack, arns, since, baseline, own_orders)
     if settings.recover and figures.check.dead_letters:
-        say(f"recovering {figures.check.dead_letters} escalated saga(s) from the dead-letter queue ...")
+        log(f"recovering {figures.check.dead_letters} escalated saga(s) from the dead-letter queue ...")
         figures.recoveries = recover(clients, stack, set(arns))
         figures.check_after_recovery = run_check(clients, stack, arns, since, baseline, own_orders)
     return figures
 
 
 def _stock_skus(clients: AwsClients, stack: SagaStack, orders: ChaosOrders) -> dict[str, int]:
-    if str(HANDLERS_DIR) not in sys.path:  # the domain package owns the stock item layout
-        sys.path.append(str(HANDLERS_DIR))
-    from checkout_domain.inventory import seed_stock
-
-    seed_stock(
-        stack.tables.inventory, [{"sku": s, "stock": n} for s, n in orders.skus.items()], client=clients.dynamodb
-    )
+    seed_stock(stack.tables.inventory, [{"sku": s, "stock": n} for s, n in orders.skus.items()], clients.dynamodb)
     levels = stock_levels(clients.dynamodb, stack.tables)
     return {sku: levels[sku] for sku in orders.skus}
 
 
 def _submit_all(
-    clients: AwsClients, stack: SagaStack, submissions: list[Submission], settings: ChaosSettings
+    clients: AwsClients,
+    stack: SagaStack,
+    submissions: list[Submission],
+    settings: ChaosSettings,
+    say: Callable[[str], None],
 ) -> _Started:
     started = _Started()
     sfn = clients.stepfunctions
     if settings.concurrency >= len(submissions):
         with ThreadPoolExecutor(_STARTER_THREADS) as pool:
             list(pool.map(lambda s: _start(sfn, stack, s, started), submissions))
-        still_running = wait_until_terminal(sfn, stack.checkout_arn, list(started.arns), settings.timeout_s)
+        still_running = wait_until_ended(sfn, stack.checkout_arn, list(started.arns), settings.timeout_s)
     else:
         deadline = time.monotonic() + settings.timeout_s
         with ThreadPoolExecutor(settings.concurrency) as pool:
             leftovers = pool.map(lambda s: _start_and_wait(sfn, stack, s, started, deadline), submissions)
             still_running = [arn for arn in leftovers if arn]
     if still_running:
-        print(f"chaos: {len(still_running)} executions still running at the timeout", file=sys.stderr)
+        say(f"chaos: {len(still_running)} executions still running at the timeout")
     return started
 
 
@@ -209,11 +214,13 @@ def _start(sfn: Any, stack: SagaStack, submission: Submission, started: _Started
 def _start_and_wait(sfn: Any, stack: SagaStack, submission: Submission, started: _Started, deadline: float) -> str:
     """Returns the execution's ARN if it is still running at the deadline, else ""."""
     arn = _start(sfn, stack, submission, started)
-    while arn and time.monotonic() < deadline:
-        if sfn.describe_execution(executionArn=arn)["status"] in TERMINAL:
-            return ""
-        time.sleep(0.5)
-    return arn or ""
+    if not arn:
+        return ""
+    try:
+        describe_when_ended(sfn, arn, max(0.0, deadline - time.monotonic()), _END_POLL_S, _END_POLL_S)
+    except ExecutionTimeout:
+        return arn
+    return ""
 
 
 def _count_invocations(clients: AwsClients, stack: SagaStack, arns: list[str], figures: ChaosFigures) -> None:
@@ -240,5 +247,39 @@ def _count_invocations(clients: AwsClients, stack: SagaStack, arns: list[str], f
             figures.compensated += compensated
 
 
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def render_chaos(figures: ChaosFigures) -> str:
+    s = figures.settings
+    rows: list[tuple[str, object]] = [
+        ("orders (first deliveries)", s.sagas),
+        ("  by kind", _pairs(figures.orders_by_kind)),
+        ("redeliveries sent", figures.redeliveries),
+        ("  same name while running (same execution)", figures.redeliveries_deduplicated),
+        ("  same name after the end (ExecutionAlreadyExists)", figures.redeliveries_rejected),
+        ("executions", figures.executions),
+        ("  by outcome", _pairs(figures.outcomes)),
+        ("Lambda invocations", figures.lambda_invocations),
+        ("faults injected", sum(figures.faults_injected.values())),
+        ("  by kind", _pairs(figures.faults_injected)),
+        ("retries (invocations beyond the first per state)", figures.retries),
+        ("executions that compensated", figures.compensated),
+        ("escalations (dead letters)", figures.check.dead_letters if figures.check else 0),
+        ("  recovered", sum(r.recovered for r in figures.recoveries)),
+        ("duration of the run", f"{figures.duration_s:.0f}s"),
+    ]
+    lines = [
+        f"chaos run {figures.run_id}: seed {s.seed}, fault rate {s.fault_rate}, latency rate {s.latency_rate}, "
+        f"concurrency {s.concurrency}, redeliveries {s.redelivery_share}, mid-flight kills {s.mid_flight}",
+        render_table(("figure", "value"), rows),
+        "",
+    ]
+    if figures.check:
+        lines += ["invariant check after the run:", render_report(figures.check), ""]
+    if figures.recoveries:
+        lines += [render_recoveries(figures.recoveries), ""]
+    if figures.check_after_recovery:
+        lines += ["invariant check after recovery:", render_report(figures.check_after_recovery)]
+    return "\n".join(lines)
+
+
+def _pairs(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items()) or "-"

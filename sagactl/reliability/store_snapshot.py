@@ -1,7 +1,7 @@
 """Read what the saga left in DynamoDB: ledger, stock, reservations, order status, idempotency records.
 
 The item layouts are the domain's (handlers/checkout_domain: payment_ledger, inventory, orders); this is the
-operator's read-only view of them, used by the end-to-end tests, the demo and the invariant checker.
+operator's read-only view of them, used by the invariant checker, recovery and the tests.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
+
+from sagactl.discovery import TableNames
 
 _deserializer = TypeDeserializer()
 
@@ -38,23 +40,6 @@ class OrderSnapshot:
     @property
     def net_charge_minor(self) -> int:
         return self.charged_minor - self.refunded_minor
-
-
-@dataclass(frozen=True)
-class TableNames:
-    payments: str
-    inventory: str
-    orders: str
-    idempotency: str
-
-    @classmethod
-    def from_outputs(cls, outputs: dict[str, Any]) -> TableNames:
-        return cls(
-            outputs["paymentsTableName"],
-            outputs["inventoryTableName"],
-            outputs["ordersTableName"],
-            outputs["idempotencyTableName"],
-        )
 
 
 def _partition(dynamodb: Any, table: str, pk: str) -> list[dict[str, Any]]:
@@ -98,13 +83,6 @@ def stock_levels(dynamodb: Any, tables: TableNames) -> dict[str, int]:
     return levels
 
 
-def idempotency_records(dynamodb: Any, tables: TableNames) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    for page in dynamodb.get_paginator("scan").paginate(TableName=tables.idempotency, ConsistentRead=True):
-        records.extend(map(_plain, page["Items"]))
-    return records
-
-
 def _scan(dynamodb: Any, table: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for page in dynamodb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
@@ -121,6 +99,14 @@ def idempotency_key(step: str, order_id: str) -> str:
     checkout_domain/idempotency.py: event_key_jmespath="order_id", key_prefix=<step>)."""
     digest = hashlib.md5(json.dumps(order_id).encode(), usedforsecurity=False).hexdigest()
     return f"{step}#{digest}"
+
+
+def idempotency_record(dynamodb: Any, tables: TableNames, step: str, order_id: str) -> dict[str, Any] | None:
+    """The powertools record of one (step, order), read consistently; None if the step never ran for it."""
+    item = dynamodb.get_item(
+        TableName=tables.idempotency, Key={"id": {"S": idempotency_key(step, order_id)}}, ConsistentRead=True
+    ).get("Item")
+    return _plain(item) if item else None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Bad input through both workflows: every malformed order is refused clearly, and nothing else happens.
 
-For each input (sagactl.malformed_orders), sent concurrently in small batches through StartSyncExecution
+For each input (sagactl.reliability.malformed_orders), sent concurrently in small batches through StartSyncExecution
 (Express validation) and StartExecution (the Standard saga):
 - an oversized input is refused at the API with ValidationException (AWS's 256 KiB input limit);
 - any other ends FAILED with OrderInvalid and a Cause that lists {field, message} errors, in both workflows;
@@ -27,10 +27,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
-from sagactl.aws_clients import AwsClients
-from sagactl.executions import wait_for_execution
-from sagactl.malformed_orders import is_oversized, malformed_orders
-from sagactl.saga_stack import SagaStack
+from devstack.clients import AwsClients
+from devstack.executions import wait_for_execution
+from sagactl.discovery import SagaStack
+from sagactl.reliability.malformed_orders import is_oversized, malformed_orders
+from sagactl.text_table import render_table
 
 ORDER_INVALID = "OrderInvalid"
 EXPECTED_ERROR_LOG = "[ERROR] InvalidOrderException"
@@ -123,7 +124,7 @@ class BadInputProbe:
             return self._api_refusal(order, error, "StartExecution")
         if is_oversized(order):
             return [f"StartExecution accepted a {len(json.dumps(order))}-byte input"]
-        result = wait_for_execution(sfn, arn, timeout_s=120, poll_s=0.1)
+        result = wait_for_execution(sfn, arn, timeout_s=120)
         problems = _refusal_problems("Standard", result.status, result.error, result.cause)
         if not problems:
             with self._lock:
@@ -173,6 +174,19 @@ def run_fuzz(clients: AwsClients, stack: SagaStack, examples: int, seed: int | N
     probe.figures.problems.extend(probe.log_problems())
     probe.figures.duration_s = time.monotonic() - started
     return probe.figures
+
+
+def render_fuzz(figures: FuzzFigures) -> str:
+    rows = [
+        ("inputs fuzzed", figures.inputs),
+        ("refused by Express validation (OrderInvalid)", figures.express_refused),
+        ("refused by the Standard saga (OrderInvalid)", figures.standard_refused),
+        ("API refusals of oversized inputs (ValidationException, one per workflow)", figures.oversized_refused_at_api),
+        ("problems", len(figures.problems)),
+        ("duration", f"{figures.duration_s:.0f}s"),
+    ]
+    text = render_table(("figure", "value"), rows)
+    return text + "".join(f"\nPROBLEM {p}" for p in figures.problems[:50])
 
 
 def _refusal_problems(workflow: str, status: Any, error: Any, cause: Any) -> list[str]:

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sagactl import dead_letters
-from sagactl.aws_clients import AwsClients
-from sagactl.dead_letters import DeadLetter
-from sagactl.saga_stack import SagaStack
-from sagactl.store_snapshot import OrderSnapshot, order_snapshot
+from devstack.clients import AwsClients
+from sagactl.discovery import SagaStack
+from sagactl.reliability import dead_letters
+from sagactl.reliability.dead_letters import DeadLetter
+from sagactl.reliability.store_snapshot import OrderSnapshot, order_snapshot
+from sagactl.text_table import render_table
 
 # Hidden from other readers while we work on them; compensations take well under a second each.
 _LEASE_SECONDS = 300
@@ -141,3 +142,13 @@ def _invoke(clients: AwsClients, function_arn: str, payload: Any) -> dict[str, A
         name = function_arn.split(":")[6]
         raise _CannotRecover(f"{name} failed: {error.get('errorType')}: {error.get('errorMessage')}")
     return body if isinstance(body, dict) else {}
+
+
+def render_recoveries(results: list[RecoveryResult]) -> str:
+    if not results:
+        return "the dead-letter queue is empty: nothing to recover"
+    rows = [
+        (r.order_id or "-", ",".join(r.compensations), "recovered" if r.recovered else "KEPT", r.detail)
+        for r in results
+    ]
+    return render_table(("order", "pending", "result", "detail"), rows)

@@ -5,50 +5,31 @@ from __future__ import annotations
 import copy
 import json
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sagactl.aws_clients import AwsClients
-from sagactl.executions import (
-    ExecutionResult,
-    start_execution,
-    start_sync_execution,
-    wait_for_execution,
-)
+from devstack.executions import ExecutionResult, wait_for_execution
+from devstack.orders import example_order
+from devstack.stack import LocalStack
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 HAPPY_PATH = ("ValidateOrder", "ProcessPayment", "ReserveInventory", "ConfirmOrder")
 
 
 @dataclass(frozen=True)
-class StackUnderTest:
-    clients: AwsClients
-    outputs: dict[str, Any]
+class DemoRun:
+    stack: LocalStack
     run_id: str
 
-    @property
-    def checkout_arn(self) -> str:
-        return str(self.outputs["checkoutStateMachineArn"])
-
-    @property
-    def validation_arn(self) -> str:
-        return str(self.outputs["orderValidationStateMachineArn"])
-
     def order(self, example: str, suffix: str) -> dict[str, Any]:
-        """An example order with a run-unique id: order ids double as execution names and idempotency keys."""
-        order = json.loads((EXAMPLES_DIR / f"order-{example}.json").read_text())
+        """An example order with a run-unique id: order ids double as execution names and idempotency keys.
+        The invalid example keeps its own (invalid) id."""
+        order = example_order(example)
         if example != "invalid":
             order["order_id"] = f"{order['order_id']}-{self.run_id}-{suffix}"
-        return dict(order)
-
-    def checkout(self, order: dict[str, Any], name: str | None = None) -> ExecutionResult:
-        name = name or str(order["order_id"])
-        return wait_for_execution(
-            self.clients.stepfunctions, start_execution(self.clients.stepfunctions, self.checkout_arn, order, name)
-        )
+        return order
 
 
 @dataclass(frozen=True)
@@ -74,9 +55,9 @@ def _expect(problems: list[str], condition: bool, message: str) -> None:
         problems.append(message)
 
 
-def happy_checkout(stack: StackUnderTest) -> ScenarioOutcome:
-    order = stack.order("happy", "happy")
-    result = stack.checkout(order)
+def happy_checkout(run: DemoRun) -> ScenarioOutcome:
+    order = run.order("happy", "happy")
+    result = run.stack.checkout(order)
     problems: list[str] = []
     _expect(problems, result.status == "SUCCEEDED", f"expected SUCCEEDED, got {result.status}: {result.cause}")
     _expect(problems, result.path == HAPPY_PATH, f"expected path {HAPPY_PATH}, got {result.path}")
@@ -86,8 +67,8 @@ def happy_checkout(stack: StackUnderTest) -> ScenarioOutcome:
     return _outcome("happy checkout", result, problems)
 
 
-def out_of_stock_refund(stack: StackUnderTest) -> ScenarioOutcome:
-    result = stack.checkout(stack.order("out-of-stock", "oos"))
+def out_of_stock_refund(run: DemoRun) -> ScenarioOutcome:
+    result = run.stack.checkout(run.order("out-of-stock", "oos"))
     problems: list[str] = []
     _expect(problems, result.error == "OutOfStock", f"expected OutOfStock, got {result.error}: {result.cause}")
     _expect(
@@ -99,8 +80,8 @@ def out_of_stock_refund(stack: StackUnderTest) -> ScenarioOutcome:
     return _outcome("out of stock → refund", result, problems)
 
 
-def declined_card(stack: StackUnderTest) -> ScenarioOutcome:
-    result = stack.checkout(stack.order("declined", "declined"))
+def declined_card(run: DemoRun) -> ScenarioOutcome:
+    result = run.stack.checkout(run.order("declined", "declined"))
     problems: list[str] = []
     _expect(problems, result.error == "PaymentDeclined", f"expected PaymentDeclined, got {result.error}")
     _expect(
@@ -111,9 +92,9 @@ def declined_card(stack: StackUnderTest) -> ScenarioOutcome:
     return _outcome("declined card", result, problems)
 
 
-def invalid_order(stack: StackUnderTest) -> ScenarioOutcome:
-    order = stack.order("invalid", "invalid")
-    result = stack.checkout(order, name=f"invalid-{stack.run_id}")
+def invalid_order(run: DemoRun) -> ScenarioOutcome:
+    order = run.order("invalid", "invalid")
+    result = run.stack.checkout(order, name=f"invalid-{run.run_id}")
     problems: list[str] = []
     _expect(problems, result.error == "OrderInvalid", f"expected OrderInvalid, got {result.error}")
     errors = json.loads(result.cause or "[]") if result.error == "OrderInvalid" else []
@@ -123,15 +104,15 @@ def invalid_order(stack: StackUnderTest) -> ScenarioOutcome:
     return _outcome("invalid order", result, problems)
 
 
-def duplicate_submission(stack: StackUnderTest) -> ScenarioOutcome:
-    sfn = stack.clients.stepfunctions
-    order = stack.order("happy", "dup")
+def duplicate_submission(run: DemoRun) -> ScenarioOutcome:
+    sfn = run.stack.clients.stepfunctions
+    order = run.order("happy", "dup")
     name = str(order["order_id"])
-    first = start_execution(sfn, stack.checkout_arn, order, name)
-    again = start_execution(sfn, stack.checkout_arn, order, name)  # while running: AWS returns the same one
+    first = run.stack.start_checkout(order, name)
+    again = run.stack.start_checkout(order, name)  # while running: AWS returns the same one
     result = wait_for_execution(sfn, first)
     # The same order under another execution name: idempotency makes every step return its stored result.
-    rerun = wait_for_execution(sfn, start_execution(sfn, stack.checkout_arn, order, f"{name}-retry"))
+    rerun = run.stack.checkout(order, f"{name}-retry")
     problems: list[str] = []
     _expect(problems, first == again, "same name and input while running must be the same execution")
     _expect(problems, result.status == rerun.status == "SUCCEEDED", f"{result.status}/{rerun.status}")
@@ -150,20 +131,18 @@ def duplicate_submission(stack: StackUnderTest) -> ScenarioOutcome:
     )
 
 
-def express_burst(stack: StackUnderTest, count: int = 200, invalid_every: int = 10) -> ScenarioOutcome:
-    happy = stack.order("happy", "burst")
-    invalid = stack.order("invalid", "burst")
+def express_burst(run: DemoRun, count: int = 200, invalid_every: int = 10) -> ScenarioOutcome:
+    happy = run.order("happy", "burst")
+    invalid = run.order("invalid", "burst")
     orders = []
     for index in range(count):
         if index % invalid_every == 0:
             orders.append(copy.deepcopy(invalid))
         else:
-            orders.append({**copy.deepcopy(happy), "order_id": f"burst-{stack.run_id}-{index}"})
+            orders.append({**copy.deepcopy(happy), "order_id": f"burst-{run.run_id}-{index}"})
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=16) as pool:
-        results = list(
-            pool.map(lambda o: start_sync_execution(stack.clients.stepfunctions, stack.validation_arn, o), orders)
-        )
+        results = list(pool.map(run.stack.validate, orders))
     elapsed = time.perf_counter() - started
     problems: list[str] = []
     expected_total = sum(item["quantity"] * item["unit_price_minor"] for item in happy["items"])
@@ -180,11 +159,22 @@ def express_burst(stack: StackUnderTest, count: int = 200, invalid_every: int = 
     return ScenarioOutcome(f"express burst of {count}", status, "ValidateOrder (sync)", elapsed, tuple(problems[:5]))
 
 
-SCENARIOS: tuple[Callable[[StackUnderTest], ScenarioOutcome], ...] = (
+SCENARIOS: tuple[Callable[[DemoRun], ScenarioOutcome], ...] = (
     happy_checkout,
     out_of_stock_refund,
     declined_card,
     invalid_order,
     duplicate_submission,
-    express_burst,
 )
+
+
+def run_scenarios(stack: LocalStack, burst: int, progress: Callable[[str], None]) -> list[ScenarioOutcome]:
+    """Every scenario in turn, then the Express burst of ``burst`` validations."""
+    run = DemoRun(stack, run_id=uuid.uuid4().hex[:8])
+    outcomes = []
+    for scenario in SCENARIOS:
+        progress(f"scenario: {scenario.__name__.replace('_', ' ')} ...")
+        outcomes.append(scenario(run))
+    progress("scenario: express burst ...")
+    outcomes.append(express_burst(run, count=burst))
+    return outcomes

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sagactl import dead_letters
-from sagactl.aws_clients import AwsClients
-from sagactl.execution_records import describe_all, list_execution_arns
-from sagactl.invariants import CheckReport, CheckScope, check
-from sagactl.saga_stack import SagaStack
-from sagactl.store_snapshot import read_store
+from devstack.clients import AwsClients
+from sagactl.discovery import SagaStack
+from sagactl.reliability import dead_letters
+from sagactl.reliability.execution_records import describe_all, list_execution_arns
+from sagactl.reliability.invariants import CheckReport, CheckScope, check
+from sagactl.reliability.store_snapshot import read_store
 from sagactl.text_table import render_table
 
 _SHOWN_VIOLATIONS = 50

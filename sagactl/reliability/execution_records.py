@@ -7,15 +7,12 @@ it was started for even when it failed before any step recorded anything.
 from __future__ import annotations
 
 import json
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from sagactl.executions import TERMINAL
+from devstack.executions import TERMINAL
 
 _DESCRIBE_THREADS = 16
 
@@ -83,43 +80,3 @@ def list_execution_arns(sfn: Any, state_machine_arn: str, since: datetime | None
     for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=state_machine_arn):
         arns.extend(e["executionArn"] for e in page["executions"] if since is None or e["startDate"] >= since)
     return arns
-
-
-def wait_until_terminal(
-    sfn: Any, state_machine_arn: str, execution_arns: list[str], timeout_s: float, poll_s: float = 1.0
-) -> list[str]:
-    """Waits for every execution to end; returns those still running when `timeout_s` is up.
-
-    Polls the machine's RUNNING list (one paginated call) rather than describing each execution: at a
-    thousand executions that keeps the waiting from competing with the executions for the service.
-    """
-    pending = set(execution_arns)
-    deadline = time.monotonic() + timeout_s
-    while True:
-        running = _running_arns(sfn, state_machine_arn)
-        if running is not None:
-            pending &= running
-        if not pending or time.monotonic() > deadline:
-            return sorted(pending)
-        time.sleep(poll_s)
-
-
-def _running_arns(sfn: Any, state_machine_arn: str) -> set[str] | None:
-    """The machine's RUNNING executions, or None when the listing changed under its pagination token.
-
-    Pages of 1,000 (the API's maximum) keep a thousand running executions to one call. Beyond that, executions
-    ending between two pages can invalidate the token (moto answers InvalidToken: the item the token names left
-    the RUNNING list); the caller then simply polls again.
-    """
-    try:
-        return {
-            e["executionArn"]
-            for page in sfn.get_paginator("list_executions").paginate(
-                stateMachineArn=state_machine_arn, statusFilter="RUNNING", PaginationConfig={"PageSize": 1000}
-            )
-            for e in page["executions"]
-        }
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") != "InvalidToken":
-            raise
-        return None
