@@ -7,15 +7,14 @@ import random
 
 from sagactl.audit import VisitResult, build_timeline
 from sagactl.audit.events import event_from_history, event_from_log_record
-from tests.audit.history_factory import ACCOUNT_PREFIX, HistoryWriter, out_of_stock_history
 
 
-def timeline_of(writer: HistoryWriter):
+def timeline_of(writer):
     return build_timeline(event_from_history(event) for event in writer.events)
 
 
-def test_out_of_stock_states_in_order_with_catch_and_outcome():
-    timeline = timeline_of(out_of_stock_history())
+def test_out_of_stock_states_in_order_with_catch_and_outcome(history):
+    timeline = timeline_of(history().out_of_stock())
     assert timeline.path == (
         "ValidateOrder",
         "ProcessPayment",
@@ -37,8 +36,8 @@ def test_out_of_stock_states_in_order_with_catch_and_outcome():
     assert timeline.outcome.error is not None and timeline.outcome.error.error == "OutOfStock"
 
 
-def test_a_retry_is_a_second_attempt_in_the_same_state_with_each_failure_kept():
-    reserve = timeline_of(out_of_stock_history()).visits[2]
+def test_a_retry_is_a_second_attempt_in_the_same_state_with_each_failure_kept(history):
+    reserve = timeline_of(history().out_of_stock()).visits[2]
     assert reserve.retries == 1
     assert [a.number for a in reserve.attempts] == [1, 2]
     errors = [a.error.error for a in reserve.failed_attempts if a.error]
@@ -50,8 +49,8 @@ def test_a_retry_is_a_second_attempt_in_the_same_state_with_each_failure_kept():
     assert second.error is not None and "KB-MECH-01 is out of stock" in (second.error.cause or "")
 
 
-def test_service_integration_tasks_count_attempts_like_lambda_tasks():
-    writer = HistoryWriter().started()
+def test_service_integration_tasks_count_attempts_like_lambda_tasks(history):
+    writer = history().started()
     writer.enter("EscalateRefundPayment").task_fails("SQS.SdkClientException").task_fails("SQS.SdkClientException")
     writer.task_ok().exit("EscalateRefundPayment")
     writer.enter("CompensationFailed", "Fail").failed("CompensationFailed", "sent to the DLQ")
@@ -61,8 +60,8 @@ def test_service_integration_tasks_count_attempts_like_lambda_tasks():
     assert [a.succeeded for a in escalate.attempts] == [False, False, True]
 
 
-def test_timeout_is_reported_as_states_timeout():
-    writer = HistoryWriter().started()
+def test_timeout_is_reported_as_states_timeout(history):
+    writer = history().started()
     writer.enter("ConfirmOrder").lambda_times_out().exit("ConfirmOrder")
     writer.enter("ReleaseInventory").lambda_ok().exit("ReleaseInventory")
     writer.enter("CheckoutFailed", "Fail").failed("CheckoutFailed")
@@ -71,8 +70,8 @@ def test_timeout_is_reported_as_states_timeout():
     assert confirm.error is not None and confirm.error.error == "States.Timeout"
 
 
-def test_an_uncaught_error_fails_the_state_and_the_execution():
-    writer = HistoryWriter().started()
+def test_an_uncaught_error_fails_the_state_and_the_execution(history):
+    writer = history().started()
     writer.enter("ValidateOrder").lambda_fails("Boom", "kaput")
     writer.failed("Boom", "kaput")
     timeline = timeline_of(writer)
@@ -83,8 +82,8 @@ def test_an_uncaught_error_fails_the_state_and_the_execution():
     assert timeline.terminal is validate
 
 
-def test_a_running_execution_has_no_terminal_state_and_its_current_state_runs():
-    writer = HistoryWriter().started()
+def test_a_running_execution_has_no_terminal_state_and_its_current_state_runs(history):
+    writer = history().started()
     writer.enter("ValidateOrder").lambda_ok().exit("ValidateOrder")
     writer.enter("ProcessPayment").lambda_fails("TransientError")  # waiting for its retry
     timeline = timeline_of(writer)
@@ -93,8 +92,8 @@ def test_a_running_execution_has_no_terminal_state_and_its_current_state_runs():
     assert [v.result for v in timeline.visits] == [VisitResult.SUCCEEDED, VisitResult.RUNNING]
 
 
-def test_a_failure_before_scheduling_is_still_an_attempt():
-    writer = HistoryWriter().started()
+def test_a_failure_before_scheduling_is_still_an_attempt(history):
+    writer = history().started()
     writer.enter("ValidateOrder")
     writer.event("LambdaFunctionScheduleFailed", {"error": "Lambda.ResourceNotFoundException", "cause": "no such fn"})
     writer.enter("CheckoutFailed", "Fail").failed("CheckoutFailed")
@@ -104,8 +103,8 @@ def test_a_failure_before_scheduling_is_still_an_attempt():
     assert validate.error is not None and validate.error.error == "Lambda.ResourceNotFoundException"
 
 
-def test_visit_runs_from_entered_to_exited_and_a_fail_state_until_the_execution_stops():
-    writer = out_of_stock_history()
+def test_visit_runs_from_entered_to_exited_and_a_fail_state_until_the_execution_stops(history):
+    writer = history().out_of_stock()
     at = {(e["type"], _state_name(e)): e["timestamp"] for e in writer.events}
     timeline = timeline_of(writer)
     validate = timeline.visits[0]
@@ -120,16 +119,16 @@ def _state_name(event: dict) -> str | None:
     return details.get("name")
 
 
-def test_events_are_ordered_by_id_not_by_arrival():
-    events = [event_from_history(event) for event in out_of_stock_history().events]
+def test_events_are_ordered_by_id_not_by_arrival(history):
+    events = [event_from_history(event) for event in history().out_of_stock().events]
     shuffled = events[:]
     random.Random(7).shuffle(shuffled)
     assert build_timeline(shuffled) == build_timeline(events)
 
 
-def test_express_log_records_give_the_same_timeline_as_the_history_api():
-    writer = out_of_stock_history()
-    arn = f"{ACCOUNT_PREFIX}:express:validation:v-1:0b7d8f1e-0000-4000-8000-000000000001"
+def test_express_log_records_give_the_same_timeline_as_the_history_api(history):
+    writer = history().out_of_stock()
+    arn = "arn:aws:states:eu-west-1:123456789012:express:validation:v-1:0b7d8f1e-0000-4000-8000-000000000001"
     from_logs = build_timeline(event_from_log_record(record) for record in writer.log_records(arn))
     from_api = timeline_of(writer)
     assert from_logs.path == from_api.path

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from sagactl.dead_letters import DeadLetter
-from sagactl.execution_records import ExecutionRecord
-from sagactl.invariants import CheckScope, Rule, check
-from sagactl.store_snapshot import StoreState, idempotency_key
+from sagactl.reliability.dead_letters import DeadLetter
+from sagactl.reliability.execution_records import ExecutionRecord
+from sagactl.reliability.invariants import CheckScope, Rule, check
+from sagactl.reliability.store_snapshot import StoreState, idempotency_key
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 ARN = "arn:aws:states:eu-west-1:123456789012:execution:checkout-saga-checkout-dev:"

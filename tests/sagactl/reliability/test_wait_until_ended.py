@@ -1,4 +1,8 @@
-"""Waiting for a thousand executions: the RUNNING list changes while it is being paged."""
+"""Waiting for a thousand executions (chaos, check --wait): the RUNNING list changes while it is being paged.
+
+devstack.executions.wait_until_ended is the one wait for many executions; these are its cases that chaos runs
+met (docs/reliability.md).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from sagactl.execution_records import wait_until_terminal
+from devstack.executions import wait_until_ended
 
 MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:checkout"
 LISTING = {"stateMachineArn": MACHINE, "statusFilter": "RUNNING", "maxResults": 1000}
@@ -37,7 +41,7 @@ def test_a_listing_invalidated_between_pages_is_polled_again(sfn) -> None:
         stub.add_response("list_executions", running("b"), LISTING)
         stub.add_response("list_executions", running(), LISTING)
 
-        left = wait_until_terminal(sfn, MACHINE, [f"{MACHINE}:a", f"{MACHINE}:b"], timeout_s=5, poll_s=0)
+        left = wait_until_ended(sfn, MACHINE, [f"{MACHINE}:a", f"{MACHINE}:b"], timeout_s=5)
 
         assert left == []
         stub.assert_no_pending_responses()
@@ -47,4 +51,4 @@ def test_other_errors_are_not_swallowed(sfn) -> None:
     with Stubber(sfn) as stub:
         stub.add_client_error("list_executions", "AccessDeniedException", "no")
         with pytest.raises(sfn.exceptions.ClientError, match="AccessDenied"):
-            wait_until_terminal(sfn, MACHINE, [f"{MACHINE}:a"], timeout_s=5, poll_s=0)
+            wait_until_ended(sfn, MACHINE, [f"{MACHINE}:a"], timeout_s=5)

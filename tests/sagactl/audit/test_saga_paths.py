@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from asl.checkout_saga import CHECKOUT_SAGA
 from sagactl.audit import Trail, VisitResult, render_timeline
-from tests.audit.saga_paths import DECLINED, ESCALATED, HAPPY, INVALID, OUT_OF_STOCK, SagaPath
 
 OK, CAUGHT, FAILED = VisitResult.SUCCEEDED, VisitResult.CAUGHT, VisitResult.FAILED
 
@@ -42,8 +39,8 @@ def expect(trail: Trail, steps: list[Step]) -> None:
         assert trail.is_compensation(visit) is step.compensation, visit.name
 
 
-def test_happy_path_with_a_transient_retry(executed):
-    trail = executed.trail(HAPPY)
+def test_happy_path_with_a_transient_retry(executed, paths):
+    trail = executed.trail(paths.happy)
     expect(
         trail,
         [
@@ -59,8 +56,8 @@ def test_happy_path_with_a_transient_retry(executed):
     assert trail.timeline.terminal is not None and trail.timeline.terminal.name == "ConfirmOrder"
 
 
-def test_declined_card_has_nothing_to_compensate(executed):
-    trail = executed.trail(DECLINED)
+def test_declined_card_has_nothing_to_compensate(executed, paths):
+    trail = executed.trail(paths.declined)
     expect(
         trail,
         [
@@ -79,8 +76,8 @@ def test_declined_card_has_nothing_to_compensate(executed):
     assert trail.outcome.error.cause == "card declined"
 
 
-def test_out_of_stock_refunds_the_payment(executed):
-    trail = executed.trail(OUT_OF_STOCK)
+def test_out_of_stock_refunds_the_payment(executed, paths):
+    trail = executed.trail(paths.out_of_stock)
     expect(
         trail,
         [
@@ -105,8 +102,8 @@ def test_out_of_stock_refunds_the_payment(executed):
     assert trail.outcome.error is not None and trail.outcome.error.error == "OutOfStock"
 
 
-def test_invalid_order_stops_at_validation(executed):
-    trail = executed.trail(INVALID)
+def test_invalid_order_stops_at_validation(executed, paths):
+    trail = executed.trail(paths.invalid)
     expect(
         trail,
         [
@@ -118,8 +115,8 @@ def test_invalid_order_stops_at_validation(executed):
     assert trail.outcome.error is not None and trail.outcome.error.error == "OrderInvalid"
 
 
-def test_failed_compensation_is_escalated(executed):
-    trail = executed.trail(ESCALATED)
+def test_failed_compensation_is_escalated(executed, paths):
+    trail = executed.trail(paths.escalated)
     confirm_failures = ("OrderServiceUnavailable",) * 3  # the pivot retries any error, then gives up
     refund_failures = ("RefundRejected",) * 3
     expect(
@@ -142,14 +139,13 @@ def test_failed_compensation_is_escalated(executed):
     assert trail.outcome.error is not None and trail.outcome.error.error == "CompensationFailed"
 
 
-def test_compensations_derived_from_the_deployed_definition_match_the_saga_description(executed):
+def test_compensations_derived_from_the_deployed_definition_match_the_saga_description(executed, paths):
     described = {step.compensation.name for step in CHECKOUT_SAGA.steps if step.compensation}
-    assert executed.trail(HAPPY).compensations == described
+    assert executed.trail(paths.happy).compensations == described
 
 
-@pytest.mark.parametrize("path", [HAPPY, DECLINED, OUT_OF_STOCK, INVALID, ESCALATED], ids=lambda p: p.order_id)
-def test_timeline_text_lists_every_state_in_order_and_marks_compensations(executed, path: SagaPath):
-    trail = executed.trail(path)
+def test_timeline_text_lists_every_state_in_order_and_marks_compensations(executed, each_saga_path):
+    trail = executed.trail(each_saga_path)
     rows = [line for line in render_timeline(trail).splitlines() if line.startswith("  +")]
     assert len(rows) == len(trail.path)
     for row, visit in zip(rows, trail.timeline.visits, strict=True):

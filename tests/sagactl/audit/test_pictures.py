@@ -12,15 +12,12 @@ from sagactl.audit import Trail, find_dot, render_dot, render_mermaid, write_pic
 from sagactl.audit import pictures as pictures_module
 from sagactl.audit.palette import GREY_FILL
 from sagactl.audit.path_marks import Look, mark_nodes
-from tests.audit.saga_paths import ALL_PATHS, ESCALATED, HAPPY, OUT_OF_STOCK, SagaPath
-from tests.audit.svg_reader import read_svg
 
 # `make test` installs Graphviz; a developer without it still runs every test that does not draw.
 needs_graphviz = pytest.mark.skipif(
     find_dot() is None and not os.environ.get("CI"),  # CI installs Graphviz (make graphviz): never skip there
     reason="Graphviz `dot` missing (apt-get install graphviz)",
 )
-paths = pytest.mark.parametrize("path", ALL_PATHS, ids=lambda p: p.order_id)
 
 
 def consecutive_pairs(trail: Trail) -> set[tuple[str, str]]:
@@ -28,13 +25,12 @@ def consecutive_pairs(trail: Trail) -> set[tuple[str, str]]:
 
 
 @needs_graphviz
-@paths
-def test_svg_marks_exactly_the_states_on_the_path(executed, tmp_path: Path, path: SagaPath):
-    trail = executed.trail(path)
+def test_svg_marks_exactly_the_states_on_the_path(executed, tmp_path: Path, each_saga_path, read_svg):
+    trail = executed.trail(each_saga_path)
     written = write_pictures(trail, tmp_path)
     assert {p.suffix for p in written} == {".dot", ".mmd", ".md", ".svg", ".png"}
-    assert (tmp_path / f"{path.order_id}.png").read_bytes().startswith(b"\x89PNG")
-    nodes, _ = read_svg(tmp_path / f"{path.order_id}.svg")
+    assert (tmp_path / f"{each_saga_path.order_id}.png").read_bytes().startswith(b"\x89PNG")
+    nodes, _ = read_svg(tmp_path / f"{each_saga_path.order_id}.svg")
 
     assert set(nodes) == set(trail.graph.states)
     assert {name for name, node in nodes.items() if "taken" in node.classes} == set(trail.path)
@@ -52,11 +48,10 @@ def test_svg_marks_exactly_the_states_on_the_path(executed, tmp_path: Path, path
 
 
 @needs_graphviz
-@paths
-def test_svg_highlights_exactly_the_transitions_followed(executed, tmp_path: Path, path: SagaPath):
-    trail = executed.trail(path)
+def test_svg_highlights_exactly_the_transitions_followed(executed, tmp_path: Path, each_saga_path, read_svg):
+    trail = executed.trail(each_saga_path)
     write_pictures(trail, tmp_path)
-    _, transitions = read_svg(tmp_path / f"{path.order_id}.svg")
+    _, transitions = read_svg(tmp_path / f"{each_saga_path.order_id}.svg")
     taken = {t.title for t in transitions if "taken" in t.classes}
     expected = {f"{a}->{b}" for a, b in consecutive_pairs(trail)} | {f"<start>->{trail.path[0]}"}
     if trail.outcome.status == "SUCCEEDED":
@@ -67,10 +62,10 @@ def test_svg_highlights_exactly_the_transitions_followed(executed, tmp_path: Pat
 
 
 @needs_graphviz
-def test_svg_tells_failed_steps_from_succeeded_ones_and_compensations(executed, tmp_path: Path):
-    trail = executed.trail(ESCALATED)
+def test_svg_tells_failed_steps_from_succeeded_ones_and_compensations(executed, paths, tmp_path: Path, read_svg):
+    trail = executed.trail(paths.escalated)
     write_pictures(trail, tmp_path)
-    nodes, _ = read_svg(tmp_path / f"{ESCALATED.order_id}.svg")
+    nodes, _ = read_svg(tmp_path / f"{paths.escalated.order_id}.svg")
     assert {"taken", "succeeded"} <= nodes["ReserveInventory"].classes
     assert {"taken", "failed"} <= nodes["ConfirmOrder"].classes
     assert {"taken", "succeeded", "compensation"} <= nodes["ReleaseInventory"].classes
@@ -79,25 +74,25 @@ def test_svg_tells_failed_steps_from_succeeded_ones_and_compensations(executed, 
 
 
 @needs_graphviz
-def test_svg_shows_a_compensation_that_was_not_needed_as_greyed_out(executed, tmp_path: Path):
-    trail = executed.trail(OUT_OF_STOCK)  # nothing was reserved, so nothing is released
+def test_svg_shows_a_compensation_that_was_not_needed_as_greyed_out(executed, paths, tmp_path: Path, read_svg):
+    trail = executed.trail(paths.out_of_stock)  # nothing was reserved, so nothing is released
     write_pictures(trail, tmp_path)
-    nodes, _ = read_svg(tmp_path / f"{OUT_OF_STOCK.order_id}.svg")
+    nodes, _ = read_svg(tmp_path / f"{paths.out_of_stock.order_id}.svg")
     assert nodes["ReleaseInventory"].classes >= {"not-taken", "compensation"}
     assert nodes["RefundPayment"].classes >= {"taken", "succeeded", "compensation"}
     assert nodes["ReserveInventory"].classes >= {"taken", "failed"}
     assert nodes["OutOfStock"].classes >= {"taken", "terminal"}
 
 
-def test_without_graphviz_the_dot_and_mermaid_files_are_still_written(executed, tmp_path: Path, monkeypatch):
+def test_without_graphviz_the_dot_and_mermaid_files_are_still_written(executed, paths, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(pictures_module, "find_dot", lambda: None)
-    written = write_pictures(executed.trail(OUT_OF_STOCK), tmp_path, basename="refund")
+    written = write_pictures(executed.trail(paths.out_of_stock), tmp_path, basename="refund")
     assert [p.name for p in written] == ["refund.dot", "refund.mmd", "refund.md"]
     assert (tmp_path / "refund.md").read_text().startswith("```mermaid\nflowchart TD\n")
 
 
-def test_dot_gives_every_state_a_stable_id_and_its_classes(executed):
-    trail = executed.trail(OUT_OF_STOCK)
+def test_dot_gives_every_state_a_stable_id_and_its_classes(executed, paths):
+    trail = executed.trail(paths.out_of_stock)
     dot = render_dot(trail)
     marks = mark_nodes(trail)
     for name in trail.graph.states:
@@ -106,9 +101,9 @@ def test_dot_gives_every_state_a_stable_id_and_its_classes(executed):
         assert f'class="{" ".join(marks[name].classes)}"' in line
 
 
-@pytest.mark.parametrize("path", [HAPPY, OUT_OF_STOCK, ESCALATED], ids=lambda p: p.order_id)
-def test_mermaid_styles_the_path_and_greys_the_rest(executed, path: SagaPath):
-    trail = executed.trail(path)
+@pytest.mark.parametrize("saga_path", ["happy", "out_of_stock", "escalated"], indirect=True)
+def test_mermaid_styles_the_path_and_greys_the_rest(executed, saga_path):
+    trail = executed.trail(saga_path)
     text = render_mermaid(trail)
     assert text.startswith("flowchart TD\n")
     styled: dict[str, str] = {}

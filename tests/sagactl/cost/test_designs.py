@@ -6,12 +6,11 @@ from asl.checkout_saga import CHECKOUT_SAGA
 from asl.saga_builder import build_saga_definition
 from sagactl.cost.report import HAPPY_PATH_STEPS
 from sagactl.cost.seed_design import SEED_FUNCTIONS, seed_definition
-from tests.asl.path_walker import walk
 
 ARNS = {f: f"arn:aws:lambda:eu-west-1:123456789012:function:{f}" for f in CHECKOUT_SAGA.functions}
 
 
-def test_the_happy_checkout_enters_exactly_the_business_steps() -> None:
+def test_the_happy_checkout_enters_exactly_the_business_steps(walk) -> None:
     definition = build_saga_definition(CHECKOUT_SAGA, ARNS, "https://sqs.eu-west-1.amazonaws.com/1/dlq")
     path = walk(definition)
     assert tuple(path) == HAPPY_PATH_STEPS
@@ -19,7 +18,7 @@ def test_the_happy_checkout_enters_exactly_the_business_steps() -> None:
     assert len(path) == len(business_steps)  # no Pass/Choice on the happy path: one transition per step
 
 
-def test_the_seed_design_charges_then_reserves_and_refunds_on_any_reservation_error() -> None:
+def test_the_seed_design_charges_then_reserves_and_refunds_on_any_reservation_error(walk) -> None:
     definition = seed_definition({f: ARNS[f] for f in SEED_FUNCTIONS})
     assert walk(definition) == ["ProcessPayment", "ReserveInventory"]
     assert walk(definition, {"ReserveInventory": "InventoryDepletedException"}) == [

@@ -9,7 +9,6 @@ from sagactl.audit.graph import END, START
 from sagactl.audit.path_marks import mark_nodes, taken_transitions
 from sagactl.audit.timeline_builder import build_timeline
 from sagactl.audit.trail import ExecutionInfo
-from tests.audit.history_factory import ACCOUNT_PREFIX, HistoryWriter
 
 DEFINITION = {
     "StartAt": "Fan",
@@ -25,8 +24,8 @@ DEFINITION = {
 }
 
 
-def test_states_inside_a_branch_do_not_break_the_highlighted_path():
-    writer = HistoryWriter().started()
+def test_states_inside_a_branch_do_not_break_the_highlighted_path(history):
+    writer = history().started()
     writer.enter("Fan", "Parallel")
     writer.event("ParallelStateStarted")
     writer.enter("Inner", "Pass").exit("Inner", "Pass")
@@ -35,7 +34,7 @@ def test_states_inside_a_branch_do_not_break_the_highlighted_path():
     writer.enter("Done", "Succeed").exit("Done", "Succeed").succeeded()
     graph = graph_from_definition(DEFINITION)
     trail = Trail(
-        execution=ExecutionInfo(f"{ACCOUNT_PREFIX}:execution:fan:1", "1", "m", "STANDARD", "test"),
+        execution=ExecutionInfo("arn:aws:states:eu-west-1:123456789012:execution:fan:1", "1", "m", "STANDARD", "test"),
         definition=DEFINITION,
         graph=graph,
         timeline=build_timeline(event_from_history(e) for e in writer.events),

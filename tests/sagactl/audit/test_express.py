@@ -13,8 +13,6 @@ from asl.checkout_saga import CHECKOUT_SAGA
 from asl.validation_builder import build_validation_definition
 from sagactl.audit import ExecutionNotFound, NoAuditTrail, VisitResult, list_express_executions, load_trail
 from sagactl.audit.targets import resolve_execution_arn
-from tests.audit.history_factory import HistoryWriter
-from tests.audit.moto_saga import REGION
 
 MACHINE = "checkout-saga-order-validation-test"
 LOG_GROUP = f"/aws/vendedlogs/states/{MACHINE}"
@@ -37,14 +35,14 @@ def recently() -> datetime:
     return datetime.now(UTC) - timedelta(minutes=5)
 
 
-def valid_run() -> HistoryWriter:
-    writer = HistoryWriter(start=recently()).started({"order_id": "ord-1"})
+def valid_run(history):
+    writer = history(start=recently()).started({"order_id": "ord-1"})
     writer.enter("ValidateOrder").lambda_ok().exit("ValidateOrder").succeeded()
     return writer
 
 
-def invalid_run() -> HistoryWriter:
-    writer = HistoryWriter(start=recently()).started({"order_id": ""})
+def invalid_run(history):
+    writer = history(start=recently()).started({"order_id": ""})
     writer.enter("ValidateOrder").lambda_fails("InvalidOrderException", "order_id is missing").exit("ValidateOrder")
     writer.enter("ExplainOrderInvalid", "Pass").exit("ExplainOrderInvalid", "Pass")
     writer.enter("OrderInvalid", "Fail").failed("OrderInvalid", "order_id is missing")
@@ -72,13 +70,13 @@ def create_express_machine(world, name: str, logging_configuration: dict) -> str
 
 
 def logging_to(group: str, level: str = "ALL") -> dict:
-    group_arn = f"arn:aws:logs:{REGION}:123456789012:log-group:{group}:*"
+    group_arn = f"arn:aws:logs:eu-west-1:123456789012:log-group:{group}:*"
     destination = {"cloudWatchLogsLogGroup": {"logGroupArn": group_arn}}
     return {"level": level, "includeExecutionData": True, "destinations": [destination]}
 
 
 @pytest.fixture(scope="module")
-def express(world) -> ExpressWorld:
+def express(world, history) -> ExpressWorld:
     logs = world.clients.client("logs")
     logs.create_log_group(logGroupName=LOG_GROUP)
     machine_arn = create_express_machine(world, MACHINE, logging_to(LOG_GROUP))
@@ -87,9 +85,10 @@ def express(world) -> ExpressWorld:
     # Two streams, executions interleaved in them, as concurrent Express executions log on AWS.
     for stream in ("a", "b"):
         logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=f"states/{MACHINE}/2024-04-24-12-00/{stream}")
-    invalid_records = invalid_run().log_records(invalid)
-    duplicate_records = [record for arn in duplicates for record in valid_run().log_records(arn)]
-    write_records(logs, f"states/{MACHINE}/2024-04-24-12-00/a", valid_run().log_records(valid) + invalid_records[:4])
+    invalid_records = invalid_run(history).log_records(invalid)
+    duplicate_records = [record for arn in duplicates for record in valid_run(history).log_records(arn)]
+    valid_records = valid_run(history).log_records(valid)
+    write_records(logs, f"states/{MACHINE}/2024-04-24-12-00/a", valid_records + invalid_records[:4])
     write_records(logs, f"states/{MACHINE}/2024-04-24-12-00/b", invalid_records[4:] + duplicate_records)
     return ExpressWorld(machine_arn, valid, invalid, duplicates)
 
@@ -147,11 +146,12 @@ def test_express_machine_without_logging_has_no_trail(world):
         load_trail(world.clients, express_arn(machine_arn, "x", 1))
 
 
-def test_trail_reads_what_the_emulator_execution_logger_writes(world):
-    """Contract with emulator/sfn_execution_logging.py: its records must be AWS's, which this reader reads."""
+def test_trail_reads_what_the_emulator_execution_logger_writes(world, history):
+    """Contract with emulator/stepfunctions/execution_logging.py: its records must be AWS's, which this reader
+    reads."""
     from moto.stepfunctions.parser.api import HistoryEventType
 
-    from emulator.sfn_execution_logging import logging_session_for
+    from emulator.stepfunctions.execution_logging import logging_session_for
 
     group = "/aws/vendedlogs/states/audit-emulator-contract"
     world.clients.client("logs").create_log_group(logGroupName=group)
@@ -160,7 +160,7 @@ def test_trail_reads_what_the_emulator_execution_logger_writes(world):
     machine = SimpleNamespace(arn=machine_arn, name="audit-emulator-contract", loggingConfiguration=logging_to(group))
     session = logging_session_for(execution_arn, machine)
     assert session is not None
-    for event in invalid_run().events:
+    for event in invalid_run(history).events:
         details = next((v for k, v in event.items() if k.endswith("EventDetails")), None)
         log = {"id": str(event["id"]), "previous_event_id": str(event["previousEventId"]),
                "event_timestamp": event["timestamp"], "type": HistoryEventType(event["type"]),
@@ -178,7 +178,7 @@ def test_trail_reads_what_the_emulator_execution_logger_writes(world):
 def test_cli_lists_and_traces_express_executions(world, express, capsys):
     from sagactl.__main__ import main
 
-    assert main(["executions", "--workflow", "validation", "--region", REGION, "--status", "FAILED"]) == 0
+    assert main(["executions", "--workflow", "validation", "--region", world.region, "--status", "FAILED"]) == 0
     listing = capsys.readouterr().out
     assert express.invalid_arn in listing and express.valid_arn not in listing
     assert main(["trace", express.invalid_arn, "--no-pictures"]) == 0

@@ -10,9 +10,8 @@ import pytest
 from sagactl.audit import list_standard_executions, load_trail
 from sagactl.audit.express_logs import read_execution_events
 from sagactl.audit.standard_history import HISTORY_PAGE_SIZE
-from tests.audit.history_factory import ACCOUNT_PREFIX, HistoryWriter
-from tests.audit.stubbed_clients import StubbedClients
 
+ACCOUNT_PREFIX = "arn:aws:states:eu-west-1:123456789012"
 MACHINE_ARN = f"{ACCOUNT_PREFIX}:stateMachine:checkout-saga-checkout-dev"
 EXECUTION_ARN = f"{ACCOUNT_PREFIX}:execution:checkout-saga-checkout-dev:ord-long"
 RETRIES = 400  # 3 events per attempt: the history spans two pages of 1000
@@ -29,8 +28,8 @@ DEFINITION = {
 }
 
 
-def long_history() -> list[dict]:
-    writer = HistoryWriter().started({"order_id": "ord-long"})
+def long_history(history) -> list[dict]:
+    writer = history().started({"order_id": "ord-long"})
     writer.enter("ConfirmOrder")
     for _ in range(RETRIES):
         writer.lambda_fails("OrderServiceUnavailable", "try again", took_ms=10, wait_ms=1000)
@@ -38,10 +37,10 @@ def long_history() -> list[dict]:
     return writer.events
 
 
-def test_history_longer_than_one_page_is_read_to_the_end():
-    events = long_history()
+def test_history_longer_than_one_page_is_read_to_the_end(history, stubbed_clients):
+    events = long_history(history)
     assert len(events) > HISTORY_PAGE_SIZE
-    clients = StubbedClients()
+    clients = stubbed_clients
     started = events[0]["timestamp"]
     clients.expect(
         "stepfunctions",
@@ -82,10 +81,10 @@ def test_history_longer_than_one_page_is_read_to_the_end():
     assert trail.outcome.status == "SUCCEEDED"  # the terminal event was on the second page
 
 
-def test_express_log_events_on_several_pages_are_all_read():
+def test_express_log_events_on_several_pages_are_all_read(history, stubbed_clients):
     arn = f"{ACCOUNT_PREFIX}:express:checkout-saga-order-validation-dev:v-1:11111111-2222-4333-8444-555555555555"
     other = arn.replace("v-1:", "v-2:")
-    writer = HistoryWriter().started()
+    writer = history().started()
     writer.enter("ValidateOrder").lambda_ok().exit("ValidateOrder").succeeded()
     records = writer.log_records(arn)
 
@@ -99,7 +98,7 @@ def test_express_log_events_on_several_pages_are_all_read():
 
     # An emulator may ignore the filter pattern: a record of another execution must still be left out.
     stray = {**records[0], "execution_arn": other}
-    clients = StubbedClients()
+    clients = stubbed_clients
     pattern = f'{{ $.execution_arn = "{arn}" }}'
     request = {"logGroupName": "/aws/vendedlogs/states/v", "filterPattern": pattern}
     clients.expect("logs", "filter_log_events", page([*records[:3], stray], "t2"), request)
@@ -155,10 +154,12 @@ def test_listing_pages_resume_where_the_previous_page_stopped(world, listing_mac
     assert all(e.stopped is not None and e.duration_s is not None for e in everything.executions)
 
 
-def test_listing_filters_by_status(world, listing_machine):
+def test_listing_filters_by_status_and_gives_each_failure_its_error(world, listing_machine):
     failed = list_standard_executions(world.clients.stepfunctions, listing_machine, status="FAILED", max_items=None)
     assert sorted(e.name for e in failed.executions) == ["run-1", "run-3", "run-5"]
-    assert {e.status for e in failed.executions} == {"FAILED"}
+    assert {(e.status, e.error) for e in failed.executions} == {("FAILED", "Nope")}
+    succeeded = list_standard_executions(world.clients.stepfunctions, listing_machine, status="SUCCEEDED")
+    assert {e.error for e in succeeded.executions} == {None}
 
 
 def test_listing_times_are_timezone_aware(world, listing_machine):

@@ -12,8 +12,6 @@ from sagactl.audit.compensations import derive_compensations
 from sagactl.audit.events import event_from_history
 from sagactl.audit.timeline_builder import build_timeline
 from sagactl.audit.trail import ExecutionInfo
-from tests.audit.history_factory import ACCOUNT_PREFIX, HistoryWriter
-from tests.audit.svg_reader import read_svg
 
 CHARGE = 'Charge "card" <now>'
 UNDO = "Refund & apologise"
@@ -30,16 +28,16 @@ DEFINITION = {
 
 
 @pytest.fixture
-def trail() -> Trail:
-    writer = HistoryWriter().started()
+def trail(history) -> Trail:
+    writer = history().started()
     writer.enter(CHARGE).task_fails("Boom").exit(CHARGE)
     writer.enter(UNDO).task_ok().exit(UNDO)
     writer.enter(FAILED, "Fail").failed("Failed", "it failed")
     graph = graph_from_definition(DEFINITION)
     return Trail(
         execution=ExecutionInfo(
-            arn=f"{ACCOUNT_PREFIX}:execution:odd:run 1", name="run 1", state_machine_arn="m", workflow_type="STANDARD",
-            source="test",
+            arn="arn:aws:states:eu-west-1:123456789012:execution:odd:run 1", name="run 1", state_machine_arn="m",
+            workflow_type="STANDARD", source="test",
         ),
         definition=DEFINITION,
         graph=graph,
@@ -52,7 +50,7 @@ def trail() -> Trail:
     find_dot() is None and not os.environ.get("CI"),  # CI installs Graphviz (make graphviz): never skip there
     reason="Graphviz `dot` missing (apt-get install graphviz)",
 )
-def test_svg_is_valid_and_ids_are_safe_and_unique(trail: Trail, tmp_path: Path):
+def test_svg_is_valid_and_ids_are_safe_and_unique(trail: Trail, tmp_path: Path, read_svg):
     write_pictures(trail, tmp_path)
     nodes, _ = read_svg(tmp_path / "run_1.svg")  # the file name is sanitized too
     assert set(nodes) == {CHARGE, UNDO, FAILED}
