@@ -21,6 +21,11 @@ EXIT_PORT_IN_USE = 2
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parse_arguments(argv)
+    if arguments.moto_checklist:
+        from emulator import moto_extensions
+
+        print(moto_extensions.checklist())
+        return 0 if not moto_extensions.compatibility_problems() else 1
     stop_requested = threading.Event()
 
     def request_stop(signal_number: int, frame: FrameType | None) -> None:
@@ -52,6 +57,10 @@ def _parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_POOL_SIZE,
         help=f"warm workers per function, i.e. concurrent invocations of one function (default {DEFAULT_POOL_SIZE})",
+    )
+    parser.add_argument(
+        "--moto-checklist", action="store_true",
+        help="print every extension of moto with the seams it relies on (exit 1 if one moved), then exit",
     )
     return parser.parse_args(argv)
 

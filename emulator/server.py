@@ -14,14 +14,15 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import os
 import urllib.request
 from types import TracebackType
 
-from emulator import lambda_invocation, moto_extensions
-from emulator.http_server import EmulatorHttpServer
+from emulator import moto_extensions
+from emulator.http.server import EmulatorHttpServer
+from emulator.lambda_runtime import moto_lambda
 from emulator.lambda_runtime.runtime import DEFAULT_POOL_SIZE, LambdaRuntime
 from emulator.ports import ensure_port_free, free_port
+from emulator.stepfunctions import service_calls
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
@@ -69,14 +70,13 @@ class Emulator:
         if self.port == 0:
             self.port = free_port(self.host)
         ensure_port_free(self.host, self.port)
-        # moto's Step Functions interpreter calls Lambda & co. at http://localhost:$MOTO_PORT.
-        os.environ["MOTO_PORT"] = str(self.port)
+        service_calls.send_service_calls_to(self.port)
         moto_extensions.install()
         if self.quiet:
             _quiet_expected_noise()
         _warm_backends()
         self._runtime = LambdaRuntime(self.endpoint_url, self.lambda_pool_size)
-        lambda_invocation.install_runtime(self._runtime)
+        moto_lambda.install_runtime(self._runtime)
         Emulator._running = self
         atexit.register(self.stop)
         try:
@@ -94,7 +94,7 @@ class Emulator:
         if server is not None:
             server.stop()
         if runtime is not None:
-            lambda_invocation.uninstall_runtime()
+            moto_lambda.uninstall_runtime()
             runtime.shutdown()
         if Emulator._running is self:
             Emulator._running = None

@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from emulator.locked_lru import LockedLru
+from emulator.speedups.locked_lru import LockedLru
 
 _MAX_ENTRIES = 512
 Parsed = tuple[Any, list[str], list[str]]  # (tree, names found, values found)

@@ -1,4 +1,4 @@
-"""Warm workers on demand: a route of the emulator's control API (registered on fault_api's app).
+"""Warm workers on demand: a route of the emulator's control API.
 
   PUT /emulator-api/functions/<function>/warm-workers   body {"count": N}
       200 {"function": <ARN>, "warm_workers": n}: the function's pool has started workers until N of them
@@ -19,7 +19,7 @@ from flask import Blueprint, Response, jsonify, request
 from moto.awslambda.exceptions import UnknownFunctionException
 from moto.awslambda.models import lambda_backends
 
-from emulator import lambda_invocation
+from emulator.lambda_runtime import moto_lambda
 from emulator.lambda_runtime.worker_process import WorkerInitError
 
 blueprint = Blueprint("workers", __name__)
@@ -41,11 +41,11 @@ def warm_workers(function: str) -> tuple[Response, int]:
         return jsonify({"error": str(error)}), 404
     except ValueError as error:
         return jsonify({"error": str(error)}), 400
-    runtime = lambda_invocation.current_runtime()
+    runtime = moto_lambda.current_runtime()
     if runtime is None:
         return jsonify({"error": "No Lambda runtime is running in this emulator"}), 503
-    spec = lambda_invocation.spec_of(found)
-    if not spec.code_zip:  # as an invocation of it would answer (lambda_invocation.run_in_runtime)
+    spec = moto_lambda.spec_of(found)
+    if not spec.code_zip:  # as an invocation of it would answer (moto_lambda.run_in_runtime)
         return jsonify({"error": "The emulator runs only Zip-packaged functions with code"}), 400
     try:
         warm = runtime.prestart(spec, count)

@@ -1,4 +1,4 @@
-"""The emulator's control API for fault injection, served on the emulator's own port next to moto's.
+"""Fault injection: routes of the emulator's control API.
 
   GET    /emulator-api/faults              {"policies": {<function>: <policy>}, "injected": {<function>: {<kind>: n}}}
   PUT    /emulator-api/faults/<function>   body: a policy {"seed": 7, "rules": [{"kind": "throttle", ...}]}
@@ -14,25 +14,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from emulator import lambda_invocation
+from emulator.lambda_runtime import moto_lambda
 from emulator.lambda_runtime.faults import FaultSpecError, RandomFaults
 from emulator.lambda_runtime.runtime import LambdaRuntime
 
-PATH_PREFIX = "/emulator-api/"
-
-app = Flask("emulator-api")
+blueprint = Blueprint("faults", __name__)
 
 
-@app.get("/emulator-api/faults")
+@blueprint.get("/emulator-api/faults")
 def list_faults() -> Response:
     runtime = _runtime()
     policies = {name: policy.to_json() for name, policy in sorted(runtime.fault_policies().items())}
     return jsonify({"policies": policies, "injected": runtime.injected_faults()})
 
 
-@app.put("/emulator-api/faults/<function_name>")
+@blueprint.put("/emulator-api/faults/<function_name>")
 def set_faults(function_name: str) -> tuple[Response, int]:
     body: Any = request.get_json(silent=True)
     try:
@@ -43,20 +41,20 @@ def set_faults(function_name: str) -> tuple[Response, int]:
     return jsonify({"function": function_name, "policy": policy.to_json()}), 200
 
 
-@app.delete("/emulator-api/faults/<function_name>")
+@blueprint.delete("/emulator-api/faults/<function_name>")
 def clear_function_faults(function_name: str) -> tuple[Response, int]:
     _runtime().set_fault_policy(function_name, None)
     return jsonify({"function": function_name, "policy": None}), 200
 
 
-@app.delete("/emulator-api/faults")
+@blueprint.delete("/emulator-api/faults")
 def clear_all_faults() -> tuple[Response, int]:
     _runtime().clear_fault_policies()
     return jsonify({"policies": {}}), 200
 
 
 def _runtime() -> LambdaRuntime:
-    runtime = lambda_invocation.current_runtime()
+    runtime = moto_lambda.current_runtime()
     if runtime is None:  # only between stop() and the server's last request
         raise RuntimeError("No Lambda runtime is running in this emulator")
     return runtime

@@ -19,7 +19,8 @@ from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
 from moto.stepfunctions.parser.asl.component.common.timeouts.timeout import TimeoutSeconds
 
-from emulator import performance, sfn_lambda_in_process
+from emulator import speedups as performance
+from emulator.speedups import sfn_lambda_in_process
 
 _lock = threading.Lock()  # creating clients on boto3's default session is not thread-safe
 _clients: dict[tuple[str, str], Any] = {}

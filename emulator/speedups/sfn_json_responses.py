@@ -21,7 +21,7 @@ import datetime
 import json
 from typing import Any
 
-from emulator.direct_answers import DirectAnswers
+from emulator.speedups.direct_answers import DirectAnswers
 
 OPERATIONS = ("StartExecution", "StartSyncExecution", "DescribeExecution")
 _SCALARS = frozenset({"string", "timestamp", "boolean", "integer", "long"})

@@ -1,4 +1,5 @@
-"""Invoke API errors in Lambda tasks that name the function by ARN, named the way AWS names them.
+"""Invoke API errors in Lambda tasks that name the function by ARN, named the way AWS names them
+(extension sfn-lambda-api-errors).
 
 When the Invoke call itself fails (throttled, Lambda service error), AWS reports the task error as
 ``Lambda.<ErrorCode>``, e.g. ``Lambda.TooManyRequestsException``, for both the
@@ -20,7 +21,10 @@ from moto.stepfunctions.parser.asl.component.common.error_name.failure_event imp
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_lambda import (
     StateTaskServiceLambda,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+
+from emulator.moto_seams import Kind, MotoExtension, Signature, patch
 
 
 def from_error(original: Callable[..., FailureEvent], task: Any, env: Any, ex: Exception) -> FailureEvent:
@@ -37,3 +41,26 @@ def from_error(original: Callable[..., FailureEvent], task: Any, env: Any, ex: E
             lambdaFunctionFailedEventDetails=LambdaFunctionFailedEventDetails(error=error, cause=cause)
         ),
     )
+
+
+def _install() -> None:
+    def wrap(original: Callable[..., FailureEvent]) -> Callable[..., FailureEvent]:
+        def from_lambda_error(self: Any, env: Any, ex: Exception) -> FailureEvent:
+            return from_error(original, self, env, ex)
+
+        return from_lambda_error
+
+    patch(StateTaskLambda, "_from_error", wrap)
+
+
+EXTENSION = MotoExtension(
+    name="sfn-lambda-api-errors",
+    kind=Kind.FIDELITY,
+    purpose="Invoke API errors of bare-ARN Lambda tasks are Lambda.<ErrorCode> (moto: Exception), as Retry expects",
+    module=__name__,
+    seams=(
+        Signature(StateTaskLambda, "_from_error", ("self", "env", "ex")),
+        Signature(StateTaskServiceLambda, "_error_cause_from_client_error", ("client_error",)),
+    ),
+    install=_install,
+)

@@ -12,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from moto.awslambda.models import LambdaFunction
+
+from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+
 LayerData = dict[str, Any]
 
 
@@ -28,3 +32,23 @@ def _account_of(layer_version_arn: str) -> str:
     if len(parts) != 8 or parts[2] != "lambda" or parts[5] != "layer":
         raise ValueError(f"not a layer version ARN: {layer_version_arn}")
     return parts[4]
+
+
+def _install() -> None:
+    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        def get_layers_data(self: Any, layers_versions_arns: list[str]) -> list[LayerData]:
+            return layers_data(original, self, layers_versions_arns)
+
+        return get_layers_data
+
+    patch(LambdaFunction, "_get_layers_data", wrap)
+
+
+EXTENSION = MotoExtension(
+    name="lambda-public-layers",
+    kind=Kind.FIDELITY,
+    purpose="layer versions that other accounts publish (Powertools) are accepted, stood in by this environment",
+    module=__name__,
+    seams=(Signature(LambdaFunction, "_get_layers_data", ("self", "layers_versions_arns")),),
+    install=_install,
+)

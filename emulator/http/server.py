@@ -26,12 +26,13 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from moto.moto_server import werkzeug_app
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.exceptions import InternalServerError
 from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.wsgi import LimitedStream
 
-from emulator import http_headers, performance
+from emulator.moto_seams import Kind, MotoExtension, Signature
 from emulator.ports import PortInUseError
 
 _log = logging.getLogger(__name__)
@@ -200,11 +201,8 @@ class EmulatorHttpServer:
 
     def __init__(self, host: str, port: int, app: Any = None) -> None:
         app = app if app is not None else DomainDispatcherApplication(create_backend_app)
-        if performance.enabled("http-headers"):
-            http_headers.install()
-        handler = KeepAliveRequestHandler if performance.enabled("http-keep-alive") else MotoRequestHandler
         try:
-            self._server = _KeepAliveServer(host, port, app, handler)
+            self._server = _KeepAliveServer(host, port, app, KeepAliveRequestHandler)
         except SystemExit:  # werkzeug prints why the bind failed and exits; taken between check and bind
             raise PortInUseError(host, port) from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="emulator-http", daemon=True)
@@ -222,3 +220,17 @@ class EmulatorHttpServer:
         self._server.server_close()
         self._server.close_connections()
         self._thread.join()
+
+
+EXTENSION = MotoExtension(
+    name="http-server",
+    kind=Kind.FIDELITY,
+    purpose="moto's app and request handling, served with HTTP/1.1 keep-alive (werkzeug's server closes each)",
+    module=__name__,
+    seams=(
+        Signature(DomainDispatcherApplication, "__init__", ("self", "create_app")),
+        Signature(werkzeug_app, "create_backend_app", ("service",)),
+        Signature(MotoRequestHandler, "make_environ", ("self",)),
+    ),
+    install=None,
+)

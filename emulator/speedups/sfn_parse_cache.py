@@ -23,7 +23,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 
-from emulator.locked_lru import LockedLru
+from emulator.speedups.locked_lru import LockedLru
 
 # Definitions in use at once: a handful per stack; the bound only guards against unbounded growth
 # when a long-running emulator sees many UpdateStateMachine calls.

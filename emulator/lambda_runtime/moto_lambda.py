@@ -1,9 +1,11 @@
-"""How moto's Lambda model hands invocations to our runtime (moto_extensions wires these in).
+"""How moto's Lambda model hands invocations to our runtime (extensions lambda-invoke and lambda-invoke-type).
 
 moto keeps a function's code and configuration on its ``LambdaFunction`` model; every Invoke (API,
-Step Functions task, event source) ends in ``LambdaFunction._invoke_lambda``, which we replace with
-``run_in_runtime``. ``invoke_honouring_type`` wraps ``LambdaFunction.invoke`` for what moto does not do
-like AWS: asynchronous ``Event`` invocations, ``DryRun``, and the ``Unhandled`` function-error header.
+Step Functions task, event source) ends in ``LambdaFunction._invoke_lambda``, where moto would run Docker: we
+run the function in our worker runtime (``run_in_runtime``); an invocation the runtime refuses at the API (a
+throttle) becomes moto's AWSError, which moto's server answers as AWS would. ``invoke_honouring_type`` wraps
+``LambdaFunction.invoke`` for what moto does not do like AWS: asynchronous ``Event`` invocations, ``DryRun``,
+and the ``Unhandled`` function-error header.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from moto.awslambda.models import LambdaFunction
+from moto.core.exceptions import AWSError
+
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
-from emulator.lambda_runtime.invocation import ApiError
 from emulator.lambda_runtime.runtime import LambdaRuntime
-from emulator.request_metering import meter
+from emulator.metering.requests import meter
+from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, patch
 
 # LogType=Tail returns the last 4 KB of the invocation's log, as on AWS.
 _LOG_TAIL_BYTES = 4096
@@ -27,14 +32,6 @@ _REPORT_TAIL_BYTES = 512
 _lock = threading.Lock()
 _runtime: LambdaRuntime | None = None
 _event_invoker: ThreadPoolExecutor | None = None
-
-
-class LambdaApiError(Exception):
-    """The Invoke API call itself fails (e.g. throttled): moto_extensions answers it as an AWS error response."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__(f"{error.code}: {error.message}")
-        self.error = error
 
 
 def install_runtime(runtime: LambdaRuntime) -> None:
@@ -83,8 +80,9 @@ def run_in_runtime(function: Any, event: Any = None) -> tuple[str, bool, str]:
     if not spec.code_zip:
         return _failure("Runtime.InvalidEntrypoint", "The emulator runs only Zip-packaged functions with code")
     outcome = runtime.invoke(spec, json.dumps({} if event is None else event))
-    if outcome.api_error is not None:
-        raise LambdaApiError(outcome.api_error)
+    if outcome.api_error is not None:  # the Invoke call itself fails (throttled): an AWS error response
+        error = outcome.api_error
+        raise AWSError(error.message, error.code, error.status_code)
     # The REPORT line is the last of the invocation's log: what Lambda bills it for (the cost model's input).
     meter.record_invocation(spec.function_name, spec.memory_mb, outcome.logs[-_REPORT_TAIL_BYTES:], outcome.errored)
     return outcome.payload, outcome.errored, outcome.logs[-_LOG_TAIL_BYTES:]
@@ -117,3 +115,43 @@ def invoke_honouring_type(
 
 def _failure(error_type: str, message: str) -> tuple[str, bool, str]:
     return json.dumps(error_payloads.error_payload(error_type, message)), True, ""
+
+
+def _install_invoke() -> None:
+    patch(LambdaFunction, "_invoke_lambda", lambda original: run_in_runtime)
+
+
+def _install_invoke_type() -> None:
+    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
+        def invoke(self: Any, body: Any, request_headers: Any, response_headers: dict[str, Any]) -> Any:
+            return invoke_honouring_type(original, self, body, request_headers, response_headers)
+
+        return invoke
+
+    patch(LambdaFunction, "invoke", wrap)
+
+
+EXTENSIONS = (
+    MotoExtension(
+        name="lambda-invoke",
+        kind=Kind.FIDELITY,
+        purpose="functions run in our worker runtime instead of Docker; throttles are AWS error responses",
+        module=__name__,
+        seams=(
+            Signature(LambdaFunction, "_invoke_lambda", ("self", "event")),
+            SetsAttributes(LambdaFunction, "__init__", (
+                "function_name", "handler", "run_time", "environment_vars", "timeout", "memory_size", "region",
+                "account_id", "function_arn", "version")),
+            SetsAttributes(LambdaFunction, "_set_function_code", ("code_bytes", "code_digest")),
+        ),
+        install=_install_invoke,
+    ),
+    MotoExtension(
+        name="lambda-invoke-type",
+        kind=Kind.FIDELITY,
+        purpose="Event invocations run in the background (202), DryRun runs nothing, errors say Unhandled",
+        module=__name__,
+        seams=(Signature(LambdaFunction, "invoke", ("self", "body", "request_headers", "response_headers")),),
+        install=_install_invoke_type,
+    ),
+)

@@ -41,8 +41,8 @@ from moto.core.request import normalize_request
 from moto.moto_api import recorder
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 
-from emulator import performance
-from emulator.request_metering import meter
+from emulator import speedups as performance
+from emulator.metering.requests import meter
 
 OVER_HTTP_VARIABLE = "EMULATOR_SFN_LAMBDA_OVER_HTTP"
 # botocore's event for the Invoke operation of a Lambda client (service id "Lambda", hyphenized).

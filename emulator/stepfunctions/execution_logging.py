@@ -1,4 +1,5 @@
-"""Step Functions execution logging to CloudWatch Logs, as configured by a state machine's loggingConfiguration.
+"""Step Functions execution logging to CloudWatch Logs, as configured by a state machine's loggingConfiguration
+(extension sfn-execution-logs).
 
 For Express workflows these logs are the only record of an execution (AWS keeps no history for them).
 moto's interpreter already decides *which* events to log (level ALL/ERROR/FATAL, includeExecutionData)
@@ -25,14 +26,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from moto.stepfunctions.parser import models as parser_models
 from moto.stepfunctions.parser.asl.eval.event.logging import (
     CloudWatchLoggingConfiguration,
     CloudWatchLoggingSession,
     HistoryLog,
 )
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
+from moto.stepfunctions.parser.backend.execution import Execution
 
 from emulator.log_sink import CloudWatchLogSink, LogEvent
+from emulator.moto_seams import Holds, Kind, MotoExtension, Signature
 
 _sink = CloudWatchLogSink()
 
@@ -106,3 +110,38 @@ def _as_datetime(value: datetime | str) -> datetime:
         return value
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class LoggedExecution(Execution):
+    """moto's Execution, given a CloudWatch logging session when its state machine configures logging
+    (moto's start_execution always passes None)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        if kwargs.get("cloud_watch_logging_session") is None:
+            kwargs["cloud_watch_logging_session"] = logging_session_for(kwargs["exec_arn"], kwargs["state_machine"])
+        super().__init__(**kwargs)
+
+
+def _install() -> None:
+    # moto's start_execution builds its executions from this module attribute, with keyword arguments.
+    parser_models.Execution = LoggedExecution  # type: ignore[misc,assignment]
+
+
+EXTENSION = MotoExtension(
+    name="sfn-execution-logs",
+    kind=Kind.FIDELITY,
+    purpose="executions of a machine with a loggingConfiguration write AWS-format events to CloudWatch Logs",
+    module=__name__,
+    seams=(
+        Holds("moto.stepfunctions.parser.models.Execution is the parser's Execution class, built by start_execution",
+              lambda: parser_models.Execution in (Execution, LoggedExecution)),
+        Signature(Execution, "__init__", (
+            "self", "name", "sm_type", "role_arn", "exec_arn", "account_id", "region_name", "state_machine",
+            "start_date", "cloud_watch_logging_session", "activity_store", "input_data", "trace_header")),
+        Signature(CloudWatchLoggingSession, "__init__", ("self", "execution_arn", "configuration")),
+        Signature(CloudWatchLoggingSession, "publish_history_log", ("self", "history_log")),
+        Signature(CloudWatchLoggingConfiguration, "from_logging_configuration",
+                  ("state_machine_arn", "logging_configuration")),
+    ),
+    install=_install,
+)

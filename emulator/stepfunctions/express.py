@@ -1,4 +1,4 @@
-"""Express workflow executions the way AWS runs them, on moto's interpreter.
+"""Express workflow executions the way AWS runs them, on moto's interpreter (extension sfn-start-sync).
 
 What differs from moto's (Standard-only) handling:
 - ARN ``arn:aws:states:<region>:<account>:express:<machine>:<name>:<uuid>``: names need not be unique, so
@@ -22,12 +22,17 @@ import weakref
 from typing import Any
 
 from moto.core.exceptions import AWSError
+from moto.core.responses import ActionResult
+from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.exceptions import InvalidExecutionInput
+from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 
-from emulator import performance
-from emulator.sfn_execution_logging import ExecutionLogSession, logging_session_for
+from emulator import speedups as performance
+from emulator.moto_seams import Holds, Kind, MotoExtension, Signature, SourceLine
+from emulator.stepfunctions.execution_logging import ExecutionLogSession, logging_session_for
+from emulator.stepfunctions.input_quota import check_input_size
 
 EXPRESS_BILLING_INCREMENT_MS = 100
 EXPRESS_BILLED_MEMORY_MB = 64
@@ -141,3 +146,40 @@ class _Snapshots:
 
 
 _snapshots = _Snapshots()
+
+
+def start_sync_execution_action(response: Any) -> ActionResult:
+    """The StartSyncExecution action of moto's StepFunctionResponse (moto answers 404 without it)."""
+    execution_input = response._get_param("input", if_none="{}")
+    check_input_size(execution_input)
+    result = run_sync_execution(
+        response.stepfunction_backend,
+        response._get_param("stateMachineArn"),
+        response._get_param("name"),
+        execution_input,
+        response._get_param("traceHeader"),
+    )
+    return ActionResult(result)
+
+
+def _install() -> None:
+    # moto dispatches a JSON action to the response method of the same snake_case name.
+    sfn_responses.StepFunctionResponse.start_sync_execution = start_sync_execution_action  # type: ignore[attr-defined]
+
+
+EXTENSION = MotoExtension(
+    name="sfn-start-sync",
+    kind=Kind.FIDELITY,
+    purpose="StartSyncExecution (moto: 404) runs an Express execution to its end and answers AWS's shape",
+    module=__name__,
+    seams=(
+        Holds("StepFunctionResponse has no start_sync_execution of its own",
+              lambda: getattr(sfn_responses.StepFunctionResponse, "start_sync_execution", None)
+              in (None, start_sync_execution_action)),
+        Signature(SyncExecution, "to_start_sync_execution_output", ("self",)),
+        Signature(Execution, "start", ("self",)),
+        # Snapshots are taken once per revision of a machine: UpdateStateMachine sets update_date.
+        SourceLine(StateMachine, "update", "self.update_date = utcnow()"),
+    ),
+    install=_install,
+)

@@ -1,5 +1,5 @@
-"""What the emulator was asked, counted: requests per service and operation, DynamoDB's request units, and
-Lambda's invocations with their billed durations.
+"""What the emulator was asked, counted (extension request-metering): requests per service and operation,
+DynamoDB's request units, and Lambda's invocations with their billed durations.
 
 Counted where moto answers (every API request reaches ``BaseResponse.call_action``, over HTTP or in-process),
 so the figures are what an AWS bill or CloudWatch would show for the same traffic, whoever sent it: clients,
@@ -22,9 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from moto.core.responses import BaseResponse
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import Item as DynamoDBItem
 
-from emulator import dynamodb_capacity as capacity
+from emulator.metering import dynamodb_units as capacity
+from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, patch
 
 Response = tuple[int, dict[str, Any], Any]
 _REPORT = re.compile(r"REPORT RequestId: \S+\tDuration: ([0-9.]+) ms\tBilled Duration: ([0-9]+) ms")
@@ -293,3 +297,30 @@ def _safely(compute: Callable[[], Any], fallback: Any) -> Any:
         return compute()
     except Exception:
         return fallback
+
+
+def _install() -> None:
+    def wrap(original: Callable[[Any], Response]) -> Callable[[Any], Response]:
+        def call_action(self: Any) -> Response:
+            return metered_call_action(original, self)
+
+        return call_action
+
+    patch(BaseResponse, "call_action", wrap)
+
+
+EXTENSION = MotoExtension(
+    name="request-metering",
+    kind=Kind.FIDELITY,
+    purpose="requests per operation, DynamoDB request units and Lambda billed durations, as a bill would count them",
+    module=__name__,
+    seams=(
+        Signature(BaseResponse, "call_action", ("self",)),
+        Signature(BaseResponse, "_get_action", ("self",)),
+        Signature(DynamoDBBackend, "get_table", ("self", "table_name")),
+        Signature(DynamoDBBackend, "get_item", ("self", "table_name", "keys", "projection_expressions")),
+        SetsAttributes(DynamoDBItem, "__init__", ("attrs",)),
+        SetsAttributes(DynamoType, "__init__", ("type", "value")),
+    ),
+    install=_install,
+)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from emulator.locked_lru import LockedLru
+from emulator.speedups.locked_lru import LockedLru
 
 _MAX_ENTRIES = 512
 

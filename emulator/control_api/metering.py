@@ -1,4 +1,4 @@
-"""The metering routes of the emulator's control API (registered on fault_api's app, under /emulator-api/).
+"""Metering: a route of the emulator's control API.
 
   GET /emulator-api/metering   {"requests": {<service>: {<operation>: n}},
                                 "dynamodb": {<table>: {<operation>: {"requests", "conditional_failures",
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from emulator.request_metering import meter
+from emulator.metering.requests import meter
 
 blueprint = Blueprint("metering", __name__)
 

@@ -32,7 +32,7 @@ _NO_ROUTE = object()
 
 
 # Where the view of ``POST /`` is kept on each Flask app (``app.extensions`` is Flask's place for such state).
-_EXTENSION_KEY = "emulator.json_protocol_lane"
+_EXTENSION_KEY = "emulator.speedups.json_protocol_lane"
 
 
 class JsonProtocolLane:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.direct_answers import DirectAnswers
+from emulator.speedups.direct_answers import DirectAnswers
 
 FAST_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem"})
 _ITEM_KEYS = frozenset({"Item", "Attributes"})
