@@ -18,6 +18,7 @@ import boto3
 from botocore.config import Config
 
 EMULATOR_REGION = "eu-west-1"
+EMULATOR_ACCOUNT_ID = "123456789012"  # moto's default account, which any credentials map to
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",

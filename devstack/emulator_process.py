@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ class EmulatorStartError(RuntimeError):
 class EmulatorProcess:
     process: subprocess.Popen[str]
     endpoint_url: str
+    _clients: AwsClients | None = field(default=None, repr=False)
 
     @property
     def pid(self) -> int:
@@ -35,6 +36,12 @@ class EmulatorProcess:
 
     def clients(self, **options: Any) -> AwsClients:
         return AwsClients.for_emulator(self.endpoint_url, **options)
+
+    def client(self, service: str) -> Any:
+        """A client of one service (made once per process object)."""
+        if self._clients is None:
+            self._clients = self.clients()
+        return self._clients.client(service)
 
     def stop(self) -> None:
         """SIGTERM: the emulator kills its Lambda workers and exits 0."""

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.emulator.emulator_test_support import (
-    PARENT_ONLY_VARIABLE,
-    CreateFunction,
-    EmulatorProcess,
-    aws_cli,
-    invoke,
-    zip_source,
-)
+from devstack.emulator_process import EmulatorProcess
 
 ECHO_CONTEXT = """
 import os
@@ -36,11 +30,11 @@ def handler(event, context):
 
 
 def test_invoke_returns_the_handler_result_with_a_real_context(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function(ECHO_CONTEXT, timeout=7)
 
-    response = invoke(emulator, name, {"order": 42})
+    response = kit.invoke(emulator, name, {"order": 42})
 
     assert response["StatusCode"] == 200
     assert "FunctionError" not in response
@@ -57,15 +51,15 @@ def test_invoke_returns_the_handler_result_with_a_real_context(
 
 
 def test_worker_sees_its_own_environment_and_not_the_emulators(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function(ECHO_CONTEXT, environment={"TABLE_NAME": "orders", "LOG_LEVEL": "DEBUG"})
 
-    environ = invoke(emulator, name)["Payload"]["environ"]
+    environ = kit.invoke(emulator, name)["Payload"]["environ"]
 
     assert environ["TABLE_NAME"] == "orders"
     assert environ["LOG_LEVEL"] == "DEBUG"
-    assert PARENT_ONLY_VARIABLE not in environ
+    assert kit.parent_only_variable not in environ
     assert "MOTO_PORT" not in environ
     assert environ["AWS_ENDPOINT_URL"] == emulator.endpoint_url
     assert environ["AWS_REGION"] == environ["AWS_DEFAULT_REGION"] == "eu-west-1"
@@ -79,7 +73,7 @@ def test_worker_sees_its_own_environment_and_not_the_emulators(
 
 
 def test_handler_exception_is_reported_with_its_class_name(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function(
         """
@@ -91,7 +85,7 @@ def test_handler_exception_is_reported_with_its_class_name(
         """
     )
 
-    response = invoke(emulator, name)
+    response = kit.invoke(emulator, name)
 
     assert response["FunctionError"] == "Unhandled"
     error = response["Payload"]
@@ -102,7 +96,7 @@ def test_handler_exception_is_reported_with_its_class_name(
 
 
 def test_timeout_kills_the_worker_and_a_fresh_one_serves_next(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function(
         """
@@ -114,10 +108,10 @@ def test_timeout_kills_the_worker_and_a_fresh_one_serves_next(
         """,
         timeout=1,
     )
-    first_pid = invoke(emulator, name)["Payload"]
+    first_pid = kit.invoke(emulator, name)["Payload"]
 
     started = time.monotonic()
-    response = invoke(emulator, name, {"sleep": 10})
+    response = kit.invoke(emulator, name, {"sleep": 10})
     elapsed = time.monotonic() - started
 
     assert response["FunctionError"] == "Unhandled"
@@ -125,33 +119,33 @@ def test_timeout_kills_the_worker_and_a_fresh_one_serves_next(
     assert response["Payload"]["errorMessage"].endswith("Task timed out after 1.00 seconds")
     assert elapsed < 5
     assert not _process_exists(first_pid)
-    assert invoke(emulator, name)["Payload"] != first_pid
+    assert kit.invoke(emulator, name)["Payload"] != first_pid
 
 
 def test_crashing_worker_is_reported_as_runtime_exit_error(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function("import os\n\ndef handler(event, context):\n    os._exit(7)\n")
 
-    error = invoke(emulator, name)["Payload"]
+    error = kit.invoke(emulator, name)["Payload"]
 
     assert error["errorType"] == "Runtime.ExitError"
     assert "exit status 7" in error["errorMessage"]
 
 
 def test_import_failure_is_reported_as_import_module_error(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function("import not_a_module_anywhere\n\ndef handler(event, context):\n    return 1\n")
 
-    response = invoke(emulator, name)
+    response = kit.invoke(emulator, name)
 
     assert response["FunctionError"] == "Unhandled"
     assert response["Payload"]["errorType"] == "Runtime.ImportModuleError"
     assert "No module named 'not_a_module_anywhere'" in response["Payload"]["errorMessage"]
 
 
-def test_nested_handler_module_is_resolved(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_nested_handler_module_is_resolved(emulator: EmulatorProcess, create_function: Callable[..., str], kit) -> None:
     name = create_function(
         "",
         handler="orders.api.handler",
@@ -161,27 +155,29 @@ def test_nested_handler_module_is_resolved(emulator: EmulatorProcess, create_fun
         },
     )
 
-    assert invoke(emulator, name)["Payload"] == "nested"
+    assert kit.invoke(emulator, name)["Payload"] == "nested"
 
 
-def test_warm_worker_is_reused(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_warm_worker_is_reused(emulator: EmulatorProcess, create_function: Callable[..., str], kit) -> None:
     name = create_function("import os\n\ndef handler(event, context):\n    return os.getpid()\n")
 
-    pids = {invoke(emulator, name)["Payload"] for _ in range(3)}
+    pids = {kit.invoke(emulator, name)["Payload"] for _ in range(3)}
 
     assert len(pids) == 1
 
 
-def test_concurrent_invocations_run_in_parallel(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_concurrent_invocations_run_in_parallel(
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
+) -> None:
     name = create_function(
         "import os, time\n\ndef handler(event, context):\n    started = time.time()\n    time.sleep(1)\n"
         "    return [os.getpid(), started, time.time()]\n",
         timeout=10,
     )
-    invoke(emulator, name)  # one warm worker; the pool adds the others on demand
+    kit.invoke(emulator, name)  # one warm worker; the pool adds the others on demand
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = list(pool.map(lambda _: invoke(emulator, name)["Payload"], range(4)))
+        runs = list(pool.map(lambda _: kit.invoke(emulator, name)["Payload"], range(4)))
 
     assert len({pid for pid, _, _ in runs}) == 4
     # Structural, not timed: every invocation started before any of them ended, so all four ran at once
@@ -190,25 +186,25 @@ def test_concurrent_invocations_run_in_parallel(emulator: EmulatorProcess, creat
 
 
 def test_code_and_configuration_updates_are_served_by_new_workers(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     source = "import os\n\ndef handler(event, context):\n    return [{version}, os.environ['COLOUR'], os.getpid()]\n"
     name = create_function(source.format(version=1), environment={"COLOUR": "red"})
     lambda_client = emulator.client("lambda")
-    _, _, first_pid = invoke(emulator, name)["Payload"]
+    _, _, first_pid = kit.invoke(emulator, name)["Payload"]
 
-    lambda_client.update_function_code(FunctionName=name, ZipFile=zip_source({"app.py": source.format(version=2)}))
-    version, colour, second_pid = invoke(emulator, name)["Payload"]
+    lambda_client.update_function_code(FunctionName=name, ZipFile=kit.zip_source({"app.py": source.format(version=2)}))
+    version, colour, second_pid = kit.invoke(emulator, name)["Payload"]
     assert (version, colour) == (2, "red")
     assert second_pid != first_pid
 
     lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": {"COLOUR": "blue"}})
-    version, colour, third_pid = invoke(emulator, name)["Payload"]
+    version, colour, third_pid = kit.invoke(emulator, name)["Payload"]
     assert (version, colour) == (2, "blue")
     assert third_pid != second_pid
 
 
-def test_event_invocation_is_accepted_at_once(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_event_invocation_is_accepted_at_once(emulator: EmulatorProcess, create_function: Callable[..., str]) -> None:
     name = create_function("import time\n\ndef handler(event, context):\n    time.sleep(2)\n", timeout=5)
 
     started = time.monotonic()
@@ -219,7 +215,7 @@ def test_event_invocation_is_accepted_at_once(emulator: EmulatorProcess, create_
 
 
 def test_handler_output_lands_in_the_function_log_group(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function(
         """
@@ -234,7 +230,7 @@ def test_handler_output_lands_in_the_function_log_group(
         """
     )
 
-    response = invoke(emulator, name, {"n": 1}, LogType="Tail")
+    response = kit.invoke(emulator, name, {"n": 1}, LogType="Tail")
 
     events = emulator.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]
     messages = [event["message"] for event in events]
@@ -248,12 +244,14 @@ def test_handler_output_lands_in_the_function_log_group(
     assert events[0]["logStreamName"].endswith(tuple("0123456789abcdef")) and "/[$LATEST]" in events[0]["logStreamName"]
     assert "plain print 1" in _decode_base64(response["LogResult"])
     # awscli v1 has no `logs tail` (a v2 command); filter-log-events reads the same events.
-    cli = aws_cli(emulator, "logs", "filter-log-events", "--log-group-name", f"/aws/lambda/{name}")
+    cli = kit.aws_cli(emulator, "logs", "filter-log-events", "--log-group-name", f"/aws/lambda/{name}")
     assert cli.returncode == 0, cli.stderr
     assert "plain print 1" in [event["message"] for event in json.loads(cli.stdout)["events"]]
 
 
-def test_report_line_gives_the_workers_peak_memory(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_report_line_gives_the_workers_peak_memory(
+    emulator: EmulatorProcess, create_function: Callable[..., str]
+) -> None:
     """Max Memory Used is the environment's peak resident set: it grows with what a handler touched and does not
     fall back when the memory is freed (the next invocation reports the same peak)."""
     name = create_function(

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from emulator.dynamodb_tree_copy import tree_copier
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.parsing.ast_nodes import DDBTypedValue, Node
 
-from emulator.dynamodb_tree_copy import tree_copier
 from tests.emulator.test_dynamodb_update_expressions import CASES, MOTO_MAKE, shape
 
 tree_deepcopy = tree_copier(Node)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from moto.stepfunctions.parser.asl.eval.event.logging import CloudWatchLoggingConfiguration
 
-from emulator import sfn_execution_logging
 from emulator.log_sink import LogEvent
-from emulator.sfn_execution_logging import ExecutionLogSession
+from emulator.stepfunctions import execution_logging as sfn_execution_logging
+from emulator.stepfunctions.execution_logging import ExecutionLogSession
 
 GROUP_ARN = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/validation:*"
 

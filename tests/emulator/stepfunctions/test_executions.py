@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator.emulator_test_support import (
-    ACCOUNT_ID,
-    ROLE_ARN,
-    CreateFunction,
-    EmulatorProcess,
-    aws_cli,
-    unique_name,
-)
+from devstack.emulator_process import EmulatorProcess
 
 CHARGE = """
 class PaymentDeclined(Exception):
@@ -65,15 +59,15 @@ def charge_definition(function_arn: str, resource: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def charge_function_arn(emulator: EmulatorProcess, create_function: CreateFunction) -> str:
+def charge_function_arn(emulator: EmulatorProcess, create_function: Callable[..., str]) -> str:
     name = create_function(CHARGE, prefix="charge")
     arn: str = emulator.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
     return arn
 
 
-def create_machine(emulator: EmulatorProcess, definition: dict[str, Any], **options: Any) -> str:
+def create_machine(kit, emulator: EmulatorProcess, definition: dict[str, Any], **options: Any) -> str:
     arn: str = emulator.client("stepfunctions").create_state_machine(
-        name=unique_name("machine"), definition=json.dumps(definition), roleArn=ROLE_ARN, **options
+        name=kit.unique_name("machine"), definition=json.dumps(definition), roleArn=kit.role_arn, **options
     )["stateMachineArn"]
     return arn
 
@@ -100,9 +94,9 @@ def failed_errors(events: list[dict[str, Any]]) -> list[str]:
 
 @pytest.mark.parametrize("resource", ["lambda:invoke", "function-arn"])
 def test_task_succeeds_with_the_lambda_result(
-    emulator: EmulatorProcess, charge_function_arn: str, resource: str
+    emulator: EmulatorProcess, charge_function_arn: str, resource: str, kit
 ) -> None:
-    machine = create_machine(emulator, charge_definition(charge_function_arn, resource))
+    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, resource))
 
     execution = run_to_completion(emulator, machine, {"amount": 12})
 
@@ -112,9 +106,9 @@ def test_task_succeeds_with_the_lambda_result(
 
 @pytest.mark.parametrize("resource", ["lambda:invoke", "function-arn"])
 def test_catch_matches_the_custom_error_name(
-    emulator: EmulatorProcess, charge_function_arn: str, resource: str
+    emulator: EmulatorProcess, charge_function_arn: str, resource: str, kit
 ) -> None:
-    machine = create_machine(emulator, charge_definition(charge_function_arn, resource))
+    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, resource))
 
     execution = run_to_completion(emulator, machine, {"fail": "declined"})
 
@@ -124,8 +118,8 @@ def test_catch_matches_the_custom_error_name(
     assert "FailStateEntered" in [event["type"] for event in execution["events"]]
 
 
-def test_retry_reinvokes_before_the_catch(emulator: EmulatorProcess, charge_function_arn: str) -> None:
-    machine = create_machine(emulator, charge_definition(charge_function_arn, "lambda:invoke"))
+def test_retry_reinvokes_before_the_catch(emulator: EmulatorProcess, charge_function_arn: str, kit) -> None:
+    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, "lambda:invoke"))
 
     execution = run_to_completion(emulator, machine, {"fail": "transient"})
 
@@ -144,11 +138,12 @@ def test_retry_reinvokes_before_the_catch(emulator: EmulatorProcess, charge_func
 
 
 def test_lambda_timeout_reaches_step_functions_as_sandbox_timedout(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function("import time\n\ndef handler(event, context):\n    time.sleep(5)\n", timeout=1)
-    function_arn = f"arn:aws:lambda:eu-west-1:{ACCOUNT_ID}:function:{name}"
+    function_arn = f"arn:aws:lambda:eu-west-1:{kit.account_id}:function:{name}"
     machine = create_machine(
+        kit,
         emulator,
         {"StartAt": "Slow", "States": {"Slow": {"Type": "Task", "Resource": function_arn, "End": True}}},
     )
@@ -159,8 +154,8 @@ def test_lambda_timeout_reaches_step_functions_as_sandbox_timedout(
     assert execution["error"] == "Sandbox.Timedout"
 
 
-def test_a_machine_timeout_stops_the_execution(emulator: EmulatorProcess) -> None:
-    machine = create_machine(emulator, {
+def test_a_machine_timeout_stops_the_execution(emulator: EmulatorProcess, kit) -> None:
+    machine = create_machine(kit, emulator, {
         "TimeoutSeconds": 1,
         "StartAt": "Wait",
         "States": {"Wait": {"Type": "Wait", "Seconds": 3, "End": True}},
@@ -176,9 +171,9 @@ def test_a_machine_timeout_stops_the_execution(emulator: EmulatorProcess) -> Non
 WAIT_ONE_SECOND = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
 
 
-def test_same_name_start_execution_follows_aws_rules(emulator: EmulatorProcess) -> None:
+def test_same_name_start_execution_follows_aws_rules(emulator: EmulatorProcess, kit) -> None:
     sfn = emulator.client("stepfunctions")
-    machine = create_machine(emulator, WAIT_ONE_SECOND)
+    machine = create_machine(kit, emulator, WAIT_ONE_SECOND)
 
     first = sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 1}')
     again = sfn.start_execution(stateMachineArn=machine, name="order-1", input='{"id": 1}')
@@ -195,38 +190,42 @@ def test_same_name_start_execution_follows_aws_rules(emulator: EmulatorProcess) 
     assert after_close.value.response["Error"]["Code"] == "ExecutionAlreadyExists"
 
 
-def test_unnamed_executions_get_distinct_names(emulator: EmulatorProcess) -> None:
+def test_unnamed_executions_get_distinct_names(emulator: EmulatorProcess, kit) -> None:
     sfn = emulator.client("stepfunctions")
-    machine = create_machine(emulator, WAIT_ONE_SECOND)
+    machine = create_machine(kit, emulator, WAIT_ONE_SECOND)
 
     arns = {sfn.start_execution(stateMachineArn=machine)["executionArn"] for _ in range(2)}
 
     assert len(arns) == 2
 
 
-def test_invalid_definition_names_its_error_code(emulator: EmulatorProcess) -> None:
+def test_invalid_definition_names_its_error_code(emulator: EmulatorProcess, kit) -> None:
     with pytest.raises(ClientError) as invalid:
-        create_machine(emulator, {"StartAt": "A", "States": {"A": {"Type": "Nonsense"}}})
+        create_machine(kit, emulator, {"StartAt": "A", "States": {"A": {"Type": "Nonsense"}}})
 
     assert invalid.value.response["Error"]["Code"] == "InvalidDefinition"
 
 
 @pytest.fixture
-def express_log_group(emulator: EmulatorProcess) -> str:
-    name = f"/aws/vendedlogs/states/{unique_name('express')}"
+def express_log_group(emulator: EmulatorProcess, kit) -> str:
+    name = f"/aws/vendedlogs/states/{kit.unique_name('express')}"
     emulator.client("logs").create_log_group(logGroupName=name)
     return name
 
 
-def express_machine(emulator: EmulatorProcess, function_arn: str, log_group: str, level: str = "ALL") -> str:
+def express_machine(
+    kit, emulator: EmulatorProcess, function_arn: str, log_group: str, level: str = "ALL"
+) -> str:
     logging_configuration = {
         "level": level,
         "includeExecutionData": True,
         "destinations": [
-            {"cloudWatchLogsLogGroup": {"logGroupArn": f"arn:aws:logs:eu-west-1:{ACCOUNT_ID}:log-group:{log_group}:*"}}
+            {"cloudWatchLogsLogGroup": {
+                "logGroupArn": f"arn:aws:logs:eu-west-1:{kit.account_id}:log-group:{log_group}:*"}}
         ],
     }
     return create_machine(
+        kit,
         emulator,
         charge_definition(function_arn, "lambda:invoke"),
         type="EXPRESS",
@@ -235,9 +234,9 @@ def express_machine(emulator: EmulatorProcess, function_arn: str, log_group: str
 
 
 def test_start_sync_execution_succeeds_with_aws_response_shape(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
 
     response = emulator.client("stepfunctions").start_sync_execution(
         stateMachineArn=machine, name="validate-1", input='{"amount": 5, "sleep": 0.15}'
@@ -245,7 +244,7 @@ def test_start_sync_execution_succeeds_with_aws_response_shape(
 
     assert response["status"] == "SUCCEEDED"
     assert json.loads(response["output"]) == {"charged": 5}
-    assert response["executionArn"].startswith(f"arn:aws:states:eu-west-1:{ACCOUNT_ID}:express:")
+    assert response["executionArn"].startswith(f"arn:aws:states:eu-west-1:{kit.account_id}:express:")
     assert ":validate-1:" in response["executionArn"]
     assert response["stateMachineArn"] == machine
     assert response["name"] == "validate-1"
@@ -258,9 +257,9 @@ def test_start_sync_execution_succeeds_with_aws_response_shape(
 
 
 def test_start_sync_execution_failure_reports_error_and_cause(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
 
     sfn = emulator.client("stepfunctions")
     response = sfn.start_sync_execution(stateMachineArn=machine, input='{"fail": "declined"}')
@@ -272,10 +271,10 @@ def test_start_sync_execution_failure_reports_error_and_cause(
 
 
 def test_start_sync_execution_names_are_reusable(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
     sfn = emulator.client("stepfunctions")
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
 
     first = sfn.start_sync_execution(stateMachineArn=machine, name="same", input='{"amount": 1}')
     second = sfn.start_sync_execution(stateMachineArn=machine, name="same", input='{"amount": 1}')
@@ -285,10 +284,10 @@ def test_start_sync_execution_names_are_reusable(
 
 
 def test_start_sync_execution_runs_the_machine_as_last_updated(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
     sfn = emulator.client("stepfunctions")
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
     before = sfn.start_sync_execution(stateMachineArn=machine, input='{"amount": 1}')
 
     replaced = {"StartAt": "Fixed", "States": {"Fixed": {"Type": "Pass", "Result": {"replaced": True}, "End": True}}}
@@ -311,13 +310,13 @@ def test_start_sync_execution_runs_the_machine_as_last_updated(
 
 
 def test_start_sync_execution_through_the_aws_cli(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
 
     command = ("stepfunctions", "start-sync-execution", "--state-machine-arn", machine, "--input")
-    succeeded = aws_cli(emulator, *command, '{"amount": 3}')
-    failed = aws_cli(emulator, *command, '{"fail": "declined"}')
+    succeeded = kit.aws_cli(emulator, *command, '{"amount": 3}')
+    failed = kit.aws_cli(emulator, *command, '{"fail": "declined"}')
 
     assert succeeded.returncode == 0, succeeded.stderr
     success = json.loads(succeeded.stdout)
@@ -329,8 +328,8 @@ def test_start_sync_execution_through_the_aws_cli(
     assert (failure["status"], failure["error"], failure["cause"]) == ("FAILED", "OrderDeclined", "payment declined")
 
 
-def test_start_sync_execution_rejects_standard_machines(emulator: EmulatorProcess) -> None:
-    machine = create_machine(emulator, WAIT_ONE_SECOND)
+def test_start_sync_execution_rejects_standard_machines(emulator: EmulatorProcess, kit) -> None:
+    machine = create_machine(kit, emulator, WAIT_ONE_SECOND)
 
     with pytest.raises(ClientError) as rejected:
         emulator.client("stepfunctions").start_sync_execution(stateMachineArn=machine, input="{}")
@@ -344,9 +343,9 @@ def log_records(emulator: EmulatorProcess, log_group: str) -> list[dict[str, Any
 
 
 def test_express_sync_execution_events_land_in_the_log_group(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
-    machine = express_machine(emulator, charge_function_arn, express_log_group)
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group)
     execution_arn = emulator.client("stepfunctions").start_sync_execution(
         stateMachineArn=machine, input='{"amount": 9}'
     )["executionArn"]
@@ -370,10 +369,10 @@ def test_express_sync_execution_events_land_in_the_log_group(
 
 
 def test_express_async_execution_logs_errors_only_at_level_error(
-    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str
+    emulator: EmulatorProcess, charge_function_arn: str, express_log_group: str, kit
 ) -> None:
     sfn = emulator.client("stepfunctions")
-    machine = express_machine(emulator, charge_function_arn, express_log_group, level="ERROR")
+    machine = express_machine(kit, emulator, charge_function_arn, express_log_group, level="ERROR")
 
     execution_arn = sfn.start_execution(stateMachineArn=machine, input='{"fail": "declined"}')["executionArn"]
 

@@ -6,12 +6,12 @@ import json
 from typing import Any
 
 import pytest
+from emulator.dynamodb_item_responses import FAST_OPERATIONS, ItemResponses, item_response_body
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import get_serializer_class
 from moto.core.utils import get_service_model
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 
-from emulator.dynamodb_item_responses import FAST_OPERATIONS, ItemResponses, item_response_body
 from tests.emulator.moto_handler_double import HandlerDouble
 
 SERVICE_MODEL = get_service_model("dynamodb")

@@ -1,4 +1,4 @@
-"""The metering sizes a stored item from its attributes as AWS's rules size its wire format (dynamodb_capacity)."""
+"""The metering sizes a stored item from its attributes as AWS's rules size its wire format (dynamodb_units)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,20 @@ import pytest
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 
-from emulator import dynamodb_capacity as capacity
-from emulator.request_metering import stored_item_size
-from tests.emulator.test_dynamodb_item_responses import EVERY_TYPE
+from emulator.metering import dynamodb_units as capacity
+from emulator.metering.requests import stored_item_size
+
+EVERY_TYPE: dict[str, Any] = {
+    "pk": {"S": "ORDER#o-1"},
+    "total": {"N": "2599"},
+    "paid": {"BOOL": True},
+    "note": {"NULL": True},
+    "tags": {"SS": ["gift", "priority"]},
+    "amounts": {"NS": ["1", "2.5"]},
+    "address": {"M": {"city": {"S": "Lyon"}, "lines": {"L": [{"S": "1 rue"}, {"N": "2"}]}}},
+    "history": {"L": [{"M": {"status": {"S": "PENDING"}}}, {"BOOL": False}]},
+    "empty": {"M": {}},
+}
 
 BLOB = base64.b64encode(b"\x00\x01\x02\xff").decode()
 ITEMS: list[dict[str, Any]] = [

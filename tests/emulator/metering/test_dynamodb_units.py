@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from emulator.dynamodb_capacity import item_size, number_size, read_units, value_size, write_units
+from emulator.metering.dynamodb_units import item_size, number_size, read_units, value_size, write_units
 
 
 def test_sizes_follow_the_documented_rules() -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from devstack.emulator_process import EmulatorProcess
 from sagactl.cost.emulator_usage import Usage, difference
-from tests.emulator.emulator_test_support import CreateFunction, EmulatorProcess, invoke, unique_name
 
 
 def _snapshot(emulator: EmulatorProcess) -> dict[str, Any]:
@@ -29,8 +29,8 @@ def _metered(emulator: EmulatorProcess, action: Callable[[], Any]) -> Usage:
 
 
 @pytest.fixture
-def table(emulator: EmulatorProcess) -> Iterator[str]:
-    name = unique_name("metered")
+def table(emulator: EmulatorProcess, kit) -> Iterator[str]:
+    name = kit.unique_name("metered")
     emulator.client("dynamodb").create_table(
         TableName=name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
@@ -87,11 +87,11 @@ def test_transactions_cost_twice_and_cancelled_ones_are_charged_too(emulator: Em
 
 
 def test_lambda_invocations_are_metered_with_their_billed_duration(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     name = create_function("def handler(event, context):\n    return 1\n")
-    invoke(emulator, name)  # the cold start is not what this checks
-    usage = _metered(emulator, lambda: invoke(emulator, name))
+    kit.invoke(emulator, name)  # the cold start is not what this checks
+    usage = _metered(emulator, lambda: kit.invoke(emulator, name))
     metered = usage.functions[name]
     assert metered["invocations"] == 1 and metered["errors"] == 0 and metered["memory_mb"] == 256
     assert metered["billed_ms"] >= metered["duration_ms"] > 0

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator.emulator_test_support import EmulatorProcess, unique_name
+from devstack.emulator_process import EmulatorProcess
 
 
 @pytest.fixture
@@ -16,8 +16,8 @@ def ddb(emulator: EmulatorProcess) -> Any:
 
 
 @pytest.fixture
-def table(ddb: Any) -> str:
-    name = unique_name("tx")
+def table(ddb: Any, kit) -> str:
+    name = kit.unique_name("tx")
     ddb.create_table(
         TableName=name,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],

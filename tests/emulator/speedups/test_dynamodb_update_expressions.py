@@ -12,14 +12,13 @@ import copy
 from typing import Any
 
 import pytest
+from emulator.dynamodb_ast_traversal import clause_finder, walker
+from emulator.dynamodb_tree_copy import tree_copier
+from emulator.dynamodb_update_parse_cache import ParsedUpdateExpressions
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.parsing import validators
 from moto.dynamodb.parsing.ast_nodes import DepthFirstTraverser, Expression, Node, UpdateExpressionFunction
 from moto.dynamodb.parsing.expressions import UpdateExpressionParser
-
-from emulator.dynamodb_ast_traversal import clause_finder, walker
-from emulator.dynamodb_tree_copy import tree_copier
-from emulator.dynamodb_update_parse_cache import ParsedUpdateExpressions
 
 KEY = {"pk": {"S": "ORDER#o-1"}, "sk": {"S": "ORDER"}}
 ORDER = {**KEY, "status": {"S": "PENDING"}, "amount_minor": {"N": "2599"}, "labels": {"SS": ["gift"]},

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from emulator.json_protocol_lane import JsonProtocolLane
 from moto import mock_aws
 from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.test import EnvironBuilder
-
-from emulator.json_protocol_lane import JsonProtocolLane
 
 AUTHORIZATION = (
     "AWS4-HMAC-SHA256 Credential=testing/20260101/eu-west-1/{service}/aws4_request, SignedHeaders=host, Signature=x"

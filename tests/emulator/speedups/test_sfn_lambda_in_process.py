@@ -16,16 +16,9 @@ import time
 from typing import Any
 
 import pytest
-
 from emulator.sfn_lambda_in_process import OVER_HTTP_VARIABLE
-from tests.emulator.emulator_test_support import (
-    PROJECT_ROOT,
-    ROLE_ARN,
-    EmulatorProcess,
-    start_emulator_process,
-    unique_name,
-    zip_source,
-)
+
+from devstack.emulator_process import EmulatorProcess
 from tests.emulator.test_step_functions import CHARGE, charge_definition
 
 
@@ -36,10 +29,10 @@ def _comparable(outcome: dict[str, Any]) -> dict[str, Any]:
     return {**outcome, "payload": payload}
 
 
-def test_invoke_responses_are_the_ones_http_gives() -> None:
+def test_invoke_responses_are_the_ones_http_gives(kit) -> None:
     probe = subprocess.run(
         [sys.executable, "-m", "tests.emulator.lambda_parity_probe"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, check=True,
+        cwd=kit.project_root, capture_output=True, text=True, timeout=120, check=True,
     )
     results = json.loads(probe.stdout)
     assert set(results) >= {"success", "function error, log tail", "unknown function", "throttled"}
@@ -49,16 +42,16 @@ def test_invoke_responses_are_the_ones_http_gives() -> None:
     assert results["function error, log tail"]["in_process"]["has_log_result"]
 
 
-def _history(emulator: EmulatorProcess, resource: str, execution_input: dict[str, Any]) -> list[dict[str, Any]]:
-    name = unique_name("charge")
+def _history(kit, emulator: EmulatorProcess, resource: str, execution_input: dict[str, Any]) -> list[dict[str, Any]]:
+    name = kit.unique_name("charge")
     emulator.client("lambda").create_function(
-        FunctionName=name, Runtime="python3.13", Role=ROLE_ARN, Handler="app.handler",
-        Code={"ZipFile": zip_source({"app.py": CHARGE})},
+        FunctionName=name, Runtime="python3.13", Role=kit.role_arn, Handler="app.handler",
+        Code={"ZipFile": kit.zip_source({"app.py": CHARGE})},
     )
     arn = f"arn:aws:lambda:eu-west-1:123456789012:function:{name}"
     sfn = emulator.client("stepfunctions")
     machine = sfn.create_state_machine(
-        name=name, definition=json.dumps(charge_definition(arn, resource)), roleArn=ROLE_ARN
+        name=name, definition=json.dumps(charge_definition(arn, resource)), roleArn=kit.role_arn
     )["stateMachineArn"]
     execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(execution_input))["executionArn"]
     for _ in range(300):
@@ -80,9 +73,9 @@ def _without_variable_parts(event: dict[str, Any], function_name: str) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def emulator_over_http(monkeypatch_module: pytest.MonkeyPatch) -> Any:
+def emulator_over_http(monkeypatch_module: pytest.MonkeyPatch, kit) -> Any:
     monkeypatch_module.setenv(OVER_HTTP_VARIABLE, "1")
-    running = start_emulator_process()
+    running = kit.start_emulator()
     monkeypatch_module.delenv(OVER_HTTP_VARIABLE)
     running.client("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")
     yield running
@@ -102,8 +95,8 @@ def monkeypatch_module() -> Any:
     ids=["succeeds", "caught", "retried-then-caught"],
 )
 def test_executions_record_the_same_history_as_over_http(
-    emulator: EmulatorProcess, emulator_over_http: EmulatorProcess, resource: str, execution_input: dict[str, Any]
+    emulator: EmulatorProcess, emulator_over_http: EmulatorProcess, resource: str, execution_input: dict[str, Any], kit
 ) -> None:
-    in_process = _history(emulator, resource, execution_input)
-    over_http = _history(emulator_over_http, resource, execution_input)
+    in_process = _history(kit, emulator, resource, execution_input)
+    over_http = _history(kit, emulator_over_http, resource, execution_input)
     assert in_process == over_http

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from emulator.http_server import EmulatorHttpServer
+from devstack.emulator_process import EmulatorProcess
+from emulator.http.server import EmulatorHttpServer
 from emulator.ports import PortInUseError
-from tests.emulator.emulator_test_support import EmulatorProcess
 
 
 def app(environ: dict[str, Any], start_response: Any) -> Any:

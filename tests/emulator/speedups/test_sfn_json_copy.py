@@ -11,8 +11,9 @@ import sys
 from collections import OrderedDict
 from typing import Any
 
-from emulator import performance
 from emulator.sfn_json_copy import json_copy_module, json_deepcopy
+
+from emulator import performance
 
 ORDER: dict[str, Any] = {
     "order_id": "o-1",

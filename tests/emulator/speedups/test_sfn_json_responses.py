@@ -8,13 +8,13 @@ import json
 from typing import Any
 
 import pytest
+from emulator.sfn_json_responses import OPERATIONS, StepFunctionsResponses, UnsupportedShape, body_for, plan_for
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import get_serializer_class
 from moto.core.utils import get_service_model
 from moto.stepfunctions.parser.api import ExecutionStatus
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from emulator.sfn_json_responses import OPERATIONS, StepFunctionsResponses, UnsupportedShape, body_for, plan_for
 from tests.emulator.moto_handler_double import HandlerDouble
 
 SERVICE_MODEL = get_service_model("stepfunctions")

@@ -6,10 +6,11 @@ import base64
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tests.emulator.emulator_test_support import ROLE_ARN, CreateFunction, EmulatorProcess, unique_name
+from devstack.emulator_process import EmulatorProcess
 
 SLOW_PID = """
 import os, time
@@ -33,7 +34,7 @@ def warm(emulator: EmulatorProcess, function: str, body: Any) -> tuple[int, dict
 
 
 def test_warm_workers_take_concurrent_invocations_without_a_cold_start(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str]
 ) -> None:
     name = create_function(SLOW_PID)
 
@@ -55,7 +56,7 @@ def test_warm_workers_take_concurrent_invocations_without_a_cold_start(
 
 
 def test_the_count_is_capped_at_the_pool_size_and_warm_workers_are_not_started_again(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str]
 ) -> None:
     name = create_function(SLOW_PID)
     arn = emulator.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
@@ -65,7 +66,9 @@ def test_the_count_is_capped_at_the_pool_size_and_warm_workers_are_not_started_a
     assert warm(emulator, name, {"count": 50})[1]["warm_workers"] == 4  # the emulator's --lambda-pool-size
 
 
-def test_bad_requests_are_refused_with_the_reason(emulator: EmulatorProcess, create_function: CreateFunction) -> None:
+def test_bad_requests_are_refused_with_the_reason(
+    emulator: EmulatorProcess, create_function: Callable[..., str]
+) -> None:
     name = create_function(SLOW_PID)
 
     for body in ({"count": 0}, {"count": "3"}, {"count": True}, {}, [3]):
@@ -79,7 +82,7 @@ def test_bad_requests_are_refused_with_the_reason(emulator: EmulatorProcess, cre
 
 
 def test_a_function_that_cannot_start_reports_its_init_error(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str]
 ) -> None:
     name = create_function("import module_that_is_not_there\n")
 
@@ -90,10 +93,10 @@ def test_a_function_that_cannot_start_reports_its_init_error(
     assert "module_that_is_not_there" in answer["init_error"]["errorMessage"]
 
 
-def test_a_function_without_a_zip_archive_is_refused(emulator: EmulatorProcess) -> None:
-    name = unique_name("image")
+def test_a_function_without_a_zip_archive_is_refused(emulator: EmulatorProcess, kit) -> None:
+    name = kit.unique_name("image")
     emulator.client("lambda").create_function(
-        FunctionName=name, Role=ROLE_ARN, PackageType="Image",
+        FunctionName=name, Role=kit.role_arn, PackageType="Image",
         Code={"ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout:latest"},
     )
 

@@ -14,7 +14,6 @@ from botocore.exceptions import ClientError
 from emulator import sfn_lambda_in_process, sfn_service_clients
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
 from emulator.server import Emulator
-from tests.emulator.emulator_test_support import ROLE_ARN, zip_source
 
 SOURCE = """
 def handler(event, context):
@@ -40,14 +39,14 @@ def outcome(call: Any) -> dict[str, Any]:
             "has_log_result": log_result is not None, "status": metadata["HTTPStatusCode"]}
 
 
-def main() -> None:
+def main(kit) -> None:
     with Emulator(port=0) as emulator:
         from emulator.client_config import boto3_client
 
         boto3_client("iam", emulator.endpoint_url).create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")
         lam = boto3_client("lambda", emulator.endpoint_url)
-        arn = lam.create_function(FunctionName="parity", Runtime="python3.13", Role=ROLE_ARN, Handler="app.handler",
-                                  Code={"ZipFile": zip_source({"app.py": SOURCE})})["FunctionArn"]
+        arn = lam.create_function(FunctionName="parity", Runtime="python3.13", Role=kit.role_arn, Handler="app.handler",
+                                  Code={"ZipFile": kit.zip_source({"app.py": SOURCE})})["FunctionArn"]
         over_http = sfn_service_clients._http_client("eu-west-1", "lambda")
         in_process_client = sfn_service_clients._http_client("eu-west-1", "lambda")
         in_process = sfn_lambda_in_process.InProcessLambdaClient(in_process_client)
@@ -74,4 +73,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(kit)

@@ -1,4 +1,4 @@
-"""emulator.http_headers.parse_headers gives the message http.client.parse_headers gives, for any header block."""
+"""emulator.http.headers.parse_headers gives the message http.client.parse_headers gives, for any header block."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from emulator import http_headers
-from emulator.http_headers import parse_headers, standard_parse_headers
+from emulator.http import headers as http_headers
+from emulator.http.headers import parse_headers, standard_parse_headers
 
 SDK_REQUEST = (
     b"Host: localhost:4566\r\nAccept-Encoding: identity\r\nX-Amz-Target: DynamoDB_20120810.GetItem\r\n"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from emulator.dynamodb_condition_cache import ParsedConditions
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import Item
-
-from emulator.dynamodb_condition_cache import ParsedConditions
 
 # powertools' idempotency condition, and the handlers' own kinds.
 IDEMPOTENCY = (

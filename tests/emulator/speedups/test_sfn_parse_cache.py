@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from emulator.sfn_parse_cache import DefinitionCache
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
 
-from emulator.sfn_parse_cache import DefinitionCache
-from tests.emulator.emulator_test_support import ROLE_ARN, CreateFunction, EmulatorProcess, unique_name
+from devstack.emulator_process import EmulatorProcess
 
 DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
 
@@ -33,7 +34,7 @@ def test_a_definition_is_parsed_once_and_errors_are_not_cached() -> None:
 
 
 def test_concurrent_executions_of_one_definition_count_their_own_retries(
-    emulator: EmulatorProcess, create_function: CreateFunction
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
     function = create_function("def handler(event, context):\n    raise RuntimeError('always')\n")
     definition = {"StartAt": "Work", "States": {"Work": {
@@ -41,8 +42,8 @@ def test_concurrent_executions_of_one_definition_count_their_own_retries(
         "Retry": [{"ErrorEquals": ["RuntimeError"], "IntervalSeconds": 1, "MaxAttempts": 2, "BackoffRate": 1}],
     }}}
     sfn = emulator.client("stepfunctions")
-    machine = sfn.create_state_machine(name=unique_name("retries"), definition=json.dumps(definition),
-                                       roleArn=ROLE_ARN)["stateMachineArn"]
+    machine = sfn.create_state_machine(name=kit.unique_name("retries"), definition=json.dumps(definition),
+                                       roleArn=kit.role_arn)["stateMachineArn"]
 
     def attempts() -> int:
         arn = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
