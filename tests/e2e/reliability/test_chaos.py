@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from sagactl.chaos import ChaosSettings, run_chaos
-from sagactl.check_run import render_report
-from tests.reliability.conftest import ReliabilityStack
+from sagactl.reliability.chaos import ChaosSettings, run_chaos
+from sagactl.reliability.check_run import render_report
 
 pytestmark = pytest.mark.e2e
 
 CI_SAGAS = 200
 
 
-def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(rs: ReliabilityStack) -> None:
+def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(rs) -> None:
     settings = ChaosSettings(sagas=CI_SAGAS, concurrency=50, seed=7, fault_rate=0.1, latency_rate=0.1)
-    figures = run_chaos(rs.clients, rs.stack, rs.faults, settings, log=lambda message: None)
+    figures = run_chaos(rs.clients, rs.stack, rs.control, settings, log=lambda message: None)
 
     assert figures.check is not None
     assert figures.violations == 0, render_report(figures.check_after_recovery or figures.check)
@@ -29,4 +28,4 @@ def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(r
     assert figures.retries > 0 and figures.compensated > 0
     assert {"SUCCEEDED", "OutOfStock", "PaymentDeclined", "OrderInvalid", "CheckoutFailed"} <= set(figures.outcomes)
     assert all(recovery.recovered for recovery in figures.recoveries)
-    assert rs.faults.status().policies == {}  # the run lifts its faults
+    assert rs.control.fault_status().policies == {}  # the run lifts its faults

@@ -10,16 +10,15 @@ from pathlib import Path
 import pytest
 
 from sagactl.__main__ import main as sagactl
-from tests.reliability.conftest import ReliabilityStack
 
 pytestmark = pytest.mark.e2e
 
 
-def endpoint(rs: ReliabilityStack) -> list[str]:
-    return ["--endpoint-url", rs.running.endpoint_url]
+def endpoint(rs) -> list[str]:
+    return ["--endpoint-url", rs.endpoint_url]
 
 
-def test_faults_set_list_and_clear(rs: ReliabilityStack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_faults_set_list_and_clear(rs, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["faults", "set", "process_payment", "--fault", "throttle:0.5", "--fault", "crash_after:0.1",
             "--at", "call:PutItem:3", "--seed", "3", "--max-count", "4", *endpoint(rs)]
     assert sagactl(args) == 0
@@ -37,10 +36,10 @@ def test_faults_set_list_and_clear(rs: ReliabilityStack, capsys: pytest.CaptureF
     assert rs.function("ProcessPayment") in listing and '"kind": "throttle"' in listing
     assert sagactl(["faults", "clear", "ProcessPayment", *endpoint(rs)]) == 0
     assert "cleared the fault policy of checkout-saga-process-payment-dev" in capsys.readouterr().out
-    assert rs.faults.status().policies == {}
+    assert rs.control.fault_status().policies == {}
 
 
-def test_faults_set_explains_what_is_wrong(rs: ReliabilityStack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_faults_set_explains_what_is_wrong(rs, capsys: pytest.CaptureFixture[str]) -> None:
     assert sagactl(["faults", "set", "payment", "--fault", "throttle", *endpoint(rs)]) == 2
     assert "functions match 'payment'" in capsys.readouterr().err  # process-payment and refund-payment
     assert sagactl(["faults", "set", "confirm_order", "--fault", "throttle:2", *endpoint(rs)]) == 2
@@ -49,7 +48,7 @@ def test_faults_set_explains_what_is_wrong(rs: ReliabilityStack, capsys: pytest.
     assert "cannot reach" in capsys.readouterr().err
 
 
-def test_check_reports_and_exits_by_its_verdict(rs: ReliabilityStack, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_and_exits_by_its_verdict(rs, capsys: pytest.CaptureFixture[str]) -> None:
     result = rs.checkout(rs.order("happy"))
     assert sagactl(["check", *endpoint(rs), "--execution", result.arn, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -71,7 +70,7 @@ def test_check_reports_and_exits_by_its_verdict(rs: ReliabilityStack, capsys: py
 
 
 def test_chaos_and_fuzz_commands_print_and_write_their_figures(
-    rs: ReliabilityStack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    rs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     figures_file = tmp_path / "chaos.json"
     # Small and fault-free: this is about the command's wiring (test_chaos runs the real thing).

@@ -8,25 +8,24 @@ from datetime import datetime
 import pytest
 
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from sagactl import dead_letters
 from sagactl.__main__ import main as sagactl_main
-from sagactl.recovery import recover
-from tests.reliability.conftest import ReliabilityStack
+from sagactl.reliability import dead_letters
+from sagactl.reliability.recovery import recover
 
 pytestmark = pytest.mark.e2e
 
 ALWAYS_FAILS = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, error_type="PaymentProviderUnavailable"),))
 
 
-def letters_of(rs: ReliabilityStack, execution_arn: str) -> list[dead_letters.DeadLetter]:
+def letters_of(rs, execution_arn: str) -> list[dead_letters.DeadLetter]:
     queue = dead_letters.peek(rs.clients.client("sqs"), rs.stack.dead_letter_queue_url, long_poll=False)
     return [letter for letter in queue if letter.execution_arn == execution_arn]
 
 
 def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
-    rs: ReliabilityStack, started_at: datetime, capsys: pytest.CaptureFixture[str]
+    rs, started_at: datetime, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rs.faults.set(rs.function("RefundPayment"), ALWAYS_FAILS)
+    rs.control.set_faults(rs.function("RefundPayment"), ALWAYS_FAILS)
     order = rs.order("out-of-stock")  # charged, then out of stock: the refund is the compensation
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
@@ -44,8 +43,8 @@ def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
     assert not kept.recovered and "PaymentProviderUnavailable" in kept.detail
     assert len(letters_of(rs, result.arn)) == 1
 
-    rs.faults.clear(rs.function("RefundPayment"))
-    endpoint = ["--endpoint-url", rs.running.endpoint_url]
+    rs.control.clear_faults(rs.function("RefundPayment"))
+    endpoint = ["--endpoint-url", rs.endpoint_url]
     assert sagactl_main(["recover", *endpoint, "--json"]) == 0  # the documented command
     (recovered,) = [r for r in json.loads(capsys.readouterr().out) if r["execution_arn"] == result.arn]
     assert recovered["recovered"] and recovered["detail"] == "RefundPayment: REFUNDED"
@@ -59,10 +58,10 @@ def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
 
 
 def test_a_failed_release_escalates_both_pending_compensations_and_recovery_runs_them_in_order(
-    rs: ReliabilityStack, started_at: datetime
+    rs, started_at: datetime
 ) -> None:
-    rs.faults.set(rs.function("ReleaseInventory"), ALWAYS_FAILS)
-    rs.faults.set(rs.function("ConfirmOrder"), RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE),)))
+    rs.control.set_faults(rs.function("ReleaseInventory"), ALWAYS_FAILS)
+    rs.control.set_faults(rs.function("ConfirmOrder"), RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE),)))
     order = rs.order("happy")
     before = rs.stock()
     result = rs.checkout(order)  # the pivot fails for good, the rollback's first step too
@@ -72,7 +71,7 @@ def test_a_failed_release_escalates_both_pending_compensations_and_recovery_runs
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.reservation_status, snapshot.net_charge_minor > 0) == ("RESERVED", True)  # nothing undone yet
 
-    rs.faults.clear()
+    rs.control.clear_faults()
     (recovered,) = recover(rs.clients, rs.stack, {result.arn})
     assert recovered.recovered, recovered.detail
     assert recovered.detail == "ReleaseInventory: RELEASED; RefundPayment: REFUNDED"

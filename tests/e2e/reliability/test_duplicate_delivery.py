@@ -8,18 +8,16 @@ from datetime import datetime
 import pytest
 from botocore.exceptions import ClientError
 
+from devstack.executions import wait_for_execution, wait_until_ended
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from sagactl.execution_records import wait_until_terminal
-from sagactl.executions import wait_for_execution
-from sagactl.recovery import recover
-from tests.reliability.conftest import ReliabilityStack
+from sagactl.reliability.recovery import recover
 
 pytestmark = pytest.mark.e2e
 
 DELIVERIES = 12
 
 
-def test_one_order_delivered_many_times_at_once_is_charged_once(rs: ReliabilityStack, started_at: datetime) -> None:
+def test_one_order_delivered_many_times_at_once_is_charged_once(rs, started_at: datetime) -> None:
     order = rs.order("happy")
     order_id = order["order_id"]
     # Half under the order's own name (the same execution while it runs), half under names of their own.
@@ -29,7 +27,7 @@ def test_one_order_delivered_many_times_at_once_is_charged_once(rs: ReliabilityS
         arns = list(pool.map(lambda name: rs.start(order, name), names))
     executions = sorted(set(arns))
     assert len(executions) == DELIVERIES // 2 + 1  # every same-name start answered with the running execution
-    assert wait_until_terminal(rs.sfn, rs.stack.checkout_arn, executions, timeout_s=120) == []
+    assert wait_until_ended(rs.sfn, rs.stack.checkout_arn, executions, timeout_s=120) == []
     results = [wait_for_execution(rs.sfn, arn) for arn in executions]
     snapshot = rs.snapshot(order_id)
     assert snapshot.charges == 1  # whatever happened: one charge
@@ -48,7 +46,7 @@ def test_one_order_delivered_many_times_at_once_is_charged_once(rs: ReliabilityS
 
 
 def test_a_declined_order_delivered_many_times_is_declined_without_a_charge(
-    rs: ReliabilityStack, started_at: datetime
+    rs, started_at: datetime
 ) -> None:
     order = rs.order("declined")
     with ThreadPoolExecutor(6) as pool:
@@ -64,14 +62,14 @@ def test_a_declined_order_delivered_many_times_is_declined_without_a_charge(
     assert rs.check(arns, started_at).ok
 
 
-def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs: ReliabilityStack, started_at: datetime) -> None:
+def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs, started_at: datetime) -> None:
     """Was finding 1 of docs/reliability.md: the redelivery's rollback released the confirmed order's stock.
     ReleaseInventory now refuses a CONFIRMED order, so the redelivery escalates and undoes nothing."""
     order = rs.order("happy")
     first = rs.checkout(order)
     assert first.status == "SUCCEEDED"
     crash = RandomFaults(0, (FaultRule(FaultKind.CRASH_AFTER, max_count=1),))
-    rs.faults.set(rs.function("ReserveInventory"), crash)  # the redelivery replays it, then loses the answer
+    rs.control.set_faults(rs.function("ReserveInventory"), crash)  # the redelivery replays it, then loses the answer
     again = rs.checkout(order, name=f"{order['order_id']}-redelivered")
     assert (again.status, again.error) == ("FAILED", "CompensationFailed")
     report = rs.check([first.arn, again.arn], started_at)
@@ -86,10 +84,10 @@ def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs: ReliabilityStack
     assert discarded.recovered and discarded.detail.startswith("discarded")
 
 
-def test_a_redelivery_after_a_rollback_holds_no_stock(rs: ReliabilityStack, started_at: datetime) -> None:
+def test_a_redelivery_after_a_rollback_holds_no_stock(rs, started_at: datetime) -> None:
     order = rs.order("happy")
     fails_before_reserving = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, max_count=1),))
-    rs.faults.set(rs.function("ReserveInventory"), fails_before_reserving)
+    rs.control.set_faults(rs.function("ReserveInventory"), fails_before_reserving)
     first = rs.checkout(order)
     assert (first.status, first.error) == ("FAILED", "CheckoutFailed")  # rolled back: nothing was reserved
     again = rs.checkout(order, name=f"{order['order_id']}-redelivered")

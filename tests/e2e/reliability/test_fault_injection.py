@@ -13,11 +13,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from devstack.control import ControlApiError
+from devstack.executions import wait_for_execution
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from sagactl.executions import wait_for_execution
-from sagactl.fault_control import FaultControlError
-from tests.emulator.emulator_test_support import zip_source
-from tests.reliability.conftest import ReliabilityStack
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +24,12 @@ def policy(*rules: FaultRule, seed: int = 0) -> RandomFaults:
     return RandomFaults(seed, rules)
 
 
-def invoke_once(rs: ReliabilityStack, function: str, payload: Any) -> dict[str, Any]:
+def invoke_once(rs, function: str, payload: Any) -> dict[str, Any]:
     """One Invoke, no SDK retries (a throttle must surface), with the log tail."""
     client = boto3.client(
         "lambda",
-        endpoint_url=rs.running.endpoint_url,
-        region_name="eu-west-1",
+        endpoint_url=rs.endpoint_url,
+        region_name=rs.local.region,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         config=Config(retries={"total_max_attempts": 1}),
@@ -45,7 +43,7 @@ def invoke_once(rs: ReliabilityStack, function: str, payload: Any) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-def sleepy_function(reliability: ReliabilityStack) -> str:
+def sleepy_function(reliability, zip_source) -> str:
     """A function of our own with a 1 s timeout, so that timeouts take a second, not the saga's ten."""
     lam, iam = reliability.clients.client("lambda"), reliability.clients.client("iam")
     role = iam.create_role(RoleName="fault-test-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -61,7 +59,7 @@ def sleepy_function(reliability: ReliabilityStack) -> str:
 
 
 @pytest.fixture(scope="module")
-def slow_function(reliability: ReliabilityStack, sleepy_function: str) -> str:
+def slow_function(reliability, sleepy_function: str, zip_source) -> str:
     """Like sleepy_function, with a 3 s timeout: long enough to keep workers busy while another invocation runs."""
     lam = reliability.clients.client("lambda")
     role = lam.get_function_configuration(FunctionName=sleepy_function)["Role"]
@@ -74,55 +72,55 @@ def slow_function(reliability: ReliabilityStack, sleepy_function: str) -> str:
     return "fault-test-slow"
 
 
-def test_the_control_api_sets_lists_and_clears_policies(rs: ReliabilityStack) -> None:
+def test_the_control_api_sets_lists_and_clears_policies(rs) -> None:
     function = rs.function("ValidateOrder")
-    rs.faults.set(function, policy(FaultRule(FaultKind.THROTTLE, 0.25, max_count=3), seed=9))
-    status = rs.faults.status()
+    rs.control.set_faults(function, policy(FaultRule(FaultKind.THROTTLE, 0.25, max_count=3), seed=9))
+    status = rs.control.fault_status()
     assert status.policies[function] == {
         "seed": 9, "rules": [{"kind": "throttle", "probability": 0.25, "max_count": 3}]
     }
-    rs.faults.clear(function)
-    assert function not in rs.faults.status().policies
+    rs.control.clear_faults(function)
+    assert function not in rs.control.fault_status().policies
 
 
-def test_an_invalid_policy_is_refused_with_its_reason(rs: ReliabilityStack) -> None:
-    with pytest.raises(FaultControlError, match="probability must be between 0 and 1"):
-        rs.faults.set_json("any", {"seed": 1, "rules": [{"kind": "throttle", "probability": 2}]})
-    with pytest.raises(FaultControlError, match="kind must be one of"):
-        rs.faults.set_json("any", {"seed": 1, "rules": [{"kind": "meteor"}]})
-    assert "any" not in rs.faults.status().policies
+def test_an_invalid_policy_is_refused_with_its_reason(rs) -> None:
+    with pytest.raises(ControlApiError, match="probability must be between 0 and 1"):
+        rs.control.set_faults("any", {"seed": 1, "rules": [{"kind": "throttle", "probability": 2}]})
+    with pytest.raises(ControlApiError, match="kind must be one of"):
+        rs.control.set_faults("any", {"seed": 1, "rules": [{"kind": "meteor"}]})
+    assert "any" not in rs.control.fault_status().policies
 
 
-def test_throttle_is_the_invoke_apis_429_and_the_handler_never_runs(rs: ReliabilityStack) -> None:
+def test_throttle_is_the_invoke_apis_429_and_the_handler_never_runs(rs) -> None:
     function = rs.function("ValidateOrder")
-    before = rs.faults.status().injected.get(function, {}).get("throttle", 0)
-    rs.faults.set(function, policy(FaultRule(FaultKind.THROTTLE)))
+    before = rs.control.fault_status().injected.get(function, {}).get("throttle", 0)
+    rs.control.set_faults(function, policy(FaultRule(FaultKind.THROTTLE)))
     with pytest.raises(ClientError) as raised:
         invoke_once(rs, function, rs.order("happy"))
     assert raised.value.response["Error"]["Code"] == "TooManyRequestsException"
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
-    assert rs.faults.status().injected[function]["throttle"] == before + 1
+    assert rs.control.fault_status().injected[function]["throttle"] == before + 1
 
 
-def test_fail_before_reports_the_error_type_without_running_the_handler(rs: ReliabilityStack) -> None:
+def test_fail_before_reports_the_error_type_without_running_the_handler(rs) -> None:
     function = rs.function("ValidateOrder")
-    rs.faults.set(function, policy(FaultRule(FaultKind.FAIL_BEFORE, error_type="TransientError")))
+    rs.control.set_faults(function, policy(FaultRule(FaultKind.FAIL_BEFORE, error_type="TransientError")))
     result = invoke_once(rs, function, rs.order("happy"))
     assert result["error"] == "Unhandled" and result["payload"]["errorType"] == "TransientError"
     assert "Order validated" not in result["log"] and "[ERROR] TransientError" in result["log"]
 
 
-def test_crash_after_runs_the_handler_then_loses_its_response(rs: ReliabilityStack) -> None:
+def test_crash_after_runs_the_handler_then_loses_its_response(rs) -> None:
     function = rs.function("ValidateOrder")
-    rs.faults.set(function, policy(FaultRule(FaultKind.CRASH_AFTER)))
+    rs.control.set_faults(function, policy(FaultRule(FaultKind.CRASH_AFTER)))
     result = invoke_once(rs, function, rs.order("happy"))
     assert result["payload"]["errorType"] == "Runtime.ExitError"
     assert "signal: killed" in result["payload"]["errorMessage"]
     assert "Order validated" in result["log"]  # the work was done; only the answer is lost
 
 
-def test_timeout_hangs_until_the_function_timeout(rs: ReliabilityStack, sleepy_function: str) -> None:
-    rs.faults.set(sleepy_function, policy(FaultRule(FaultKind.TIMEOUT, at="end")))
+def test_timeout_hangs_until_the_function_timeout(rs, sleepy_function: str) -> None:
+    rs.control.set_faults(sleepy_function, policy(FaultRule(FaultKind.TIMEOUT, at="end")))
     started = time.monotonic()
     result = invoke_once(rs, sleepy_function, {})
     assert result["payload"]["errorType"] == "Sandbox.Timedout"
@@ -130,15 +128,15 @@ def test_timeout_hangs_until_the_function_timeout(rs: ReliabilityStack, sleepy_f
     assert "handler ran" in result["log"] and 1.0 <= time.monotonic() - started < 3.0
 
 
-def test_latency_delays_the_handler_within_its_timeout(rs: ReliabilityStack, sleepy_function: str) -> None:
-    rs.faults.set(sleepy_function, policy(FaultRule(FaultKind.LATENCY, latency_ms=(400, 400))))
+def test_latency_delays_the_handler_within_its_timeout(rs, sleepy_function: str) -> None:
+    rs.control.set_faults(sleepy_function, policy(FaultRule(FaultKind.LATENCY, latency_ms=(400, 400))))
     result = invoke_once(rs, sleepy_function, {})
     assert result["error"] is None
     assert 400 <= 1000 - result["payload"]["remaining_ms"] < 900  # the sleep counted against the timeout
 
 
-def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs: ReliabilityStack) -> None:
-    rs.faults.set(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
+def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs) -> None:
+    rs.control.set_faults(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
     result = rs.checkout(rs.order("happy"))
     assert result.status == "SUCCEEDED", result.cause
     failures = [
@@ -151,8 +149,8 @@ def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs:
     assert "Status Code: 429; Error Code: TooManyRequestsException" in failures[0]["cause"]
 
 
-def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs: ReliabilityStack) -> None:
-    rs.faults.set(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs) -> None:
+    rs.control.set_faults(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
     order = rs.order("happy")
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
@@ -161,8 +159,8 @@ def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs: Reliabilit
     assert (snapshot.charges, snapshot.refunds, snapshot.net_charge_minor, snapshot.status) == (1, 1, 0, "FAILED")
 
 
-def test_a_crash_after_the_pivot_is_retried_and_replayed(rs: ReliabilityStack) -> None:
-    rs.faults.set(rs.function("ConfirmOrder"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+def test_a_crash_after_the_pivot_is_retried_and_replayed(rs) -> None:
+    rs.control.set_faults(rs.function("ConfirmOrder"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
     order = rs.order("happy")
     result = rs.checkout(order)
     assert result.status == "SUCCEEDED", result.cause
@@ -175,8 +173,8 @@ def test_a_crash_after_the_pivot_is_retried_and_replayed(rs: ReliabilityStack) -
     assert history.count("LambdaFunctionFailed") == 1  # the crash; the retry replayed the stored result
 
 
-def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs: ReliabilityStack) -> None:
-    rs.faults.set(rs.function("ValidateOrder"), policy(FaultRule(FaultKind.FAIL_BEFORE)))
+def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs) -> None:
+    rs.control.set_faults(rs.function("ValidateOrder"), policy(FaultRule(FaultKind.FAIL_BEFORE)))
     assert rs.stack.validation_arn is not None
     response = rs.sfn.start_sync_execution(
         stateMachineArn=rs.stack.validation_arn, input=json.dumps(rs.order("happy"))
@@ -186,15 +184,16 @@ def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs: Reliabi
     assert (again.status, again.error) == ("FAILED", "CheckoutFailed")
 
 
-def test_an_invocation_never_queues_behind_busy_workers_for_long(rs: ReliabilityStack, slow_function: str) -> None:
+def test_an_invocation_never_queues_behind_busy_workers_for_long(rs, slow_function: str, lambda_pool_size) -> None:
     """Lambda scales out instead of queueing: with every warm worker hung, another invocation still runs
     within about a second (an extra worker), not after the hung ones time out."""
-    rs.faults.set(slow_function, policy(FaultRule(FaultKind.TIMEOUT, at="start", max_count=4)))
-    with ThreadPoolExecutor(4) as pool:
-        hung = [pool.submit(invoke_once, rs, slow_function, {}) for _ in range(4)]  # the pool's 4 workers
+    workers = lambda_pool_size
+    rs.control.set_faults(slow_function, policy(FaultRule(FaultKind.TIMEOUT, at="start", max_count=workers)))
+    with ThreadPoolExecutor(workers) as pool:
+        hung = [pool.submit(invoke_once, rs, slow_function, {}) for _ in range(workers)]  # every worker of the pool
         time.sleep(0.5)
         started = time.monotonic()
         result = invoke_once(rs, slow_function, {})
         waited = time.monotonic() - started
         assert result["error"] is None and waited < 2.5, waited
-        assert [f.result()["payload"]["errorType"] for f in hung] == ["Sandbox.Timedout"] * 4
+        assert [f.result()["payload"]["errorType"] for f in hung] == ["Sandbox.Timedout"] * workers

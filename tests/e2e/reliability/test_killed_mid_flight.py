@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from tests.reliability.conftest import ReliabilityStack
 
 pytestmark = pytest.mark.e2e
 
@@ -26,11 +25,11 @@ AFTER_THE_CHARGE = "call:PutItem:3"
 AFTER_THE_CONFIRMATION = "call:UpdateItem"
 
 
-def kill_once(rs: ReliabilityStack, state: str, at: str) -> None:
-    rs.faults.set(rs.function(state), RandomFaults(0, (FaultRule(FaultKind.CRASH_AFTER, at=at, max_count=1),)))
+def kill_once(rs, state: str, at: str) -> None:
+    rs.control.set_faults(rs.function(state), RandomFaults(0, (FaultRule(FaultKind.CRASH_AFTER, at=at, max_count=1),)))
 
 
-def invoke(rs: ReliabilityStack, state: str, payload: Any) -> tuple[str | None, dict[str, Any]]:
+def invoke(rs, state: str, payload: Any) -> tuple[str | None, dict[str, Any]]:
     response = rs.clients.client("lambda").invoke(
         FunctionName=rs.stack.function_arns[state], Payload=json.dumps(payload).encode()
     )
@@ -38,7 +37,7 @@ def invoke(rs: ReliabilityStack, state: str, payload: Any) -> tuple[str | None, 
 
 
 def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_second_charge(
-    rs: ReliabilityStack,
+    rs,
 ) -> None:
     raw = rs.order("happy")
     error, order = invoke(rs, "ValidateOrder", raw)
@@ -73,7 +72,7 @@ def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_s
 
 
 def test_a_saga_whose_payment_is_killed_mid_flight_refunds_and_leaves_no_stuck_record(
-    rs: ReliabilityStack, started_at: Any
+    rs, started_at: Any
 ) -> None:
     kill_once(rs, "ProcessPayment", AFTER_THE_CHARGE)
     order = rs.order("happy")
@@ -87,7 +86,7 @@ def test_a_saga_whose_payment_is_killed_mid_flight_refunds_and_leaves_no_stuck_r
     assert report.abandoned_in_progress_records == 1  # it expires by itself: nothing is stuck
 
 
-def test_a_pivot_killed_after_confirming_proceeds_after_the_window(rs: ReliabilityStack, started_at: Any) -> None:
+def test_a_pivot_killed_after_confirming_proceeds_after_the_window(rs, started_at: Any) -> None:
     """Was finding 2 of docs/reliability.md: the pivot's retries used to end inside the window, and the rollback
     then ran on a CONFIRMED order. Its TransientError retrier now outlasts the window."""
     kill_once(rs, "ConfirmOrder", AFTER_THE_CONFIRMATION)

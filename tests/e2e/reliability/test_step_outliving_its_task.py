@@ -14,7 +14,6 @@ from datetime import datetime
 import pytest
 
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
-from tests.reliability.conftest import ReliabilityStack
 
 pytestmark = pytest.mark.e2e
 
@@ -25,9 +24,9 @@ SLOW_RUN = FaultRule(FaultKind.LATENCY, at="start", latency_ms=(8000, 8000), max
 
 
 def test_a_charge_that_lands_after_its_task_timed_out_is_still_undone(
-    rs: ReliabilityStack, started_at: datetime
+    rs, started_at: datetime
 ) -> None:
-    rs.faults.set(rs.function("ProcessPayment"), RandomFaults(0, (SLOW_COLD_START, SLOW_RUN)))
+    rs.control.set_faults(rs.function("ProcessPayment"), RandomFaults(0, (SLOW_COLD_START, SLOW_RUN)))
     order = rs.order("happy")
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
@@ -37,7 +36,7 @@ def test_a_charge_that_lands_after_its_task_timed_out_is_still_undone(
     assert report.ok, report.violations
 
 
-def _outlived_invocation_ended(rs: ReliabilityStack, since: datetime, timeout_s: float = 20.0) -> bool:
+def _outlived_invocation_ended(rs, since: datetime, timeout_s: float = 20.0) -> bool:
     """Lambda logs a REPORT line when an invocation ends: this test makes exactly one of ProcessPayment."""
     logs = rs.clients.client("logs")
     group = f"/aws/lambda/{rs.function('ProcessPayment')}"
