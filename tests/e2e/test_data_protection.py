@@ -12,42 +12,23 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-from checkout_domain.payment_token_seal import seal
 
-from emulator.client_config import client_environment
-from emulator.deploy import deploy
-from sagactl.aws_clients import AwsClients
-from sagactl.executions import ExecutionResult, start_execution, wait_for_execution
-from sagactl.local_stack import INVENTORY_FIXTURE, seed_inventory
-from tests.emulator.emulator_test_support import EmulatorProcess, start_emulator_process
-from tests.security.sensitive_data import card_like_numbers
+from devstack.clients import client_environment
+from devstack.domain import seal_payment_token
+from devstack.emulator_process import start_emulator_process
+from devstack.executions import ExecutionResult
+from devstack.orders import example_order
+from devstack.stack import FAST_RETRIES, LocalStack, deploy_on
 
 pytestmark = pytest.mark.e2e
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-FAST_RETRIES = {"checkout-saga:retryMaxDelaySeconds": "1"}
 SEALED_ONLY = {"checkout-saga:acceptPlaintextPaymentTokens": "false"}
 CARD_NUMBER = "4000 0566 5566 5556"  # a Visa debit test number: Luhn-valid, network prefix 4
-
-
-@dataclass
-class Stack:
-    name: str
-    outputs: dict[str, Any]
-    clients: AwsClients
-
-    @property
-    def sfn(self) -> Any:
-        return self.clients.stepfunctions
-
-    def function_name(self, module: str) -> str:
-        return f"checkout-saga-{module.replace('_', '-')}-{self.name}"
 
 
 @dataclass
@@ -72,48 +53,40 @@ class Run:
 
 
 def order(example: str, token: str) -> dict[str, Any]:
-    document = json.loads((EXAMPLES / f"order-{example}.json").read_text())
-    document["order_id"] = f"{example}-{uuid.uuid4().hex[:10]}"
+    document = example_order(example, order_id=f"{example}-{uuid.uuid4().hex[:10]}")
     document["payment_token"] = token
-    return dict(document)
+    return document
 
 
 def distinctive(prefix: str = "tok_visa") -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
-@contextmanager
-def misconfigured(stack: Stack, module: str, **variables: str) -> Iterator[None]:
-    """Point a function at a table that does not exist: every call fails, as a broken dependency would."""
-    lam = stack.clients.client("lambda")
-    name = stack.function_name(module)
-    original = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
-    lam.update_function_configuration(FunctionName=name, Environment={"Variables": {**original, **variables}})
-    try:
-        yield
-    finally:
-        lam.update_function_configuration(FunctionName=name, Environment={"Variables": original})
+def seal(stack: LocalStack, token: str, order_id: str) -> str:
+    """As the checkout backend seals a token: bound to the order id, under the stack's key."""
+    return seal_payment_token(token, order_id, stack.outputs["paymentTokenKeyArn"], stack.client_environment())
 
 
-def submit(run: Run, stack: Stack, path: str, example: str, token: str, sealed_for: str | None = None) -> None:
+def submit(run: Run, stack: LocalStack, path: str, example: str, token: str, sealed_for: str | None = None) -> None:
     """A checkout as the backend submits it: the token sealed for its order (or, to test, for another)."""
     document = order(example, token)
-    document["payment_token"] = seal(token, sealed_for or document["order_id"], stack.outputs["paymentTokenKeyArn"])
-    arn = start_execution(stack.sfn, stack.outputs["checkoutStateMachineArn"], document, document["order_id"])
-    result = wait_for_execution(stack.sfn, arn, timeout_s=180)
+    document["payment_token"] = seal(stack, token, sealed_for or document["order_id"])
+    result = stack.checkout(document)
     run.submissions.append(Submission(stack.name, path, token, result=result))
 
 
-def validate_sync(run: Run, stack: Stack, path: str, example: str, token: str) -> None:
+def validate_sync(run: Run, stack: LocalStack, path: str, example: str, token: str) -> None:
     document = order(example, token)
-    document["payment_token"] = seal(token, document["order_id"], stack.outputs["paymentTokenKeyArn"])
-    response = stack.sfn.start_sync_execution(
+    document["payment_token"] = seal(stack, token, document["order_id"])
+    response = stack.clients.stepfunctions.start_sync_execution(
         stateMachineArn=stack.outputs["orderValidationStateMachineArn"], input=json.dumps(document)
     )
     run.submissions.append(Submission(stack.name, path, token, sync_response=response))
 
 
-def run_every_path(run: Run, dev: Stack, prod: Stack) -> None:
+def run_every_path(
+    run: Run, dev: LocalStack, prod: LocalStack, misconfigured: Callable[..., AbstractContextManager[None]]
+) -> None:
     for stack in (dev, prod):
         submit(run, stack, "happy", "happy", distinctive())
         submit(run, stack, "declined", "declined", distinctive("tok_chargeDeclined"))
@@ -123,17 +96,16 @@ def run_every_path(run: Run, dev: Stack, prod: Stack) -> None:
         validate_sync(run, stack, "express-invalid", "invalid", distinctive())
     submit(run, dev, "sealed-for-another-order", "happy", distinctive(), sealed_for="someone-else")
     submit(run, dev, "sealed-card-number", "happy", CARD_NUMBER)
-    with misconfigured(dev, "confirm_order", ORDERS_TABLE_NAME="no-such-table"):
+    with misconfigured("confirm_order", ORDERS_TABLE_NAME="no-such-table"):
         submit(run, dev, "unexpected-failure", "happy", distinctive())
-    with misconfigured(dev, "refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
+    with misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         submit(run, dev, "failed-compensation", "out-of-stock", distinctive())
 
     plaintext = order("happy", distinctive("tok_plaintext"))
-    arn = start_execution(dev.sfn, dev.outputs["checkoutStateMachineArn"], plaintext, plaintext["order_id"])
-    run.plaintext = Submission("dev", "plaintext", plaintext["payment_token"], wait_for_execution(dev.sfn, arn))
+    run.plaintext = Submission("dev", "plaintext", plaintext["payment_token"], dev.checkout(plaintext))
 
 
-def capture_everything(run: Run, stacks: list[Stack]) -> None:
+def capture_everything(run: Run, stacks: list[LocalStack]) -> None:
     clients = stacks[0].clients  # one emulator: every stack's resources are in the same account
     logs = clients.client("logs")
     for group in paginate(logs, "describe_log_groups", "logGroups"):
@@ -165,21 +137,20 @@ def paginate(client: Any, operation: str, key: str, **request: Any) -> list[Any]
 
 
 @pytest.fixture(scope="module")
-def run() -> Iterator[Run]:
-    emulator: EmulatorProcess = start_emulator_process()
+def run(stack_under_test: Callable[[LocalStack], Any]) -> Iterator[Run]:
+    emulator = start_emulator_process()
     try:
+        # The test process is the checkout backend: it seals tokens with the emulator's KMS. The monkeypatch
+        # records the environment that sealing needs, and puts the test process's own back afterwards.
         with pytest.MonkeyPatch.context() as environment:
-            # The test process is the checkout backend: it seals tokens with the emulator's KMS.
             for name, value in client_environment(emulator.endpoint_url).items():
                 environment.setenv(name, value)
-            stacks = []
-            for name, overrides in (("dev", {**FAST_RETRIES, **SEALED_ONLY}), ("prod", FAST_RETRIES)):
-                deployment = deploy(emulator.endpoint_url, name, config_overrides=overrides)
-                clients = AwsClients(region="eu-west-1", endpoint_url=emulator.endpoint_url)
-                seed_inventory(clients, deployment.outputs["inventoryTableName"], INVENTORY_FIXTURE)
-                stacks.append(Stack(name, deployment.outputs, clients))
+            stacks = [
+                deploy_on(emulator.endpoint_url, "dev", {**FAST_RETRIES, **SEALED_ONLY}),
+                deploy_on(emulator.endpoint_url, "prod", FAST_RETRIES),
+            ]
             result = Run()
-            run_every_path(result, *stacks)
+            run_every_path(result, *stacks, misconfigured=stack_under_test(stacks[0]).misconfigured)
             capture_everything(result, stacks)
             yield result
     finally:
@@ -220,7 +191,7 @@ def test_the_scan_covers_what_the_stack_writes(run: Run):
     assert everything.count("payment_token") > 20
 
 
-def test_no_token_and_no_card_number_appear_anywhere(run: Run):
+def test_no_token_and_no_card_number_appear_anywhere(run: Run, card_like_numbers):
     secrets = {s.token for s in run.submissions} | {CARD_NUMBER, CARD_NUMBER.replace(" ", "")}
     leaks = {
         (place, secret)
@@ -251,7 +222,7 @@ def test_a_plaintext_token_is_refused_and_stays_in_its_own_execution(run: Run):
     assert all(result.arn in line for line in holders["log group /aws/vendedlogs/states/checkout-saga-checkout-dev"])
 
 
-def test_the_scan_would_find_card_numbers():
+def test_the_scan_would_find_card_numbers(card_like_numbers):
     assert card_like_numbers(f"paid with {CARD_NUMBER}, then 4242424242424242 and 3782-822463-10005") == [
         CARD_NUMBER, "4242424242424242", "3782-822463-10005"
     ]

@@ -1,4 +1,4 @@
-"""The data-protection scan's card-number detector (sensitive_data.card_like_numbers): finds PANs and nothing else.
+"""The data-protection scan's card-number detector (the conftest's card_like_numbers): finds PANs and nothing else.
 
 Written independently of the handlers' own check, which is tested with the same cases
 (tests/handlers/test_card_numbers.py).
@@ -7,8 +7,6 @@ Written independently of the handlers' own check, which is tested with the same 
 from __future__ import annotations
 
 import pytest
-
-from tests.security.sensitive_data import card_like_numbers
 
 # 46722829-2871-4454-9...: all-digit leading groups that happen to be Luhn-valid with a Visa prefix.
 UUID_WITH_LUHN_VALID_DIGITS = "46722829-2871-4454-9abc-0123456789ab"
@@ -29,7 +27,7 @@ TRACE_ID_WITH_LUHN_VALID_DIGITS = "Root=1-6745a0cf-b3676160677344c0d1e2f3a4;Pare
         "4111111111111111 e3676160677344",
     ],
 )
-def test_card_numbers_are_found(text: str):
+def test_card_numbers_are_found(text: str, card_like_numbers):
     assert card_like_numbers(text)
 
 
@@ -45,11 +43,11 @@ def test_card_numbers_are_found(text: str):
         "4111 1111 1111 1112",  # Luhn-invalid
     ],
 )
-def test_identifiers_and_near_misses_are_not(text: str):
+def test_identifiers_and_near_misses_are_not(text: str, card_like_numbers):
     assert card_like_numbers(text) == []
 
 
-def test_the_identifiers_digits_alone_would_be_card_like():
+def test_the_identifiers_digits_alone_would_be_card_like(card_like_numbers):
     # Proves the identifier cases above are real traps, not vacuous ones.
     assert card_like_numbers("46722829-2871-4454-9")
     for digits in ("3676160677344", "e3676160677344f"):  # inside a hex word that is too short to be an id
