@@ -1,10 +1,11 @@
 """What each emulator speed-up buys a developer: happy saga p50, `make demo` time, test-suite time, with and without it.
 
-Alternation: every round measures the emulator as shipped, then with one speed-up left out, for each speed-up in
-turn (and with all of them left out), so that the machine's drift lands on both sides alike. Figures are the
-median over rounds.
+The speed-ups are the emulator's extensions of kind speed-up (emulator.speedups.EXTENSIONS). Alternation: every
+round measures the emulator as shipped, then with one speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>), for each
+speed-up in turn, then with all of them left out (EMULATOR_SPEEDUPS=off), so that the machine's drift lands on
+every side alike. Each figure is the median over rounds, with its change against as shipped and its range.
 
-    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b]
+    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b,all-off]
 """
 
 from __future__ import annotations
@@ -17,38 +18,48 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.cli import stop_cleanly_on_sigterm
 from bench.executions import run_standard
-from bench.harness import PROJECT_ROOT, bench_stack
+from bench.harness import DEFAULT_STACK, bench_run
 from bench.report import Table, write_json
 from bench.stats import Latency
-from emulator.performance import OFF_VARIABLE, SPEEDUPS, SWITCH_VARIABLE
+from devstack.emulator_process import PROJECT_ROOT
+from emulator.moto_seams import Kind
 from emulator.ports import free_port
-from sagactl.cost.orders import OrderFactory, SagaPath
-from sagactl.local_stack import progress
+from emulator.speedups import ALL_VARIABLE, EXTENSIONS, OFF_VARIABLE
+from sagactl import progress
+from sagactl.cost.orders import SagaPath
 
-ALL_ON = "as shipped"
-ALL_OFF = "all speed-ups off"
+SHIPPED = "shipped"
+ALL_OFF = "all-off"
+LAMBDA_POOL_SIZE = 4  # one saga at a time
+WARM_UP_PER_PATH = 3
+METRICS = {"p50_ms": "happy saga p50 ms", "demo_s": "demo s", "tests_s": "tests s"}
+
+
+def speedup_names() -> list[str]:
+    return [extension.name for extension in EXTENSIONS if extension.kind is Kind.SPEED_UP]
 
 
 def environment_for(config: str) -> dict[str, str]:
-    if config == ALL_ON:
-        return {}
+    """The emulator's switches for a configuration, both always set (none inherited from the caller's shell)."""
+    if config == SHIPPED:
+        return {ALL_VARIABLE: "on", OFF_VARIABLE: ""}
     if config == ALL_OFF:
-        return {SWITCH_VARIABLE: "off"}
-    return {OFF_VARIABLE: config}
+        return {ALL_VARIABLE: "off", OFF_VARIABLE: ""}
+    return {ALL_VARIABLE: "on", OFF_VARIABLE: config}
 
 
 def happy_p50_ms(config: str, sequential: int) -> float:
-    with bench_stack("prod", 4, environment_for(config)) as stack:
-        factory = OrderFactory(stack)
-        sfn = stack.clients.stepfunctions
-        run_standard(sfn, stack.checkout_arn, [(path, factory.order(path)) for path in SagaPath for _ in range(3)], 1)
-        run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in factory.orders(SagaPath.HAPPY, 10)], 1)
-        finished, _ = run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in
-                                                             factory.orders(SagaPath.HAPPY, sequential)], 1)
+    """Happy sagas one at a time on a fresh emulator in this configuration, after every path ran a few times."""
+    with bench_run(DEFAULT_STACK, LAMBDA_POOL_SIZE, environment_for(config)) as bench:
+        factory = bench.order_factory()
+        sfn, checkout = bench.stack.clients.stepfunctions, bench.stack.checkout_arn
+        run_standard(sfn, checkout, [(path, factory.order(path)) for path in SagaPath
+                                     for _ in range(WARM_UP_PER_PATH)], 1)
+        happy = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, sequential)]
+        finished, _ = run_standard(sfn, checkout, happy, 1)
         return Latency.of([f.duration_s for f in finished]).p50_ms
 
 
@@ -62,24 +73,56 @@ def command_seconds(config: str, command: list[str]) -> float:
     return elapsed
 
 
+def median_change(values: list[float], shipped: list[float]) -> tuple[float, float]:
+    """The median of ``values`` and its change against the median of ``shipped`` (a fraction: 0.25 is 25% more)."""
+    value, base = statistics.median(values), statistics.median(shipped)
+    return value, (value - base) / base
+
+
+def comparison_table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Table:
+    """One row per configuration (``configs[0]`` is as shipped): each metric's median, change and [min-max]."""
+    metrics = [name for name in METRICS if figures[SHIPPED].get(name)]
+    rows = []
+    for config in configs:
+        row = [_label(config)]
+        for name in metrics:
+            samples = figures[config][name]
+            value, change = median_change(samples, figures[SHIPPED][name])
+            delta = "" if config == SHIPPED else f" ({100 * change:+.0f}%)"
+            row.append(f"{value:.1f}{delta} [{min(samples):.1f}-{max(samples):.1f}]")
+        rows.append(row)
+    return Table("What each speed-up buys (median over rounds, change against as shipped, [min-max])",
+                 ["emulator", *(METRICS[name] for name in metrics)], rows)
+
+
+def _label(config: str) -> str:
+    return {SHIPPED: "as shipped", ALL_OFF: "all speed-ups off"}.get(config, f"without {config}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.speedups", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sequential", type=int, default=30, help="happy sagas one at a time per measurement")
-    parser.add_argument("--only", help="comma-separated speed-ups (default: all, and all off)")
+    parser.add_argument("--only", help=f"comma-separated speed-ups, or {ALL_OFF} (default: each, then {ALL_OFF})")
     parser.add_argument("--no-p50", action="store_true", help="skip the saga latency")
     parser.add_argument("--demo", action="store_true", help="also time `python -m sagactl demo`")
     parser.add_argument("--tests", nargs="*", help="also time pytest on these paths")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    known = [*speedup_names(), ALL_OFF]
+    chosen = args.only.split(",") if args.only else known
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        parser.error(f"--only: no speed-up {', '.join(unknown)}; choose from {', '.join(known)}")
+    if args.no_p50 and not args.demo and not args.tests:
+        parser.error("nothing to measure: --no-p50 needs --demo or --tests")
     stop_cleanly_on_sigterm()
-    chosen = args.only.split(",") if args.only else [*SPEEDUPS, ALL_OFF]
-    configs = [ALL_ON, *chosen]
+    configs = [SHIPPED, *chosen]
     figures: dict[str, dict[str, list[float]]] = {config: {} for config in configs}
     for round_number in range(args.rounds):
         for config in configs:
-            progress(f"bench speedups: round {round_number + 1}, {config} ...")
+            progress(f"bench speedups: round {round_number + 1}, {_label(config)} ...")
             measured = figures[config]
             if not args.no_p50:
                 measured.setdefault("p50_ms", []).append(happy_p50_ms(config, args.sequential))
@@ -90,28 +133,10 @@ def main(argv: list[str] | None = None) -> int:
                 pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests]
                 measured.setdefault("tests_s", []).append(command_seconds(config, pytest))
             progress(f"  {json.dumps({k: [round(v, 1) for v in vs] for k, vs in measured.items()})}")
-    table = _table(figures, configs)
-    print(table.text())
+    print(comparison_table(figures, configs).text())
     if args.json:
         write_json(args.json, {"figures": figures, "rounds": args.rounds})
     return 0
-
-
-def _table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Table:
-    metrics = [name for name in ("p50_ms", "demo_s", "tests_s") if figures[ALL_ON].get(name)]
-    base = {name: statistics.median(figures[ALL_ON][name]) for name in metrics}
-    rows: list[list[Any]] = []
-    for config in configs:
-        row: list[Any] = [config if config in (ALL_ON, ALL_OFF) else f"without {config}"]
-        for name in metrics:
-            value = statistics.median(figures[config][name])
-            spread = f"{min(figures[config][name]):.1f}-{max(figures[config][name]):.1f}"
-            delta = "" if config == ALL_ON else f" ({100 * (value - base[name]) / base[name]:+.0f}%)"
-            row.append(f"{value:.1f}{delta} [{spread}]")
-        rows.append(row)
-    labels = {"p50_ms": "happy saga p50 ms", "demo_s": "demo s", "tests_s": "tests s"}
-    headers = ["emulator", *(labels[name] for name in metrics)]
-    return Table("What each speed-up buys (median over rounds, change against as shipped, [min-max])", headers, rows)
 
 
 if __name__ == "__main__":
