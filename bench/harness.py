@@ -18,9 +18,9 @@ if TYPE_CHECKING:  # devstack.stack loads the Pulumi SDK: only a run that deploy
     from devstack.stack import LocalStack
 
 DEFAULT_STACK = "prod"  # what the bill is for: prod's memory, architecture and log levels
-# Workers per function: at least the benchmarks' concurrency (16 validations, 8 sagas). With fewer, the runtime
-# starts a throwaway worker for an invocation that waited 1 s (as Lambda scales out), i.e. cold starts inside a
-# measured window.
+# Workers per function: at least the benchmarks' concurrency (--concurrency, --validation-concurrency). With fewer,
+# the runtime starts a throwaway worker for an invocation that waited for a busy pool (as Lambda scales out), i.e.
+# cold starts inside a measured window.
 DEFAULT_LAMBDA_POOL_SIZE = 16
 MAX_POOL_CONNECTIONS = 64  # above any benchmark's concurrency: no thread waits for an HTTP connection
 
@@ -42,8 +42,8 @@ class BenchRun:
 
     def warm_workers(self, modules: tuple[str, ...], count: int) -> None:
         """``count`` warm workers for each module's function, so that a load at concurrency ``count`` meets no
-        cold start: one inside a measured window costs ~0.5 s of CPU the workload did not ask for (on Lambda:
-        Provisioned Concurrency)."""
+        cold start: one inside a measured window costs process start and imports the workload did not ask for (on
+        Lambda: Provisioned Concurrency)."""
         for module in modules:
             warm = self.stack.control.warm_workers(self.stack.function_name(module), count)
             if warm < count:

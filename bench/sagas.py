@@ -74,8 +74,7 @@ def run(bench: BenchRun, settings: Settings) -> Result:
 
 def _warm_up(bench: BenchRun, factory: OrderFactory, settings: Settings) -> None:
     """Every path runs a few times; with a run under load, the happy path's functions first get the workers its
-    concurrency needs (a cold start, ~0.5 s of CPU, must not land in a measured window) and happy sagas run at
-    that concurrency."""
+    concurrency needs (no cold start may land in a measured window) and happy sagas run at that concurrency."""
     sfn, checkout = bench.stack.clients.stepfunctions, bench.stack.checkout_arn
     concurrency = settings.concurrency if settings.sagas else 1
     bench.warm_workers(MODULES, concurrency)
