@@ -11,7 +11,7 @@
   50 ms, on the slower Python): what our code and its libraries add to what any DynamoDB caller pays.
 - The deployed archive's size as Lambda reports it (CodeSize; at most 100 KB).
 
-    python -m bench.cold_start [--rounds 3] [--json out.json]
+    python -m bench.cold_start [--rounds 3] [--import-runs 5] [--json out.json]
 """
 
 from __future__ import annotations
