@@ -1,5 +1,5 @@
-"""The operator commands on a fresh emulator: `demo`, `serve` (its printed commands, and Ctrl-C), and
-deploy-time errors."""
+"""The operator commands on a fresh emulator: `demo`, `serve` (its printed commands, and Ctrl-C), and their
+one-line errors (the deploy's own refusals are tested in tests/devstack)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 
-from devstack.deploy import UnsupportedResourceError, deploy
-from devstack.program import StackConfigError
 from emulator.ports import free_port
 from sagactl.local.ready_message import COMMANDS_HEADER
 
@@ -190,15 +188,3 @@ def test_serve_of_an_unknown_stack_lists_the_stacks_there_are_in_one_line():
     assert stderr.splitlines()[-1] == "sagactl: no stack file Pulumi.staging.yaml; stacks in " + f"{REPO}: dev, prod"
     assert "Traceback" not in stderr
 
-
-def test_an_unsupported_resource_is_reported_by_name(tmp_path: Path):
-    (tmp_path / "Pulumi.yaml").write_text("name: tiny\nruntime: python\n")
-    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: eu-west-1\n")
-    (tmp_path / "__main__.py").write_text('import pulumi_aws as aws\naws.s3.Bucket("receipts")\n')
-    with pytest.raises(UnsupportedResourceError, match=r"'receipts' of type aws:s3/bucket:Bucket"):
-        deploy("http://127.0.0.1:9", "dev", project_dir=tmp_path)
-
-
-def test_an_unknown_stack_lists_the_stacks_there_are():
-    with pytest.raises(StackConfigError, match="dev, prod"):
-        deploy("http://127.0.0.1:9", "staging")
