@@ -185,6 +185,6 @@ def test_serve_of_an_unknown_stack_lists_the_stacks_there_are_in_one_line():
     serve = sagactl("serve", "--port", str(free_port()), "--stack", "staging")
     _, stderr = serve.communicate(timeout=120)
     assert serve.returncode == 2
-    assert stderr.splitlines()[-1] == "sagactl: no stack file Pulumi.staging.yaml; stacks in " + f"{REPO}: dev, prod"
+    assert stderr.splitlines()[-1] == f"sagactl: no stack file Pulumi.staging.yaml; stacks in {REPO}: dev, prod"
     assert "Traceback" not in stderr
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_malformed_orders_are_refused_cleanly_by_both_workflows(rs) -> None:
-    probe = BadInputProbe(rs.clients, rs.stack)
+    probe = BadInputProbe(rs.clients, rs.parts)
 
     @settings(max_examples=CI_BATCHES, derandomize=True, database=None, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -46,7 +46,7 @@ def test_malformed_orders_are_refused_cleanly_by_both_workflows(rs) -> None:
 def test_input_over_256_kib_is_refused_at_the_api_like_aws(rs, api: str) -> None:
     order = {**rs.order("happy"), "notes": "x" * MAX_INPUT_BYTES}
     assert is_oversized(order)
-    machine = rs.stack.checkout_arn if api == "start_execution" else rs.stack.validation_arn
+    machine = rs.parts.checkout_arn if api == "start_execution" else rs.parts.validation_arn
     with pytest.raises(ClientError) as refused:
         getattr(rs.sfn, api)(stateMachineArn=machine, input=json.dumps(order))
     error = refused.value.response["Error"]
@@ -68,5 +68,5 @@ def test_an_input_of_exactly_256_kib_is_accepted(rs) -> None:
 def test_input_that_is_not_an_object_is_refused_as_an_invalid_order(rs) -> None:
     """Was finding 3 of docs/reliability.md: validation's catches wrote into the input, which fails when the
     input is no object (a States.* error instead of OrderInvalid). They now replace the state."""
-    problems = BadInputProbe(rs.clients, rs.stack).probe_batch([None, 7, "an order", [1, 2], True])
+    problems = BadInputProbe(rs.clients, rs.parts).probe_batch([None, 7, "an order", [1, 2], True])
     assert not problems, "\n".join(problems)

@@ -17,7 +17,7 @@ CI_SAGAS = 200
 
 def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(rs) -> None:
     settings = ChaosSettings(sagas=CI_SAGAS, concurrency=50, seed=7, fault_rate=0.1, latency_rate=0.1)
-    figures = run_chaos(rs.clients, rs.stack, rs.control, settings, log=lambda message: None)
+    figures = run_chaos(rs.clients, rs.parts, rs.control, settings, log=lambda message: None)
 
     assert figures.check is not None
     assert figures.violations == 0, render_report(figures.check_after_recovery or figures.check)

@@ -23,7 +23,7 @@ def test_faults_set_list_and_clear(rs, capsys: pytest.CaptureFixture[str]) -> No
             "--at", "call:PutItem:3", "--seed", "3", "--max-count", "4", *endpoint(rs)]
     assert sagactl(args) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert answer["function"] == rs.function("ProcessPayment")
+    assert answer["function"] == rs.parts.function_name("ProcessPayment")
     assert answer["policy"] == {
         "seed": 3,
         "rules": [
@@ -33,7 +33,7 @@ def test_faults_set_list_and_clear(rs, capsys: pytest.CaptureFixture[str]) -> No
     }
     assert sagactl(["faults", "list", *endpoint(rs)]) == 0
     listing = capsys.readouterr().out
-    assert rs.function("ProcessPayment") in listing and '"kind": "throttle"' in listing
+    assert rs.parts.function_name("ProcessPayment") in listing and '"kind": "throttle"' in listing
     assert sagactl(["faults", "clear", "ProcessPayment", *endpoint(rs)]) == 0
     assert "cleared the fault policy of checkout-saga-process-payment-dev" in capsys.readouterr().out
     assert rs.control.fault_status().policies == {}
@@ -58,7 +58,7 @@ def test_check_reports_and_exits_by_its_verdict(rs, capsys: pytest.CaptureFixtur
     stray = f"stray-{uuid.uuid4().hex[:10]}"
     key = {"pk": {"S": f"ORDER#{stray}"}, "sk": {"S": "ORDER"}}
     now = datetime.now(UTC).isoformat()
-    orders_table = rs.stack.tables.orders
+    orders_table = rs.parts.tables.orders
     stray_record = {**key, "status": {"S": "PENDING"}, "created_at": {"S": now}}
     rs.clients.dynamodb.put_item(TableName=orders_table, Item=stray_record)
     try:

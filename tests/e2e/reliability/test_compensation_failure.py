@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import pytest
 
@@ -18,14 +17,14 @@ ALWAYS_FAILS = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, error_type="Pay
 
 
 def letters_of(rs, execution_arn: str) -> list[dead_letters.DeadLetter]:
-    queue = dead_letters.peek(rs.clients.client("sqs"), rs.stack.dead_letter_queue_url, long_poll=False)
+    queue = dead_letters.peek(rs.clients.client("sqs"), rs.parts.dead_letter_queue_url, long_poll=False)
     return [letter for letter in queue if letter.execution_arn == execution_arn]
 
 
 def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
-    rs, started_at: datetime, capsys: pytest.CaptureFixture[str]
+    rs, check, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rs.control.set_faults(rs.function("RefundPayment"), ALWAYS_FAILS)
+    rs.control.set_faults(rs.parts.function_name("RefundPayment"), ALWAYS_FAILS)
     order = rs.order("out-of-stock")  # charged, then out of stock: the refund is the compensation
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
@@ -35,15 +34,15 @@ def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
         order["order_id"], "RefundPayment", ("RefundPayment",)
     )
     assert letter.body["error"]["Error"] == "PaymentProviderUnavailable"
-    report = rs.check([result.arn], started_at)
+    report = check([result.arn])
     assert report.ok and report.dead_letters == 1  # escalated, with its dead letter: the invariant holds
 
     # While the provider is still down, recovery keeps the message and says why.
-    (kept,) = recover(rs.clients, rs.stack, {result.arn})
+    (kept,) = recover(rs.clients, rs.parts, {result.arn})
     assert not kept.recovered and "PaymentProviderUnavailable" in kept.detail
     assert len(letters_of(rs, result.arn)) == 1
 
-    rs.control.clear_faults(rs.function("RefundPayment"))
+    rs.control.clear_faults(rs.parts.function_name("RefundPayment"))
     endpoint = ["--endpoint-url", rs.endpoint_url]
     assert sagactl_main(["recover", *endpoint, "--json"]) == 0  # the documented command
     (recovered,) = [r for r in json.loads(capsys.readouterr().out) if r["execution_arn"] == result.arn]
@@ -51,17 +50,17 @@ def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
     assert letters_of(rs, result.arn) == []
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.status, snapshot.charges, snapshot.refunds, snapshot.net_charge_minor) == ("FAILED", 1, 1, 0)
-    assert rs.check([result.arn], started_at).ok  # no dead letter any more: judged as a failure, and it is one
+    assert check([result.arn]).ok  # no dead letter any more: judged as a failure, and it is one
 
     assert sagactl_main(["recover", *endpoint]) == 0  # again: nothing left, nothing done twice
     assert rs.snapshot(order["order_id"]).refunds == 1
 
 
 def test_a_failed_release_escalates_both_pending_compensations_and_recovery_runs_them_in_order(
-    rs, started_at: datetime
+    rs, check
 ) -> None:
-    rs.control.set_faults(rs.function("ReleaseInventory"), ALWAYS_FAILS)
-    rs.control.set_faults(rs.function("ConfirmOrder"), RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE),)))
+    rs.control.set_faults(rs.parts.function_name("ReleaseInventory"), ALWAYS_FAILS)
+    rs.control.set_faults(rs.parts.function_name("ConfirmOrder"), RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE),)))
     order = rs.order("happy")
     before = rs.stock()
     result = rs.checkout(order)  # the pivot fails for good, the rollback's first step too
@@ -72,10 +71,10 @@ def test_a_failed_release_escalates_both_pending_compensations_and_recovery_runs
     assert (snapshot.reservation_status, snapshot.net_charge_minor > 0) == ("RESERVED", True)  # nothing undone yet
 
     rs.control.clear_faults()
-    (recovered,) = recover(rs.clients, rs.stack, {result.arn})
+    (recovered,) = recover(rs.clients, rs.parts, {result.arn})
     assert recovered.recovered, recovered.detail
     assert recovered.detail == "ReleaseInventory: RELEASED; RefundPayment: REFUNDED"
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.status, snapshot.reservation_status, snapshot.net_charge_minor) == ("FAILED", "RELEASED", 0)
     assert rs.stock() == before
-    assert rs.check([result.arn], started_at).ok
+    assert check([result.arn]).ok

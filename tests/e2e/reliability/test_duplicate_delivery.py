@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.e2e
 DELIVERIES = 12
 
 
-def test_one_order_delivered_many_times_at_once_is_charged_once(rs, started_at: datetime) -> None:
+def test_one_order_delivered_many_times_at_once_is_charged_once(rs, check) -> None:
     order = rs.order("happy")
     order_id = order["order_id"]
     # Half under the order's own name (the same execution while it runs), half under names of their own.
@@ -27,7 +26,7 @@ def test_one_order_delivered_many_times_at_once_is_charged_once(rs, started_at: 
         arns = list(pool.map(lambda name: rs.start(order, name), names))
     executions = sorted(set(arns))
     assert len(executions) == DELIVERIES // 2 + 1  # every same-name start answered with the running execution
-    assert wait_until_ended(rs.sfn, rs.stack.checkout_arn, executions, timeout_s=120) == []
+    assert wait_until_ended(rs.sfn, rs.parts.checkout_arn, executions, timeout_s=120) == []
     results = [wait_for_execution(rs.sfn, arn) for arn in executions]
     snapshot = rs.snapshot(order_id)
     assert snapshot.charges == 1  # whatever happened: one charge
@@ -41,12 +40,12 @@ def test_one_order_delivered_many_times_at_once_is_charged_once(rs, started_at: 
         assert {sku: before[sku] - after[sku] for sku in snapshot.reserved} == snapshot.reserved  # taken once
     with pytest.raises(ClientError, match="ExecutionAlreadyExists"):
         rs.start(order, order_id)  # the name is taken for good once the execution closed
-    report = rs.check(executions, started_at)
+    report = check(executions)
     assert report.ok, report.violations
 
 
 def test_a_declined_order_delivered_many_times_is_declined_without_a_charge(
-    rs, started_at: datetime
+    rs, check
 ) -> None:
     order = rs.order("declined")
     with ThreadPoolExecutor(6) as pool:
@@ -59,38 +58,39 @@ def test_a_declined_order_delivered_many_times_is_declined_without_a_charge(
     assert all(r.error == "CheckoutFailed" and "is FAILED" in (r.cause or "") for r in others), others
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.charges, snapshot.status) == (0, "FAILED")
-    assert rs.check(arns, started_at).ok
+    assert check(arns).ok
 
 
-def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs, started_at: datetime) -> None:
+def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs, check) -> None:
     """Was finding 1 of docs/reliability.md: the redelivery's rollback released the confirmed order's stock.
     ReleaseInventory now refuses a CONFIRMED order, so the redelivery escalates and undoes nothing."""
     order = rs.order("happy")
     first = rs.checkout(order)
     assert first.status == "SUCCEEDED"
     crash = RandomFaults(0, (FaultRule(FaultKind.CRASH_AFTER, max_count=1),))
-    rs.control.set_faults(rs.function("ReserveInventory"), crash)  # the redelivery replays it, then loses the answer
+    # The redelivery replays the reservation, then loses the answer.
+    rs.control.set_faults(rs.parts.function_name("ReserveInventory"), crash)
     again = rs.checkout(order, name=f"{order['order_id']}-redelivered")
     assert (again.status, again.error) == ("FAILED", "CompensationFailed")
-    report = rs.check([first.arn, again.arn], started_at)
+    report = check([first.arn, again.arn])
     assert report.ok, report.violations
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.status, snapshot.reservation_status, snapshot.net_charge_minor > 0) == (
         "CONFIRMED", "RESERVED", True
     )
-    (kept,) = recover(rs.clients, rs.stack, {again.arn})
+    (kept,) = recover(rs.clients, rs.parts, {again.arn})
     assert not kept.recovered and "CONFIRMED and whole" in kept.detail  # never compensated
-    (discarded,) = recover(rs.clients, rs.stack, {again.arn}, discard_confirmed=True)
+    (discarded,) = recover(rs.clients, rs.parts, {again.arn}, discard_confirmed=True)
     assert discarded.recovered and discarded.detail.startswith("discarded")
 
 
-def test_a_redelivery_after_a_rollback_holds_no_stock(rs, started_at: datetime) -> None:
+def test_a_redelivery_after_a_rollback_holds_no_stock(rs, check) -> None:
     order = rs.order("happy")
     fails_before_reserving = RandomFaults(0, (FaultRule(FaultKind.FAIL_BEFORE, max_count=1),))
-    rs.control.set_faults(rs.function("ReserveInventory"), fails_before_reserving)
+    rs.control.set_faults(rs.parts.function_name("ReserveInventory"), fails_before_reserving)
     first = rs.checkout(order)
     assert (first.status, first.error) == ("FAILED", "CheckoutFailed")  # rolled back: nothing was reserved
     again = rs.checkout(order, name=f"{order['order_id']}-redelivered")
     assert again.status == "FAILED"
-    report = rs.check([first.arn, again.arn], started_at)
+    report = check([first.arn, again.arn])
     assert report.ok, report.violations

@@ -73,7 +73,7 @@ def slow_function(reliability, sleepy_function: str, zip_source) -> str:
 
 
 def test_the_control_api_sets_lists_and_clears_policies(rs) -> None:
-    function = rs.function("ValidateOrder")
+    function = rs.parts.function_name("ValidateOrder")
     rs.control.set_faults(function, policy(FaultRule(FaultKind.THROTTLE, 0.25, max_count=3), seed=9))
     status = rs.control.fault_status()
     assert status.policies[function] == {
@@ -92,7 +92,7 @@ def test_an_invalid_policy_is_refused_with_its_reason(rs) -> None:
 
 
 def test_throttle_is_the_invoke_apis_429_and_the_handler_never_runs(rs) -> None:
-    function = rs.function("ValidateOrder")
+    function = rs.parts.function_name("ValidateOrder")
     before = rs.control.fault_status().injected.get(function, {}).get("throttle", 0)
     rs.control.set_faults(function, policy(FaultRule(FaultKind.THROTTLE)))
     with pytest.raises(ClientError) as raised:
@@ -103,7 +103,7 @@ def test_throttle_is_the_invoke_apis_429_and_the_handler_never_runs(rs) -> None:
 
 
 def test_fail_before_reports_the_error_type_without_running_the_handler(rs) -> None:
-    function = rs.function("ValidateOrder")
+    function = rs.parts.function_name("ValidateOrder")
     rs.control.set_faults(function, policy(FaultRule(FaultKind.FAIL_BEFORE, error_type="TransientError")))
     result = invoke_once(rs, function, rs.order("happy"))
     assert result["error"] == "Unhandled" and result["payload"]["errorType"] == "TransientError"
@@ -111,7 +111,7 @@ def test_fail_before_reports_the_error_type_without_running_the_handler(rs) -> N
 
 
 def test_crash_after_runs_the_handler_then_loses_its_response(rs) -> None:
-    function = rs.function("ValidateOrder")
+    function = rs.parts.function_name("ValidateOrder")
     rs.control.set_faults(function, policy(FaultRule(FaultKind.CRASH_AFTER)))
     result = invoke_once(rs, function, rs.order("happy"))
     assert result["payload"]["errorType"] == "Runtime.ExitError"
@@ -136,7 +136,7 @@ def test_latency_delays_the_handler_within_its_timeout(rs, sleepy_function: str)
 
 
 def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs) -> None:
-    rs.control.set_faults(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
+    rs.control.set_faults(rs.parts.function_name("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
     result = rs.checkout(rs.order("happy"))
     assert result.status == "SUCCEEDED", result.cause
     failures = [
@@ -150,7 +150,8 @@ def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs)
 
 
 def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs) -> None:
-    rs.control.set_faults(rs.function("ProcessPayment"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+    crash_once = policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1))
+    rs.control.set_faults(rs.parts.function_name("ProcessPayment"), crash_once)
     order = rs.order("happy")
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
@@ -160,7 +161,7 @@ def test_a_crash_after_the_charge_is_refunded_never_charged_twice(rs) -> None:
 
 
 def test_a_crash_after_the_pivot_is_retried_and_replayed(rs) -> None:
-    rs.control.set_faults(rs.function("ConfirmOrder"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
+    rs.control.set_faults(rs.parts.function_name("ConfirmOrder"), policy(FaultRule(FaultKind.CRASH_AFTER, max_count=1)))
     order = rs.order("happy")
     result = rs.checkout(order)
     assert result.status == "SUCCEEDED", result.cause
@@ -174,10 +175,10 @@ def test_a_crash_after_the_pivot_is_retried_and_replayed(rs) -> None:
 
 
 def test_a_fault_on_the_express_workflow_surfaces_to_the_sync_caller(rs) -> None:
-    rs.control.set_faults(rs.function("ValidateOrder"), policy(FaultRule(FaultKind.FAIL_BEFORE)))
-    assert rs.stack.validation_arn is not None
+    rs.control.set_faults(rs.parts.function_name("ValidateOrder"), policy(FaultRule(FaultKind.FAIL_BEFORE)))
+    assert rs.parts.validation_arn is not None
     response = rs.sfn.start_sync_execution(
-        stateMachineArn=rs.stack.validation_arn, input=json.dumps(rs.order("happy"))
+        stateMachineArn=rs.parts.validation_arn, input=json.dumps(rs.order("happy"))
     )
     assert (response["status"], response["error"]) == ("FAILED", "InjectedFault")
     again = wait_for_execution(rs.sfn, rs.start(rs.order("happy")))

@@ -26,12 +26,13 @@ AFTER_THE_CONFIRMATION = "call:UpdateItem"
 
 
 def kill_once(rs, state: str, at: str) -> None:
-    rs.control.set_faults(rs.function(state), RandomFaults(0, (FaultRule(FaultKind.CRASH_AFTER, at=at, max_count=1),)))
+    crash_once = FaultRule(FaultKind.CRASH_AFTER, at=at, max_count=1)
+    rs.control.set_faults(rs.parts.function_name(state), RandomFaults(0, (crash_once,)))
 
 
 def invoke(rs, state: str, payload: Any) -> tuple[str | None, dict[str, Any]]:
     response = rs.clients.client("lambda").invoke(
-        FunctionName=rs.stack.function_arns[state], Payload=json.dumps(payload).encode()
+        FunctionName=rs.parts.function_arns[state], Payload=json.dumps(payload).encode()
     )
     return response.get("FunctionError"), json.loads(response["Payload"].read())
 
@@ -61,7 +62,7 @@ def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_s
     error, result = invoke(rs, "ProcessPayment", step_input)
     assert error is None, result
     charge = rs.clients.dynamodb.get_item(
-        TableName=rs.stack.tables.payments,
+        TableName=rs.parts.tables.payments,
         Key={"pk": {"S": f"ORDER#{order['order_id']}"}, "sk": {"S": "CHARGE"}},
         ConsistentRead=True,
     )["Item"]
@@ -72,7 +73,7 @@ def test_a_payment_killed_after_charging_is_retried_after_the_window_without_a_s
 
 
 def test_a_saga_whose_payment_is_killed_mid_flight_refunds_and_leaves_no_stuck_record(
-    rs, started_at: Any
+    rs, check
 ) -> None:
     kill_once(rs, "ProcessPayment", AFTER_THE_CHARGE)
     order = rs.order("happy")
@@ -81,18 +82,18 @@ def test_a_saga_whose_payment_is_killed_mid_flight_refunds_and_leaves_no_stuck_r
     assert result.path[1:3] == ("ProcessPayment", "RefundPayment")  # an unknown outcome: undo by order id
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.charges, snapshot.net_charge_minor, snapshot.status) == (1, 0, "FAILED")
-    report = rs.check([result.arn], started_at)
+    report = check([result.arn])
     assert report.ok, report.violations
     assert report.abandoned_in_progress_records == 1  # it expires by itself: nothing is stuck
 
 
-def test_a_pivot_killed_after_confirming_proceeds_after_the_window(rs, started_at: Any) -> None:
+def test_a_pivot_killed_after_confirming_proceeds_after_the_window(rs, check) -> None:
     """Was finding 2 of docs/reliability.md: the pivot's retries used to end inside the window, and the rollback
     then ran on a CONFIRMED order. Its TransientError retrier now outlasts the window."""
     kill_once(rs, "ConfirmOrder", AFTER_THE_CONFIRMATION)
     order = rs.order("happy")
     result = rs.checkout(order)
-    report = rs.check([result.arn], started_at)
+    report = check([result.arn])
     assert result.status == "SUCCEEDED", f"{result.error}: {report.violations}"
     assert report.ok, report.violations
     snapshot = rs.snapshot(order["order_id"])

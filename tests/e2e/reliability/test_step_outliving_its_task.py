@@ -24,22 +24,22 @@ SLOW_RUN = FaultRule(FaultKind.LATENCY, at="start", latency_ms=(8000, 8000), max
 
 
 def test_a_charge_that_lands_after_its_task_timed_out_is_still_undone(
-    rs, started_at: datetime
+    rs, started_at: datetime, check
 ) -> None:
-    rs.control.set_faults(rs.function("ProcessPayment"), RandomFaults(0, (SLOW_COLD_START, SLOW_RUN)))
+    rs.control.set_faults(rs.parts.function_name("ProcessPayment"), RandomFaults(0, (SLOW_COLD_START, SLOW_RUN)))
     order = rs.order("happy")
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
     assert "States.Timeout" in (result.cause or "")
     assert _outlived_invocation_ended(rs, started_at), "the late ProcessPayment invocation never ended"
-    report = rs.check([result.arn], started_at)
+    report = check([result.arn])
     assert report.ok, report.violations
 
 
 def _outlived_invocation_ended(rs, since: datetime, timeout_s: float = 20.0) -> bool:
     """Lambda logs a REPORT line when an invocation ends: this test makes exactly one of ProcessPayment."""
     logs = rs.clients.client("logs")
-    group = f"/aws/lambda/{rs.function('ProcessPayment')}"
+    group = f"/aws/lambda/{rs.parts.function_name('ProcessPayment')}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         pages = logs.get_paginator("filter_log_events").paginate(
