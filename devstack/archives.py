@@ -1,9 +1,11 @@
-"""Turn a Pulumi Archive (what the program hands Lambda as `code`) into the zip bytes AWS would receive."""
+"""Lambda code archives as AWS receives them: from a Pulumi Archive (what the program hands Lambda as `code`), or
+from files written in place (the tests' tiny functions)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import pulumi
@@ -15,13 +17,19 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 def archive_to_zip(archive: pulumi.Archive) -> bytes:
     files: dict[str, bytes] = {}
     _collect(archive, "", files)
+    return zip_files(files)
+
+
+def zip_files(files: Mapping[str, bytes | str]) -> bytes:
+    """A zip of ``files`` (name -> content, text as UTF-8) that depends only on them: same files, same bytes."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            zipped.writestr(info, files[name])
+            content = files[name]
+            zipped.writestr(info, content.encode() if isinstance(content, str) else content)
     return buffer.getvalue()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+EMULATOR_PORT = 4566  # LocalStack's port, which tools and habits expect
 EMULATOR_REGION = "eu-west-1"
 EMULATOR_ACCOUNT_ID = "123456789012"  # moto's default account, which any credentials map to
 FAKE_CREDENTIALS = {

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from devstack.clients import AwsClients, client_environment
+from devstack.clients import EMULATOR_PORT, AwsClients, client_environment
 from devstack.control import EmulatorControl
 from devstack.deploy import CreatedResource, Deployment, deploy
 from devstack.domain import seed_stock
@@ -31,7 +31,6 @@ from devstack.executions import (
 from devstack.orders import fixture_stock
 from devstack.program import project_name
 
-DEFAULT_PORT = 4566
 # The same retries as deployed, their backoff capped at one second: retries take seconds, not minutes.
 FAST_RETRIES = {"checkout-saga:retryMaxDelaySeconds": "1"}
 
@@ -113,7 +112,7 @@ def deploy_on(
 
 @contextmanager
 def in_process(
-    port: int = DEFAULT_PORT,
+    port: int = EMULATOR_PORT,
     stack: str = "dev",
     config_overrides: dict[str, str] | None = None,
     progress: Progress | None = None,
@@ -127,8 +126,10 @@ def in_process(
         say(f"emulator ready at {emulator.endpoint_url}; deploying stack '{stack}' ...")
         local = deploy_on(emulator.endpoint_url, stack, config_overrides, on_created=_reporter(say))
         say(f"deployed {len(local.deployment.resources)} resources; stocked the example orders' SKUs")
-        yield local
-        say("stopping the emulator and its Lambda workers ...")
+        try:
+            yield local
+        finally:  # Ctrl-C and SIGTERM too: the `with` stops the emulator and kills its workers
+            say("stopping the emulator and its Lambda workers ...")
 
 
 @contextmanager

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 
-from devstack.clients import EMULATOR_REGION, AwsClients
+from devstack.clients import EMULATOR_PORT, EMULATOR_REGION, AwsClients
 
-# devstack.stack.DEFAULT_PORT, which is not imported for it: that module loads the Pulumi SDK.
-EMULATOR_PORT = 4566
 DEFAULT_EMULATOR_ENDPOINT = f"http://127.0.0.1:{EMULATOR_PORT}"
 
 

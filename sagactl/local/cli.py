@@ -8,8 +8,8 @@ import sys
 import threading
 from typing import Any
 
+from devstack.clients import EMULATOR_PORT
 from sagactl import progress
-from sagactl.connection import EMULATOR_PORT
 from sagactl.text_table import render_table
 
 PORT_HELP = f"emulator port on 127.0.0.1 (default {EMULATOR_PORT})"

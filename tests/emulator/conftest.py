@@ -7,12 +7,10 @@ zips built here, not the project's handlers.
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import textwrap
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from devstack.archives import zip_files
 from devstack.aws_cli import run_aws_cli
 from devstack.clients import EMULATOR_ACCOUNT_ID
 from devstack.emulator_process import PROJECT_ROOT, EmulatorProcess, start_emulator_process
@@ -41,11 +40,8 @@ class EmulatorKit:
 
     @staticmethod
     def zip_source(files: dict[str, str]) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for name, source in files.items():
-                archive.writestr(name, textwrap.dedent(source))
-        return buffer.getvalue()
+        """A code archive of handler sources written in a test (indented as the test writes them)."""
+        return zip_files({name: textwrap.dedent(source) for name, source in files.items()})
 
     @staticmethod
     def unique_name(prefix: str) -> str:

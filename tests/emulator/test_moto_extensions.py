@@ -46,7 +46,9 @@ def test_every_declared_extension_is_registered_once() -> None:
 def test_a_missing_attribute_names_the_extension_and_its_module(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delattr(LambdaFunction, "_invoke_lambda")
 
-    expected = re.escape("lambda-invoke (emulator.lambda_runtime.moto_lambda): LambdaFunction._invoke_lambda is missing")
+    expected = re.escape(
+        "lambda-invoke (emulator.lambda_runtime.moto_lambda): LambdaFunction._invoke_lambda is missing"
+    )
     with pytest.raises(MotoCompatibilityError, match=expected):
         check_moto_compatibility()
 

@@ -8,15 +8,14 @@ StackUnderTest: its parts found by sagactl.discovery). Every test leaves no faul
 
 from __future__ import annotations
 
-import io
 import textwrap
-import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from devstack.archives import zip_files
 from devstack.stack import FAST_RETRIES, LocalStack, in_subprocess
 from sagactl.reliability.check_run import run_check
 from sagactl.reliability.invariants import CheckReport
@@ -60,10 +59,6 @@ def zip_source() -> Callable[[dict[str, str]], bytes]:
     """``zip_source({"app.py": source})``: a Lambda code archive of tiny handlers written in the test."""
 
     def zipped(files: dict[str, str]) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for name, source in files.items():
-                archive.writestr(name, textwrap.dedent(source))
-        return buffer.getvalue()
+        return zip_files({name: textwrap.dedent(source) for name, source in files.items()})
 
     return zipped

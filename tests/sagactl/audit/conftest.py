@@ -9,11 +9,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 import xml.etree.ElementTree as ElementTree
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
@@ -29,6 +27,7 @@ from moto.awslambda.models import LambdaFunction
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
 from asl.saga_builder import build_saga_definition
+from devstack.archives import zip_files
 from devstack.clients import AwsClients
 from devstack.executions import describe_when_ended
 from sagactl.audit import Trail, load_trail
@@ -199,12 +198,10 @@ def world() -> Iterator[SagaWorld]:
 
 
 def _create_function(clients: AwsClients, function: str, role_arn: str) -> str:
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    archive = zip_files({"handler.py": "def handler(event, context):\n    return event\n"})
     response = clients.client("lambda").create_function(
         FunctionName=function, Runtime="python3.13", Role=role_arn, Handler="handler.handler",
-        Code={"ZipFile": archive.getvalue()},
+        Code={"ZipFile": archive},
     )  # fmt: skip
     return str(response["FunctionArn"])
 
