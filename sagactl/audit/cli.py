@@ -69,6 +69,9 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT_DIR, help=f"where to write the pictures (default {DEFAULT_OUT_DIR})"
     )
+    parser.add_argument(
+        "--name", type=_file_stem, help="file name of the pictures, without extension (default: the execution's name)"
+    )
     parser.add_argument("--no-pictures", action="store_true", help="skip the SVG/PNG/DOT/Mermaid files")
     parser.add_argument(
         "--since-minutes", type=float, help="Express only: search the logs this far back (default: all of them)"
@@ -94,6 +97,12 @@ def _state_machine_arn(args: argparse.Namespace, clients: AwsClients) -> str:
 
 def _since_ms(minutes: float | None) -> int | None:
     return None if minutes is None else int((time.time() - minutes * 60) * 1000)
+
+
+def _file_stem(text: str) -> str:
+    if not text or "/" in text or text in (".", ".."):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name (no directories: use --out for those)")
+    return text
 
 
 def executions_command(args: argparse.Namespace) -> int:
@@ -177,7 +186,7 @@ def trace_command(args: argparse.Namespace) -> int:
         if execution_arn == target:
             raise
         raise ExecutionNotFound(f"no execution named '{target}' ({error})") from error
-    pictures = [] if args.no_pictures else write_pictures(trail, args.out)
+    pictures = [] if args.no_pictures else write_pictures(trail, args.out, basename=args.name)
     if args.json:
         print(json.dumps(trail_to_json(trail, pictures), indent=2))
     else:

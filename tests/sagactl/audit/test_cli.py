@@ -36,6 +36,24 @@ def test_trace_by_name_prints_the_timeline_and_writes_the_pictures(executed, pat
         assert str(picture) in out
 
 
+def test_trace_writes_the_pictures_under_the_name_given(executed, paths, capsys, tmp_path: Path):
+    order_id = paths.out_of_stock.order_id
+    code, out, _ = run(capsys, "trace", order_id, "--region", executed.world.region, "--out", str(tmp_path),
+                       "--name", "compensated-saga")
+    assert code == 0 and str(tmp_path / "compensated-saga.md") in out
+    assert {p.stem for p in tmp_path.iterdir()} == {"compensated-saga"}
+    assert {p.suffix for p in tmp_path.iterdir()} >= {".dot", ".mmd", ".md"}
+
+
+@pytest.mark.parametrize("name", ["docs/images/x", "", ".."])
+def test_a_picture_name_that_is_not_a_file_name_is_refused(capsys, name: str):
+    with pytest.raises(SystemExit) as exit_:
+        main(["trace", "ord-1", "--no-pictures", "--name", name])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not a file name (no directories: use --out for those)" in err and "Traceback" not in err
+
+
 def test_trace_json_is_the_whole_trail(executed, paths, capsys, tmp_path: Path):
     arn = executed.arns[paths.escalated.order_id]
     code, out, _ = run(capsys, "trace", arn, "--json", "--out", str(tmp_path))  # region taken from the ARN
