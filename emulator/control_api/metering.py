@@ -5,7 +5,7 @@
                                                                     "read_units", "write_units"}}}}
 
 Counts since the emulator started, never reset: a client measures a run by the difference of two GETs
-(see request_metering for what is counted and how DynamoDB units are computed).
+(see emulator.metering.requests for what is counted and how DynamoDB units are computed).
 """
 
 from __future__ import annotations

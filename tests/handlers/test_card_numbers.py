@@ -1,7 +1,7 @@
 """The handlers' card-number check (checkout_domain.card_numbers): finds PANs and nothing else.
 
 The data-protection scan has a detector of its own, written independently and tested with the same cases
-(tests/security/test_sensitive_data_scanner.py).
+(tests/e2e/test_sensitive_data_scanner.py).
 """
 
 from __future__ import annotations
