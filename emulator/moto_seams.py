@@ -35,8 +35,9 @@ def _label(owner: Any, name: str) -> str:
 
 
 def original(function: Any) -> Any:
-    """What ``patch`` replaced, for a function it installed; the function itself otherwise."""
-    return getattr(function, _ORIGINAL, function)
+    """What ``patch`` replaced, for a function it installed; the function itself otherwise (a property's getter)."""
+    function = getattr(function, _ORIGINAL, function)
+    return function.fget if isinstance(function, property) else function
 
 
 def patch(owner: Any, name: str, make_replacement: Callable[[Any], Any]) -> None:

@@ -204,3 +204,23 @@ def declared_stacks(declare_stack: Callable[..., DeclaredStack]) -> dict[str, De
 def declared_stack(request: pytest.FixtureRequest, declared_stacks: dict[str, DeclaredStack]) -> DeclaredStack:
     """Each of dev and prod in turn."""
     return declared_stacks[request.param]
+
+
+# --- running in parallel (pytest-xdist, --dist loadgroup) -------------------------------------------------------
+
+# A session-scoped stack or emulator is started once per worker that uses it: tests sharing one run on one worker.
+_SHARED_FIXTURE_GROUPS = {
+    "stack": "e2e-stack",
+    "reliability": "e2e-reliability",
+    "emulator": "emulator",
+    "world": "audit-moto",
+    "declared_stacks": "declared-program",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((group for name, group in _SHARED_FIXTURE_GROUPS.items() if name in fixtures), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))

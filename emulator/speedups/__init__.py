@@ -22,4 +22,23 @@ def enabled(name: str) -> bool:
     return name not in {part.strip() for part in os.environ.get(OFF_VARIABLE, "").split(",")}
 
 
-EXTENSIONS: tuple[MotoExtension, ...] = ()
+def _declared() -> tuple[MotoExtension, ...]:
+    # Installed in this order: the in-process Lambda client wraps the clients the interpreter reuses.
+    from emulator.speedups import (
+        definition_cache,
+        lambda_in_process,
+        module_list,
+        service_clients,
+        update_expression_cache,
+    )
+
+    return (
+        definition_cache.EXTENSION,
+        service_clients.EXTENSION,
+        lambda_in_process.EXTENSION,
+        update_expression_cache.EXTENSION,
+        module_list.EXTENSION,
+    )
+
+
+EXTENSIONS: tuple[MotoExtension, ...] = _declared()

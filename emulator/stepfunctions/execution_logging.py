@@ -14,15 +14,11 @@ AWS's format. One event as AWS writes it (keys in this order; ids and the timest
 into the stream ``states/<state machine name>/<YYYY-MM-DD-HH-MM>/00000000`` of the configured group. As on
 AWS, nothing is written when the group does not exist; the stream is created on first use.
 
-Events are written as they happen; a StartSyncExecution, which answers only once its execution has ended,
-holds them and writes them in one batch per stream when it ends (``held()``): one PutLogEvents instead of
-one per event, ~7 per validation at level ALL.
+Events are written as they happen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,18 +43,6 @@ class ExecutionLogSession(CloudWatchLoggingSession):
     ) -> None:
         super().__init__(execution_arn=execution_arn, configuration=configuration)
         self._state_machine_name = state_machine_name
-        self._held: dict[str, list[LogEvent]] | None = None
-
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Holds the events published meanwhile, and writes them, per stream in order, at the end."""
-        self._held = {}
-        try:
-            yield
-        finally:
-            held, self._held = self._held, None
-            for stream, events in held.items():
-                self._write(stream, events)
 
     def publish_history_log(self, history_log: HistoryLog) -> None:
         timestamp = _as_datetime(history_log["event_timestamp"])
@@ -74,20 +58,13 @@ class ExecutionLogSession(CloudWatchLoggingSession):
             redrive_count="0",
         )
         stream = f"states/{self._state_machine_name}/{timestamp:%Y-%m-%d-%H-%M}/00000000"
-        event = LogEvent(timestamp_ms, to_json_str(record))
-        if self._held is not None:
-            self._held.setdefault(stream, []).append(event)
-        else:
-            self._write(stream, [event])
-
-    def _write(self, stream: str, events: list[LogEvent]) -> None:
         configuration = self.configuration
         _sink.write(
             configuration.log_account_id,
             configuration.log_region,
             configuration.log_group_name,
             stream,
-            events,
+            [LogEvent(timestamp_ms, to_json_str(record))],
             create_group=False,
         )
 

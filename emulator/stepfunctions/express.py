@@ -11,27 +11,22 @@ What differs from moto's (Standard-only) handling:
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime
 import json
 import math
-import threading
 import uuid
-import weakref
 from typing import Any
 
 from moto.core.exceptions import AWSError
 from moto.core.responses import ActionResult
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.exceptions import InvalidExecutionInput
-from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 
-from emulator import speedups as performance
-from emulator.moto_seams import Holds, Kind, MotoExtension, Signature, SourceLine
-from emulator.stepfunctions.execution_logging import ExecutionLogSession, logging_session_for
+from emulator.moto_seams import Holds, Kind, MotoExtension, Signature
+from emulator.stepfunctions.execution_logging import logging_session_for
 from emulator.stepfunctions.input_quota import check_input_size
 
 EXPRESS_BILLING_INCREMENT_MS = 100
@@ -47,7 +42,7 @@ def start_express_execution(
     backend: Any, state_machine: Any, name: str | None, execution_input: str | None, trace_header: str | None
 ) -> Execution:
     """StartExecution on an EXPRESS machine: runs in the background, like moto's Standard executions."""
-    execution, _ = _new_execution(Execution, backend, state_machine, name, execution_input, trace_header)
+    execution = _new_execution(Execution, backend, state_machine, name, execution_input, trace_header)
     execution.start()
     return execution
 
@@ -61,11 +56,9 @@ def run_sync_execution(
         raise StateMachineTypeNotSupported(
             f"This operation is not supported by standard state machines: '{state_machine_arn}'"
         )
-    execution, session = _new_execution(SyncExecution, backend, state_machine, name, execution_input, trace_header)
+    execution = _new_execution(SyncExecution, backend, state_machine, name, execution_input, trace_header)
     assert isinstance(execution, SyncExecution)
-    batched = session is not None and performance.enabled("sync-log-batches")
-    with session.held() if batched else contextlib.nullcontext():  # type: ignore[union-attr]
-        execution.start()  # moto's SyncExecutionWorker evaluates in this thread
+    execution.start()  # moto's SyncExecutionWorker evaluates in this thread
     response: dict[str, Any] = dict(execution.to_start_sync_execution_output())
     response["billingDetails"] = billing_details(execution.start_date, execution.stop_date)
     return {key: value for key, value in response.items() if value is not None}
@@ -87,8 +80,8 @@ def _new_execution(
     name: str | None,
     execution_input: str | None,
     trace_header: str | None,
-) -> tuple[Execution, ExecutionLogSession | None]:
-    """The execution, not started, and its CloudWatch logging session (None when the machine logs nothing)."""
+) -> Execution:
+    """The execution, not started, with its CloudWatch logging session when the machine logs."""
     input_data = "{}" if execution_input is None else execution_input
     try:
         json.loads(input_data)
@@ -99,7 +92,7 @@ def _new_execution(
         f"arn:{backend.partition}:states:{backend.region_name}:{backend.account_id}:"
         f"express:{state_machine.name}:{name}:{uuid.uuid4()}"
     )
-    snapshot = _snapshots.of(state_machine)
+    snapshot = _snapshot(state_machine)
     session = logging_session_for(execution_arn, snapshot)
     execution = execution_class(
         name=name,
@@ -115,37 +108,18 @@ def _new_execution(
         trace_header=trace_header,
         activity_store={},
     )
-    return execution, session
+    return execution
 
 
-class _Snapshots:
-    """The machine as an execution sees it, one per machine and update (UpdateStateMachine sets update_date).
-
-    A snapshot of the definition, as moto's start_execution takes: without the executions (they hold live
-    threads) and sharing the backend (which holds every other machine). Express executions only read it
-    (ARN, name, definition, logging configuration), so every execution of one revision shares the copy;
-    copying the machine took ~0.2 ms per validation.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._taken: weakref.WeakKeyDictionary[Any, tuple[Any, Any]] = weakref.WeakKeyDictionary()
-
-    def of(self, state_machine: Any) -> Any:
-        with self._lock:
-            taken = self._taken.get(state_machine)
-        if taken is not None and taken[0] == state_machine.update_date and performance.enabled("express-snapshots"):
-            return taken[1]
-        snapshot = copy.deepcopy(
-            state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend}
-        )
-        snapshot.sm_type = StateMachineType.EXPRESS  # moto leaves every machine's interpreter type at STANDARD
-        with self._lock:
-            self._taken[state_machine] = (state_machine.update_date, snapshot)
-        return snapshot
-
-
-_snapshots = _Snapshots()
+def _snapshot(state_machine: Any) -> Any:
+    """The machine as the execution sees it (an update while it runs does not change it), as moto's start_execution
+    takes it for Standard: without the executions (they hold live threads), sharing the backend (every other
+    machine)."""
+    snapshot = copy.deepcopy(
+        state_machine, {id(state_machine.executions): [], id(state_machine.backend): state_machine.backend}
+    )
+    snapshot.sm_type = StateMachineType.EXPRESS  # moto leaves every machine's interpreter type at STANDARD
+    return snapshot
 
 
 def start_sync_execution_action(response: Any) -> ActionResult:
@@ -178,8 +152,6 @@ EXTENSION = MotoExtension(
               in (None, start_sync_execution_action)),
         Signature(SyncExecution, "to_start_sync_execution_output", ("self",)),
         Signature(Execution, "start", ("self",)),
-        # Snapshots are taken once per revision of a machine: UpdateStateMachine sets update_date.
-        SourceLine(StateMachine, "update", "self.update_date = utcnow()"),
     ),
     install=_install,
 )

@@ -23,6 +23,25 @@ from devstack.aws_cli import run_aws_cli
 from devstack.clients import EMULATOR_ACCOUNT_ID
 from devstack.emulator_process import PROJECT_ROOT, EmulatorProcess, start_emulator_process
 
+# A payment step for Step Functions tests: a Retry on TransientError and Catches (see charge_definition).
+CHARGE_SOURCE = """
+class PaymentDeclined(Exception):
+    pass
+
+class TransientError(Exception):
+    pass
+
+def handler(event, context):
+    if event.get("fail") == "declined":
+        raise PaymentDeclined("card declined")
+    if event.get("fail") == "transient":
+        raise TransientError("try again later")
+    if event.get("sleep"):
+        import time
+        time.sleep(event["sleep"])
+    return {"charged": event["amount"]}
+"""
+
 
 @dataclass(frozen=True)
 class EmulatorKit:
@@ -34,9 +53,41 @@ class EmulatorKit:
     parent_only_variable: str = "EMULATOR_TEST_PARENT_SECRET"
     project_root: Path = PROJECT_ROOT
 
-    def start_emulator(self, extra_args: tuple[str, ...] = ()) -> EmulatorProcess:
+    charge_source: str = CHARGE_SOURCE
+
+    def start_emulator(
+        self, extra_args: tuple[str, ...] = (), extra_env: dict[str, str] | None = None
+    ) -> EmulatorProcess:
         """An emulator process of the caller's own (the caller stops it)."""
-        return start_emulator_process(extra_env={self.parent_only_variable: "must-not-leak"}, extra_args=extra_args)
+        environment = {self.parent_only_variable: "must-not-leak", **(extra_env or {})}
+        return start_emulator_process(extra_env=environment, extra_args=extra_args)
+
+    @staticmethod
+    def charge_definition(function_arn: str, resource: str) -> dict[str, Any]:
+        """Charge (``resource``: "bare-arn" or "lambda:invoke") with a Retry on TransientError and Catches:
+        PaymentDeclined -> Fail, TransientError -> Pass."""
+        task: dict[str, Any] = {"Type": "Task", "End": True}
+        if resource == "lambda:invoke":
+            task.update(
+                Resource="arn:aws:states:::lambda:invoke",
+                Parameters={"FunctionName": function_arn, "Payload.$": "$"},
+                OutputPath="$.Payload",
+            )
+        else:
+            task["Resource"] = function_arn
+        task["Retry"] = [{"ErrorEquals": ["TransientError"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 1}]
+        task["Catch"] = [
+            {"ErrorEquals": ["PaymentDeclined"], "Next": "Declined"},
+            {"ErrorEquals": ["TransientError"], "Next": "GaveUp"},
+        ]
+        return {
+            "StartAt": "Charge",
+            "States": {
+                "Charge": task,
+                "Declined": {"Type": "Fail", "Error": "OrderDeclined", "Cause": "payment declined"},
+                "GaveUp": {"Type": "Pass", "Result": "gave up", "End": True},
+            },
+        }
 
     @staticmethod
     def zip_source(files: dict[str, str]) -> bytes:

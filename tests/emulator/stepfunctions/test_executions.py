@@ -13,54 +13,10 @@ from botocore.exceptions import ClientError
 
 from devstack.emulator_process import EmulatorProcess
 
-CHARGE = """
-class PaymentDeclined(Exception):
-    pass
-
-class TransientError(Exception):
-    pass
-
-def handler(event, context):
-    if event.get("fail") == "declined":
-        raise PaymentDeclined("card declined")
-    if event.get("fail") == "transient":
-        raise TransientError("try again later")
-    if event.get("sleep"):
-        import time
-        time.sleep(event["sleep"])
-    return {"charged": event["amount"]}
-"""
-
-
-def charge_definition(function_arn: str, resource: str) -> dict[str, Any]:
-    """Charge with a Retry on TransientError and Catches: PaymentDeclined -> Fail, TransientError -> Pass."""
-    task: dict[str, Any] = {"Type": "Task", "End": True}
-    if resource == "lambda:invoke":
-        task.update(
-            Resource="arn:aws:states:::lambda:invoke",
-            Parameters={"FunctionName": function_arn, "Payload.$": "$"},
-            OutputPath="$.Payload",
-        )
-    else:
-        task["Resource"] = function_arn
-    task["Retry"] = [{"ErrorEquals": ["TransientError"], "IntervalSeconds": 1, "MaxAttempts": 1, "BackoffRate": 1}]
-    task["Catch"] = [
-        {"ErrorEquals": ["PaymentDeclined"], "Next": "Declined"},
-        {"ErrorEquals": ["TransientError"], "Next": "GaveUp"},
-    ]
-    return {
-        "StartAt": "Charge",
-        "States": {
-            "Charge": task,
-            "Declined": {"Type": "Fail", "Error": "OrderDeclined", "Cause": "payment declined"},
-            "GaveUp": {"Type": "Pass", "Result": "gave up", "End": True},
-        },
-    }
-
 
 @pytest.fixture
-def charge_function_arn(emulator: EmulatorProcess, create_function: Callable[..., str]) -> str:
-    name = create_function(CHARGE, prefix="charge")
+def charge_function_arn(emulator: EmulatorProcess, create_function: Callable[..., str], kit) -> str:
+    name = create_function(kit.charge_source, prefix="charge")
     arn: str = emulator.client("lambda").get_function(FunctionName=name)["Configuration"]["FunctionArn"]
     return arn
 
@@ -96,7 +52,7 @@ def failed_errors(events: list[dict[str, Any]]) -> list[str]:
 def test_task_succeeds_with_the_lambda_result(
     emulator: EmulatorProcess, charge_function_arn: str, resource: str, kit
 ) -> None:
-    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, resource))
+    machine = create_machine(kit, emulator, kit.charge_definition(charge_function_arn, resource))
 
     execution = run_to_completion(emulator, machine, {"amount": 12})
 
@@ -108,7 +64,7 @@ def test_task_succeeds_with_the_lambda_result(
 def test_catch_matches_the_custom_error_name(
     emulator: EmulatorProcess, charge_function_arn: str, resource: str, kit
 ) -> None:
-    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, resource))
+    machine = create_machine(kit, emulator, kit.charge_definition(charge_function_arn, resource))
 
     execution = run_to_completion(emulator, machine, {"fail": "declined"})
 
@@ -119,7 +75,7 @@ def test_catch_matches_the_custom_error_name(
 
 
 def test_retry_reinvokes_before_the_catch(emulator: EmulatorProcess, charge_function_arn: str, kit) -> None:
-    machine = create_machine(kit, emulator, charge_definition(charge_function_arn, "lambda:invoke"))
+    machine = create_machine(kit, emulator, kit.charge_definition(charge_function_arn, "lambda:invoke"))
 
     execution = run_to_completion(emulator, machine, {"fail": "transient"})
 
@@ -227,7 +183,7 @@ def express_machine(
     return create_machine(
         kit,
         emulator,
-        charge_definition(function_arn, "lambda:invoke"),
+        kit.charge_definition(function_arn, "lambda:invoke"),
         type="EXPRESS",
         loggingConfiguration=logging_configuration,
     )

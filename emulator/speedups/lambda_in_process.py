@@ -1,9 +1,10 @@
-"""The interpreter's Lambda Invoke calls, answered in this process instead of over HTTP to our own server.
+"""The interpreter's Lambda Invoke calls, answered in this process instead of over HTTP to our own server
+(speed-up sfn-lambda-in-process).
 
 moto's Step Functions interpreter runs inside the emulator and calls Lambda with a boto3 client aimed at the
-emulator's own port. Each Task therefore cost a full HTTP round trip through werkzeug and Flask (a new TCP
-connection and server thread per request, ~2 ms of CPU) on the emulator's single interpreter lock, only to
-arrive back in the same process. The client built here answers in-process, in two tiers:
+emulator's own port. Each Task therefore cost a full HTTP round trip through the server and Flask, on the
+emulator's single interpreter lock, only to arrive back in the same process. The client built here answers
+in-process, in two tiers:
 
 - A plain synchronous Invoke (FunctionName, Payload, optionally LogType: every Lambda task of this project)
   calls moto's Lambda model directly, as moto's ``LambdaResponse.invoke`` does
@@ -17,9 +18,9 @@ arrive back in the same process. The client built here answers in-process, in tw
   as moto's Flask adapter would (``moto.core.utils.convert_to_flask_response``): the mechanism of moto's own
   in-process mode. Only the transport is skipped.
 
-``tests/emulator/test_sfn_lambda_in_process.py`` checks both tiers against the HTTP path. Direct invokes are
-counted by request_metering like any other request. Set ``EMULATOR_SFN_LAMBDA_OVER_HTTP=1`` (or turn every
-performance extension off, see performance.py) in the emulator's environment to keep the HTTP path.
+tests/emulator/speedups/test_lambda_in_process.py checks both tiers against the HTTP path (the emulator with this
+speed-up left out: ``EMULATOR_SPEEDUPS_OFF=sfn-lambda-in-process``). Direct invokes are metered like any other
+request.
 """
 
 from __future__ import annotations
@@ -33,18 +34,21 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import ClientError
 from botocore.response import StreamingBody
-from moto.awslambda.models import lambda_backends
+from moto.awslambda.models import LambdaBackend, LambdaFunction, lambda_backends
 from moto.awslambda.responses import LambdaResponse
+from moto.core import request as moto_request
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import HTTPException
+from moto.core.models import botocore_stubber
 from moto.core.request import normalize_request
 from moto.moto_api import recorder
+from moto.utilities import aws_headers
 from moto.utilities.aws_headers import gen_amzn_requestid_long
 
-from emulator import speedups as performance
 from emulator.metering.requests import meter
+from emulator.moto_seams import Kind, MotoExtension, Signature
+from emulator.speedups.service_clients import ClientFactory, replace_in_interpreter
 
-OVER_HTTP_VARIABLE = "EMULATOR_SFN_LAMBDA_OVER_HTTP"
 # botocore's event for the Invoke operation of a Lambda client (service id "Lambda", hyphenized).
 INVOKE_EVENT = "before-send.lambda.Invoke"
 # The access key moto's interpreter signs with; moto maps it to an account as its server does.
@@ -60,11 +64,6 @@ _TOO_LARGE = (
 )
 
 _prepared = threading.local()  # an answer already computed for this thread's next Invoke through botocore
-
-
-def enabled() -> bool:
-    over_http = os.environ.get(OVER_HTTP_VARIABLE, "").lower() in ("1", "true", "yes")
-    return performance.enabled("sfn-lambda-in-process") and not over_http
 
 
 class InProcessLambdaClient:
@@ -172,3 +171,35 @@ def _text(payload: Any) -> str:
     if hasattr(payload, "read"):
         return _text(payload.read())
     return str(payload)
+
+
+def _answering_in_process(make_client: ClientFactory) -> ClientFactory:
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        client = make_client(region, service, state_credentials)
+        if service != "lambda" or botocore_stubber.enabled:  # mock_aws in-process: moto's own path
+            return client
+        # One wrapper per client (a client reused by sfn-boto-clients keeps its wrapper and its one event hook).
+        wrapper = getattr(client, "_emulator_in_process", None)
+        if wrapper is None:
+            wrapper = InProcessLambdaClient(client)
+            client._emulator_in_process = wrapper
+        return wrapper
+
+    return boto_client_for
+
+
+EXTENSION = MotoExtension(
+    name="sfn-lambda-in-process",
+    kind=Kind.SPEED_UP,
+    purpose="the interpreter's Lambda Invoke is answered in this process, not over HTTP back to the emulator",
+    module=__name__,
+    seams=(
+        Signature(LambdaResponse, "_dispatch", ("self", "request", "full_url", "headers")),
+        Signature(LambdaBackend, "get_function", ("self", "function_name_or_arn", "qualifier")),
+        Signature(LambdaFunction, "invoke", ("self", "body", "request_headers", "response_headers")),
+        Signature(aws_headers, "gen_amzn_requestid_long", ("headerdict",)),
+        Signature(moto_request, "normalize_request", ("request",)),
+        Signature(MockRawResponse, "__init__", ("self", "response_input")),
+    ),
+    install=lambda: replace_in_interpreter(_answering_in_process),
+)

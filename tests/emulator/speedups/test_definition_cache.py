@@ -6,31 +6,26 @@ import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import pytest
-from emulator.sfn_parse_cache import DefinitionCache
-from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
 
 from devstack.emulator_process import EmulatorProcess
 
-DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
 
+def test_a_definition_is_parsed_once_and_errors_are_not_kept(in_patched_moto) -> None:
+    found = in_patched_moto("""
+        import json
+        from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser, ASLParserException
+        definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+        first, again = AmazonStateLanguageParser.parse(definition), AmazonStateLanguageParser.parse(definition)
+        failures = 0
+        for _ in range(2):
+            try:
+                AmazonStateLanguageParser.parse("{not json")
+            except ASLParserException:
+                failures += 1
+        print(json.dumps({"shared": first is again, "failures": failures}))
+    """)
 
-def test_a_definition_is_parsed_once_and_errors_are_not_cached() -> None:
-    calls: list[str] = []
-
-    def parse(definition: str) -> Any:
-        calls.append(definition)
-        return AmazonStateLanguageParser.parse(definition)
-
-    cache = DefinitionCache(max_entries=2)
-    first = cache.parse(parse, DEFINITION)
-    assert cache.parse(parse, DEFINITION) is first and calls == [DEFINITION]
-    for _ in range(2):
-        with pytest.raises(ASLParserException):
-            cache.parse(parse, "{not json")
-    assert len(calls) == 3
+    assert found == {"shared": True, "failures": 2}
 
 
 def test_concurrent_executions_of_one_definition_count_their_own_retries(

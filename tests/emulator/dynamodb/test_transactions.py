@@ -1,4 +1,4 @@
-"""TransactWriteItems keeps DynamoDB's all-or-nothing semantics with the emulator's per-item rollback."""
+"""TransactWriteItems is all or nothing, as on DynamoDB (each request atomic: dynamodb-atomic-requests)."""
 
 from __future__ import annotations
 
