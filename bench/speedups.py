@@ -1,9 +1,10 @@
 """What each emulator speed-up buys a developer: happy saga p50, `make demo` time, test-suite time, with and without it.
 
-The speed-ups are the emulator's extensions of kind speed-up (emulator.speedups.EXTENSIONS). Alternation: every
-round measures the emulator as shipped, then with one speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>), for each
-speed-up in turn, then with all of them left out (EMULATOR_SPEEDUPS=off), so that the machine's drift lands on
-every side alike. Each figure is the median over rounds, with its change against as shipped and its range.
+The speed-ups are the emulator's extensions of kind speed-up (emulator.speedups.EXTENSIONS). Paired alternation:
+for each speed-up in turn (and then all of them), every round measures the emulator as shipped and, right after,
+with that speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>; all: EMULATOR_SPEEDUPS=off), so that each pair shares
+the machine's state of the moment. Each figure is the median over rounds of the paired changes (the machine is
+shared: single runs move by ±20%), with their range.
 
     python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b,all-off]
 """
@@ -11,7 +12,6 @@ every side alike. Each figure is the median over rounds, with its change against
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -73,30 +73,40 @@ def command_seconds(config: str, command: list[str]) -> float:
     return elapsed
 
 
-def median_change(values: list[float], shipped: list[float]) -> tuple[float, float]:
-    """The median of ``values`` and its change against the median of ``shipped`` (a fraction: 0.25 is 25% more)."""
-    value, base = statistics.median(values), statistics.median(shipped)
-    return value, (value - base) / base
+def paired_change(pairs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """(median as shipped, median change, lowest change, highest change) of (shipped, without) pairs; a change is
+    a fraction: 0.25 is 25% more without the speed-up."""
+    changes = sorted((without - shipped) / shipped for shipped, without in pairs)
+    return statistics.median(shipped for shipped, _ in pairs), statistics.median(changes), changes[0], changes[-1]
 
 
-def comparison_table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Table:
-    """One row per configuration (``configs[0]`` is as shipped): each metric's median, change and [min-max]."""
-    metrics = [name for name in METRICS if figures[SHIPPED].get(name)]
+def comparison_table(pairs: dict[str, dict[str, list[tuple[float, float]]]]) -> Table:
+    """One row per configuration: for each metric, the median as shipped and the paired change without it."""
+    metrics = [name for name in METRICS if any(name in measured for measured in pairs.values())]
     rows = []
-    for config in configs:
+    for config, measured in pairs.items():
         row = [_label(config)]
         for name in metrics:
-            samples = figures[config][name]
-            value, change = median_change(samples, figures[SHIPPED][name])
-            delta = "" if config == SHIPPED else f" ({100 * change:+.0f}%)"
-            row.append(f"{value:.1f}{delta} [{min(samples):.1f}-{max(samples):.1f}]")
+            if name not in measured:
+                row.append("-")
+                continue
+            shipped, change, low, high = paired_change(measured[name])
+            row.append(f"{100 * change:+.0f}% [{100 * low:+.0f}% to {100 * high:+.0f}%] of {shipped:.1f}")
         rows.append(row)
-    return Table("What each speed-up buys (median over rounds, change against as shipped, [min-max])",
-                 ["emulator", *(METRICS[name] for name in metrics)], rows)
+    return Table("What each speed-up buys: the change without it, paired with a run as shipped (median of rounds "
+                 "[range]) of the median as shipped", ["emulator", *(METRICS[name] for name in metrics)], rows)
 
 
 def _label(config: str) -> str:
-    return {SHIPPED: "as shipped", ALL_OFF: "all speed-ups off"}.get(config, f"without {config}")
+    return "all speed-ups off" if config == ALL_OFF else f"without {config}"
+
+
+def measure(metric: str, config: str, args: argparse.Namespace) -> float:
+    if metric == "p50_ms":
+        return happy_p50_ms(config, args.sequential)
+    if metric == "demo_s":
+        return command_seconds(config, [sys.executable, "-m", "sagactl", "demo", "--port", str(free_port("127.0.0.1"))])
+    return command_seconds(config, [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,24 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_p50 and not args.demo and not args.tests:
         parser.error("nothing to measure: --no-p50 needs --demo or --tests")
     stop_cleanly_on_sigterm()
-    configs = [SHIPPED, *chosen]
-    figures: dict[str, dict[str, list[float]]] = {config: {} for config in configs}
+    pairs: dict[str, dict[str, list[tuple[float, float]]]] = {config: {} for config in chosen}
     for round_number in range(args.rounds):
-        for config in configs:
+        for config in chosen:
             progress(f"bench speedups: round {round_number + 1}, {_label(config)} ...")
-            measured = figures[config]
-            if not args.no_p50:
-                measured.setdefault("p50_ms", []).append(happy_p50_ms(config, args.sequential))
-            if args.demo:
-                demo = [sys.executable, "-m", "sagactl", "demo", "--port", str(free_port("127.0.0.1"))]
-                measured.setdefault("demo_s", []).append(command_seconds(config, demo))
-            if args.tests:
-                pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests]
-                measured.setdefault("tests_s", []).append(command_seconds(config, pytest))
-            progress(f"  {json.dumps({k: [round(v, 1) for v in vs] for k, vs in measured.items()})}")
-    print(comparison_table(figures, configs).text())
+            for name, value in (("p50_ms", not args.no_p50), ("demo_s", args.demo), ("tests_s", bool(args.tests))):
+                if value:
+                    pair = (measure(name, SHIPPED, args), measure(name, config, args))
+                    pairs[config].setdefault(name, []).append(pair)
+                    progress(f"  {name}: as shipped {pair[0]:.1f}, {_label(config)} {pair[1]:.1f}")
+    print(comparison_table(pairs).text())
     if args.json:
-        write_json(args.json, {"figures": figures, "rounds": args.rounds})
+        write_json(args.json, {"pairs": pairs, "rounds": args.rounds})
     return 0
 
 

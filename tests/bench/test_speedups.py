@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench import speedups
-from bench.speedups import ALL_OFF, SHIPPED, comparison_table, environment_for, median_change, speedup_names
+from bench.speedups import ALL_OFF, SHIPPED, comparison_table, environment_for, paired_change, speedup_names
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.speedups import ALL_VARIABLE, OFF_VARIABLE
 
@@ -27,27 +27,26 @@ def test_every_configuration_sets_both_switches() -> None:
     assert environment_for("parse-cache") == {ALL_VARIABLE: "on", OFF_VARIABLE: "parse-cache"}
 
 
-def test_a_change_is_between_medians() -> None:
-    value, change = median_change([60.0, 50.0, 1000.0], [40.0, 41.0, 39.0])  # one outlier moves no median
-    assert value == 60.0
-    assert change == pytest.approx(0.5)
+def test_a_change_is_the_median_of_paired_changes() -> None:
+    # Each pair shares the machine's state: a slow moment (the third pair) slows both runs alike.
+    shipped, change, low, high = paired_change([(40.0, 50.0), (40.0, 44.0), (80.0, 100.0)])
+    assert shipped == 40.0
+    assert (change, low, high) == (pytest.approx(0.25), pytest.approx(0.10), pytest.approx(0.25))
 
 
-def test_the_table_shows_median_change_and_range_per_configuration() -> None:
-    figures = {
-        SHIPPED: {"p50_ms": [40.0, 42.0, 44.0], "demo_s": [10.0, 10.0, 10.0]},
-        "lane": {"p50_ms": [50.0, 52.0, 60.0], "demo_s": [9.0, 9.0, 9.0]},
-        ALL_OFF: {"p50_ms": [84.0, 90.0, 80.0], "demo_s": [20.0, 21.0, 19.0]},
+def test_the_table_shows_each_configurations_paired_change_per_metric() -> None:
+    pairs = {
+        "lane": {"p50_ms": [(40.0, 50.0), (42.0, 52.5), (44.0, 66.0)], "demo_s": [(10.0, 9.0)]},
+        ALL_OFF: {"p50_ms": [(40.0, 80.0)]},
     }
-    table = comparison_table(figures, [SHIPPED, "lane", ALL_OFF])
+    table = comparison_table(pairs)
     assert list(table.headers) == ["emulator", "happy saga p50 ms", "demo s"]
     assert [list(row) for row in table.rows] == [
-        ["as shipped", "42.0 [40.0-44.0]", "10.0 [10.0-10.0]"],
-        ["without lane", "52.0 (+24%) [50.0-60.0]", "9.0 (-10%) [9.0-9.0]"],
-        ["all speed-ups off", "84.0 (+100%) [80.0-90.0]", "20.0 (+100%) [19.0-21.0]"],
+        ["without lane", "+25% [+25% to +50%] of 42.0", "-10% [-10% to -10%] of 10.0"],
+        ["all speed-ups off", "+100% [+100% to +100%] of 40.0", "-"],
     ]
 
 
 def test_metrics_not_measured_are_left_out() -> None:
-    table = comparison_table({SHIPPED: {"tests_s": [30.0]}}, [SHIPPED])
+    table = comparison_table({"lane": {"tests_s": [(30.0, 33.0)]}})
     assert list(table.headers) == ["emulator", "tests s"]
