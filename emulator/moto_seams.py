@@ -9,6 +9,7 @@ holds, so a moto upgrade fails in the compatibility check, naming the extension,
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from collections.abc import Callable
@@ -47,6 +48,19 @@ def patch(owner: Any, name: str, make_replacement: Callable[[Any], Any]) -> None
     target = replacement.__func__ if isinstance(replacement, staticmethod | classmethod) else replacement
     setattr(target, _ORIGINAL, original(current))
     setattr(owner, name, replacement)
+
+
+def around(owner: Any, name: str, implementation: Callable[..., Any]) -> None:
+    """Replaces the method ``owner.name`` with one calling ``implementation(original, self, *args, **kwargs)``."""
+
+    def wrap(original_method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original_method)
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            return implementation(original_method, self, *args, **kwargs)
+
+        return method
+
+    patch(owner, name, wrap)
 
 
 @dataclass(frozen=True)

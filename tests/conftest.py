@@ -224,3 +224,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         group = next((group for name, group in _SHARED_FIXTURE_GROUPS.items() if name in fixtures), None)
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+# --- card numbers: one set of cases for the handlers' check and the data-protection scan --------------------------
+
+# 46722829-2871-4454-9...: all-digit leading groups that happen to be Luhn-valid with a Visa prefix.
+_UUID_WITH_LUHN_VALID_DIGITS = "46722829-2871-4454-9abc-0123456789ab"
+# A uuid4().hex holding 3676160677344 (Diners prefix 36, Luhn-valid): one such payment id failed CI's data
+# protection scan. About one 32-digit hex id in a thousand holds a run like it.
+_HEX_ID_WITH_LUHN_VALID_DIGITS = "e3676160677344f0e1d2c3b4a5968778"
+_TRACE_ID_WITH_LUHN_VALID_DIGITS = "Root=1-6745a0cf-b3676160677344c0d1e2f3a4;Parent=53995c3f42cd8ad8;Sampled=0"
+CARD_NUMBER_TEXTS = [
+    "4111 1111 1111 1111",
+    "card 4111-1111-1111-1111 here",
+    "378282246310005",
+    "tok_4111111111111111",  # a card number dressed as a token
+    "card4111111111111111",  # glued to a word: not a hex identifier, though it ends in hex letters
+    "4111111111111111 e3676160677344",
+]
+NOT_CARD_NUMBER_TEXTS = [
+    f"requestId {_UUID_WITH_LUHN_VALID_DIGITS}",
+    f'{{"payment_id": "pay_{_HEX_ID_WITH_LUHN_VALID_DIGITS}"}}',
+    f"tok_visa_{_HEX_ID_WITH_LUHN_VALID_DIGITS.upper()}",
+    f"2026/11/26/[$LATEST]{_HEX_ID_WITH_LUHN_VALID_DIGITS}",
+    _TRACE_ID_WITH_LUHN_VALID_DIGITS,
+    "timestamp 1795640786942",
+    "4111 1111 1111 1112",  # Luhn-invalid
+]
+# The identifiers' digits on their own (inside a hex word too short to be an id): card-like, so the cases above
+# are real traps.
+TRAP_DIGITS = ["pay_3676160677344", "pay_e3676160677344f"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests asking for ``card_number_text``, ``not_card_number_text`` or ``trap_digits`` run once per case."""
+    for name, cases in (("card_number_text", CARD_NUMBER_TEXTS), ("not_card_number_text", NOT_CARD_NUMBER_TEXTS),
+                        ("trap_digits", TRAP_DIGITS)):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, cases)

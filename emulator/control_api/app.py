@@ -17,7 +17,7 @@ from flask import Flask
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 from emulator.control_api import faults, metering, warm_workers
-from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
 
 PATH_PREFIX = "/emulator-api/"
 
@@ -30,14 +30,8 @@ def is_control_request(environ: dict[str, Any]) -> bool:
     return str(environ.get("PATH_INFO", "")).startswith(PATH_PREFIX)
 
 
-def _install() -> None:
-    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-        def get_application(self: Any, environ: dict[str, Any]) -> Any:
-            return app if is_control_request(environ) else original(self, environ)
-
-        return get_application
-
-    patch(DomainDispatcherApplication, "get_application", wrap)
+def application_for(get_application: Callable[..., Any], dispatcher: Any, environ: dict[str, Any]) -> Any:
+    return app if is_control_request(environ) else get_application(dispatcher, environ)
 
 
 EXTENSION = MotoExtension(
@@ -46,5 +40,5 @@ EXTENSION = MotoExtension(
     purpose="the control API (faults, warm workers, metering) answers under /emulator-api/ on the emulator's port",
     module=__name__,
     seams=(Signature(DomainDispatcherApplication, "get_application", ("self", "environ")),),
-    install=_install,
+    install=lambda: around(DomainDispatcherApplication, "get_application", application_for),
 )

@@ -15,20 +15,14 @@ from typing import Any
 
 from moto.dynamodb.responses import DynamoHandler
 
-from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
 
 _lock = threading.Lock()
 
 
-def _install() -> None:
-    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-        def call_action(self: Any) -> Any:
-            with _lock:
-                return original(self)
-
-        return call_action
-
-    patch(DynamoHandler, "call_action", wrap)
+def one_at_a_time(call_action: Callable[[Any], Any], handler: Any) -> Any:
+    with _lock:
+        return call_action(handler)
 
 
 EXTENSION = MotoExtension(
@@ -37,5 +31,5 @@ EXTENSION = MotoExtension(
     purpose="each DynamoDB request runs alone: conditional writes and transactions are atomic, as on DynamoDB",
     module=__name__,
     seams=(Signature(DynamoHandler, "call_action", ("self",)),),
-    install=_install,
+    install=lambda: around(DynamoHandler, "call_action", one_at_a_time),
 )

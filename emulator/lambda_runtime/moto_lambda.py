@@ -23,7 +23,7 @@ from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
 from emulator.lambda_runtime.runtime import LambdaRuntime
 from emulator.metering.requests import meter
-from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, around, patch
 
 # LogType=Tail returns the last 4 KB of the invocation's log, as on AWS.
 _LOG_TAIL_BYTES = 4096
@@ -121,16 +121,6 @@ def _install_invoke() -> None:
     patch(LambdaFunction, "_invoke_lambda", lambda original: run_in_runtime)
 
 
-def _install_invoke_type() -> None:
-    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-        def invoke(self: Any, body: Any, request_headers: Any, response_headers: dict[str, Any]) -> Any:
-            return invoke_honouring_type(original, self, body, request_headers, response_headers)
-
-        return invoke
-
-    patch(LambdaFunction, "invoke", wrap)
-
-
 EXTENSIONS = (
     MotoExtension(
         name="lambda-invoke",
@@ -152,6 +142,6 @@ EXTENSIONS = (
         purpose="Event invocations run in the background (202), DryRun runs nothing, errors say Unhandled",
         module=__name__,
         seams=(Signature(LambdaFunction, "invoke", ("self", "body", "request_headers", "response_headers")),),
-        install=_install_invoke_type,
+        install=lambda: around(LambdaFunction, "invoke", invoke_honouring_type),
     ),
 )

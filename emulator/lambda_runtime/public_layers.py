@@ -14,17 +14,17 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
-from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
 
 LayerData = dict[str, Any]
 
 
 def layers_data(
-    original: Callable[[Any, list[str]], list[LayerData]], function: Any, layer_version_arns: list[str]
+    original: Callable[[Any, list[str]], list[LayerData]], function: Any, layers_versions_arns: list[str]
 ) -> list[LayerData]:
-    own = [arn for arn in layer_version_arns if _account_of(arn) == function.account_id]
+    own = [arn for arn in layers_versions_arns if _account_of(arn) == function.account_id]
     known = {entry["Arn"]: entry for entry in original(function, own)} if own else {}
-    return [known.get(arn) or {"Arn": arn, "CodeSize": 0} for arn in layer_version_arns]
+    return [known.get(arn) or {"Arn": arn, "CodeSize": 0} for arn in layers_versions_arns]
 
 
 def _account_of(layer_version_arn: str) -> str:
@@ -34,21 +34,11 @@ def _account_of(layer_version_arn: str) -> str:
     return parts[4]
 
 
-def _install() -> None:
-    def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
-        def get_layers_data(self: Any, layers_versions_arns: list[str]) -> list[LayerData]:
-            return layers_data(original, self, layers_versions_arns)
-
-        return get_layers_data
-
-    patch(LambdaFunction, "_get_layers_data", wrap)
-
-
 EXTENSION = MotoExtension(
     name="lambda-public-layers",
     kind=Kind.FIDELITY,
     purpose="layer versions that other accounts publish (Powertools) are accepted, stood in by this environment",
     module=__name__,
     seams=(Signature(LambdaFunction, "_get_layers_data", ("self", "layers_versions_arns")),),
-    install=_install,
+    install=lambda: around(LambdaFunction, "_get_layers_data", layers_data),
 )

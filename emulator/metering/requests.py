@@ -28,7 +28,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.dynamo_type import Item as DynamoDBItem
 
 from emulator.metering import dynamodb_units as capacity
-from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, around
 
 Response = tuple[int, dict[str, Any], Any]
 _REPORT = re.compile(r"REPORT RequestId: \S+\tDuration: ([0-9.]+) ms\tBilled Duration: ([0-9]+) ms")
@@ -299,16 +299,6 @@ def _safely(compute: Callable[[], Any], fallback: Any) -> Any:
         return fallback
 
 
-def _install() -> None:
-    def wrap(original: Callable[[Any], Response]) -> Callable[[Any], Response]:
-        def call_action(self: Any) -> Response:
-            return metered_call_action(original, self)
-
-        return call_action
-
-    patch(BaseResponse, "call_action", wrap)
-
-
 EXTENSION = MotoExtension(
     name="request-metering",
     kind=Kind.FIDELITY,
@@ -322,5 +312,5 @@ EXTENSION = MotoExtension(
         SetsAttributes(DynamoDBItem, "__init__", ("attrs",)),
         SetsAttributes(DynamoType, "__init__", ("type", "value")),
     ),
-    install=_install,
+    install=lambda: around(BaseResponse, "call_action", metered_call_action),
 )

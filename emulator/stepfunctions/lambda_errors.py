@@ -24,7 +24,7 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task_lambda import StateTaskLambda
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 
-from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
 
 
 def from_error(original: Callable[..., FailureEvent], task: Any, env: Any, ex: Exception) -> FailureEvent:
@@ -43,16 +43,6 @@ def from_error(original: Callable[..., FailureEvent], task: Any, env: Any, ex: E
     )
 
 
-def _install() -> None:
-    def wrap(original: Callable[..., FailureEvent]) -> Callable[..., FailureEvent]:
-        def from_lambda_error(self: Any, env: Any, ex: Exception) -> FailureEvent:
-            return from_error(original, self, env, ex)
-
-        return from_lambda_error
-
-    patch(StateTaskLambda, "_from_error", wrap)
-
-
 EXTENSION = MotoExtension(
     name="sfn-lambda-api-errors",
     kind=Kind.FIDELITY,
@@ -62,5 +52,5 @@ EXTENSION = MotoExtension(
         Signature(StateTaskLambda, "_from_error", ("self", "env", "ex")),
         Signature(StateTaskServiceLambda, "_error_cause_from_client_error", ("client_error",)),
     ),
-    install=_install,
+    install=lambda: around(StateTaskLambda, "_from_error", from_error),
 )

@@ -19,7 +19,7 @@ from moto.stepfunctions.parser import models as parser_models
 from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution
 
-from emulator.moto_seams import Kind, MotoExtension, Signature, patch
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
 from emulator.stepfunctions.express import start_express_execution
 from emulator.stepfunctions.input_quota import check_input_size
 
@@ -39,19 +39,6 @@ def start_execution(
     return original(backend, state_machine_arn, name or str(uuid.uuid4()), execution_input, trace_header)
 
 
-def _install() -> None:
-    def wrap(original: Callable[..., Execution]) -> Callable[..., Execution]:
-        def start_execution_as_aws(
-            self: Any, state_machine_arn: str, name: str | None = None, execution_input: str | None = None,
-            trace_header: str | None = None,
-        ) -> Execution:
-            return start_execution(original, self, state_machine_arn, name, execution_input, trace_header)
-
-        return start_execution_as_aws
-
-    patch(parser_models.StepFunctionsParserBackend, "start_execution", wrap)
-
-
 EXTENSION = MotoExtension(
     name="sfn-start-execution",
     kind=Kind.FIDELITY,
@@ -61,5 +48,5 @@ EXTENSION = MotoExtension(
         Signature(parser_models.StepFunctionsParserBackend, "start_execution",
                   ("self", "state_machine_arn", "name", "execution_input", "trace_header")),
     ),
-    install=_install,
+    install=lambda: around(parser_models.StepFunctionsParserBackend, "start_execution", start_execution),
 )
