@@ -37,7 +37,11 @@ def serve_command(args: argparse.Namespace) -> int:
     with in_process(args.port, args.stack, progress=progress) as stack:
         print(ready_message(stack), flush=True)
         progress("serving; press Ctrl-C to stop")
-        threading.Event().wait()
+        # Timed waits: a signal delivered to another thread (the server's, moto's) does not wake a main thread
+        # blocked for good in a lock, and Ctrl-C would then hang; a wait that wakes up runs the handler.
+        stopped = threading.Event()
+        while not stopped.wait(0.5):
+            pass
     return 0
 
 
