@@ -2,8 +2,8 @@
 the emulator; the others are named below with where they run instead (so a new README command cannot escape).
 
 The README's local commands name the emulator's default endpoint; the test's stack listens on a free port, which
-is the one substitution made. They run from a directory with the repository's venv and examples (what the
-commands name relatively), so what they write (`out/traces`) stays out of the repository.
+is the one substitution made. They run from a directory linking to everything in the repository (what the
+commands name relatively) but its `out/`, so what they write (`out/traces`) stays out of the repository.
 """
 
 from __future__ import annotations
@@ -73,8 +73,9 @@ def stack() -> Iterator[LocalStack]:
 
 
 def test_the_local_commands_work_when_pasted(stack: LocalStack, tmp_path: Path) -> None:
-    for name in ("venv", "examples"):
-        (tmp_path / name).symlink_to(PROJECT_ROOT / name)
+    for entry in PROJECT_ROOT.iterdir():  # a clone as the README's reader has it, without its out/
+        if entry.name not in {"out", ".git"}:
+            (tmp_path / entry.name).symlink_to(entry)
     environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}  # none of the caller's AWS settings
     session = ""  # what earlier commands set (the README's export line), kept for the later ones
     for command in (c for c in readme_commands() if runs_here(c)):
