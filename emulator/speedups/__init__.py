@@ -26,6 +26,7 @@ def _declared() -> tuple[MotoExtension, ...]:
     # Installed in this order: the in-process Lambda client wraps the clients the interpreter reuses.
     from emulator.speedups import (
         definition_cache,
+        json_path_cache,
         lambda_in_process,
         module_list,
         service_clients,
@@ -34,6 +35,7 @@ def _declared() -> tuple[MotoExtension, ...]:
 
     return (
         definition_cache.EXTENSION,
+        json_path_cache.EXTENSION,
         service_clients.EXTENSION,
         lambda_in_process.EXTENSION,
         update_expression_cache.EXTENSION,
