@@ -128,11 +128,12 @@ def test_in_process_emulator_is_a_context_manager(tmp_path: Path, kit) -> None:
     script = textwrap.dedent(
         f"""
         import json, os
-        from emulator.client_config import boto3_client
+        from devstack.clients import AwsClients
         from emulator.server import Emulator
         with Emulator(port={free_port()}) as emulator:
-            boto3_client("iam", emulator.endpoint_url).create_role(RoleName="r", AssumeRolePolicyDocument="{{}}")
-            lambda_client = boto3_client("lambda", emulator.endpoint_url)
+            clients = AwsClients.for_emulator(emulator.endpoint_url)
+            clients.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{{}}")
+            lambda_client = clients.client("lambda")
             lambda_client.create_function(
                 FunctionName="f", Runtime="python3.13", Role="arn:aws:iam::123456789012:role/r",
                 Handler="app.handler", Code={{"ZipFile": {kit.zip_source({"app.py": REPORT_PID_THEN_SLEEP})!r}}},
