@@ -1,8 +1,7 @@
-"""An execution's log events go out as they happen, or, held for a StartSyncExecution, together at its end."""
+"""An execution's log events go out as they happen, each to its execution's log stream."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -54,26 +53,3 @@ def test_events_are_written_as_they_happen(sink: RecordingSink) -> None:
     assert len(sink.writes) == 1
     logging.publish_history_log(history_log(2, 40))
     assert [len(events) for _, events in sink.writes] == [1, 1]
-
-
-def test_held_events_are_written_together_per_stream_in_order(sink: RecordingSink) -> None:
-    logging = session()
-    with logging.held():
-        for event_id, minute in ((1, 40), (2, 40), (3, 41)):
-            logging.publish_history_log(history_log(event_id, minute))
-        assert sink.writes == []
-
-    assert [(stream, [json.loads(event.message)["id"] for event in events]) for stream, events in sink.writes] == [
-        ("states/validation/2026-11-26-03-40/00000000", ["1", "2"]),
-        ("states/validation/2026-11-26-03-41/00000000", ["3"]),
-    ]
-    logging.publish_history_log(history_log(4, 41))  # after the held part, as they happen again
-    assert len(sink.writes) == 3
-
-
-def test_held_events_are_written_when_the_execution_fails(sink: RecordingSink) -> None:
-    logging = session()
-    with pytest.raises(RuntimeError), logging.held():
-        logging.publish_history_log(history_log(1, 40))
-        raise RuntimeError("the interpreter failed")
-    assert [len(events) for _, events in sink.writes] == [1]
