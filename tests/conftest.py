@@ -23,14 +23,17 @@ import pytest
 def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_steps: int = 100) -> list[str]:
     """Follow a definition's transitions for a scripted run: which state raises which error.
 
-    A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, Choice on
-    the caught error, Next/End), never the checkout saga, so it can disagree with a wrong builder.
+    A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, a catch's
+    ResultPath, Choice on the caught error or on its cause, a Pass moving the caught error, Next/End), never the
+    checkout saga, so it can disagree with a wrong builder. As the Python runtime does, a function's own error
+    carries a stack trace in its cause; the runtime's and the service's errors (Runtime.*, Sandbox.*, Lambda.*,
+    States.*) do not.
     """
     errors = errors or {}
     states = definition["States"]
     path: list[str] = []
     name = definition["StartAt"]
-    caught: str | None = None
+    caught: dict[str, str] = {}  # where a catch put an error (its ResultPath) -> the error's name
     while len(path) < max_steps:
         path.append(name)
         state = states[name]
@@ -40,19 +43,23 @@ def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_s
         if kind == "Choice":
             name = _choose(state, caught)
             continue
+        if kind == "Pass":
+            _move_caught(state, caught)
         error = errors.get(name) if kind == "Task" else None
         if error is not None:
             handler = _catcher(state, error)
             if handler is None:
                 return [*path, f"<uncaught {error}>"]
-            if handler["ResultPath"] == "$.failure":
-                caught = error
+            caught[handler["ResultPath"]] = error
             name = handler["Next"]
             continue
         if state.get("End"):
             return path
         name = state["Next"]
     raise AssertionError(f"no terminal state within {max_steps} steps: {path}")
+
+
+_NO_STACK_TRACE = ("States.", "Lambda.", "Sandbox.", "Runtime.")
 
 
 def _catcher(state: dict[str, Any], error: str) -> dict[str, Any] | None:
@@ -62,12 +69,32 @@ def _catcher(state: dict[str, Any], error: str) -> dict[str, Any] | None:
     return None
 
 
-def _choose(state: dict[str, Any], caught: str | None) -> str:
+def _move_caught(state: dict[str, Any], caught: dict[str, str]) -> None:
+    """A Pass whose Parameters put the whole state under a key moves a caught error there."""
+    for key, source in state.get("Parameters", {}).items():
+        if key.endswith(".$") and source in caught and state.get("ResultPath", "$") == "$":
+            caught[f"$.{key[:-2]}"] = caught[source]
+
+
+def _choose(state: dict[str, Any], caught: dict[str, str]) -> str:
     for rule in state["Choices"]:
-        assert rule["Variable"] == "$.failure.Error", f"walker only models choices on the caught error: {rule}"
-        if rule["StringEquals"] == caught:
-            return rule["Next"]
-    return state["Default"]
+        if _matches(rule, caught):
+            return str(rule["Next"])
+    return str(state["Default"])
+
+
+def _matches(rule: dict[str, Any], caught: dict[str, str]) -> bool:
+    if "Not" in rule:
+        return not _matches(rule["Not"], caught)
+    variable = rule["Variable"]
+    if variable.endswith(".Error") and "StringEquals" in rule:
+        return caught.get(variable.removesuffix(".Error")) == rule["StringEquals"]
+    if variable.endswith(".Cause") and rule.get("IsPresent") is True:
+        return variable.removesuffix(".Cause") in caught
+    if variable.endswith(".Cause") and rule.get("StringMatches") == '*"stackTrace"*':
+        error = caught.get(variable.removesuffix(".Cause"))
+        return error is not None and not error.startswith(_NO_STACK_TRACE)
+    raise AssertionError(f"walker only models choices on a caught error's name or stack trace: {rule}")
 
 
 @pytest.fixture(scope="session", name="walk")
