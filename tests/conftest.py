@@ -117,6 +117,11 @@ class DeclaredResource:
     name: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    # The provider reference the engine was given ("<provider urn>::<provider id>"); None: the default provider.
+    provider: str | None = None
+    # Whether the resource is protected (`protect`, its own or its parent's): set by `declare_stack`, from the
+    # resource objects, because `pulumi.runtime.Mocks` is not told.
+    protect: bool = False
 
     def policy_statements(self) -> list[dict[str, Any]]:
         """The statements of the JSON policy document in `policy` (role policies, key policies)."""
@@ -138,8 +143,8 @@ class FakeCloud:
 
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         physical = args.inputs.get("name") or f"{args.name}-0a1b2c3"
-        outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical)}
-        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs))
+        outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical, args.inputs)}
+        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs, args.provider))
         return f"{physical}-id", outputs
 
     def call(self, args: Any) -> dict[str, Any]:
@@ -163,8 +168,9 @@ class FakeCloud:
         assert len(matches) == 1, f"expected one {typ} named {name}, found {[r.name for r in self.of_type(typ)]}"
         return matches[0]
 
-    def _computed(self, typ: str, physical: str) -> dict[str, Any]:
+    def _computed(self, typ: str, physical: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         prefix = f"arn:aws:{{}}:{self.region}:{self.account_id}"
+        stable_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{typ}/{physical}"))
         if typ == "aws:dynamodb/table:Table":
             return {"arn": f"{prefix.format('dynamodb')}:table/{physical}"}
         if typ == "aws:lambda/function:Function":
@@ -185,6 +191,29 @@ class FakeCloud:
             return {"arn": f"{prefix.format('kms')}:key/{key_id}", "keyId": key_id}
         if typ == "aws:kms/alias:Alias":
             return {"arn": f"{prefix.format('kms')}:{physical}"}
+        if typ == "aws:s3/bucket:Bucket":
+            return {"bucket": physical, "arn": f"arn:aws:s3:::{physical}"}
+        if typ == "aws:s3/bucketObjectv2:BucketObjectv2":
+            return {"versionId": stable_id.replace("-", ""), "etag": stable_id[:8]}
+        if typ == "aws:signer/signingProfile:SigningProfile":
+            name = f"{inputs['namePrefix']}20261207000000000000000001"
+            arn = f"{prefix.format('signer')}:/signing-profiles/{name}"
+            return {"name": name, "arn": arn, "version": "AbCdEf1234", "versionArn": f"{arn}/AbCdEf1234"}
+        if typ == "aws:signer/signingJob:SigningJob":
+            destination = inputs["destination"]["s3"]
+            signed = {"bucket": destination["bucket"], "key": f"{destination['prefix']}{stable_id}.zip"}
+            return {"jobId": stable_id, "status": "Succeeded", "signedObjects": [{"s3s": [signed]}]}
+        if typ == "aws:lambda/codeSigningConfig:CodeSigningConfig":
+            config_id = f"csc-{stable_id.replace('-', '')[:17]}"
+            return {"arn": f"{prefix.format('lambda')}:code-signing-config:{config_id}", "configId": config_id}
+        if typ == "aws:sns/topic:Topic":
+            return {"arn": f"{prefix.format('sns')}:{physical}"}
+        if typ == "aws:cloudwatch/eventRule:EventRule":
+            return {"arn": f"{prefix.format('events')}:rule/{physical}"}
+        if typ == "aws:backup/vault:Vault":
+            return {"arn": f"{prefix.format('backup')}:backup-vault:{physical}"}
+        if typ == "aws:backup/plan:Plan":
+            return {"arn": f"{prefix.format('backup')}:backup-plan:{stable_id}", "version": stable_id[:8]}
         return {}
 
 
@@ -216,6 +245,11 @@ def declare_stack(new_fake_cloud: Callable[[], FakeCloud]) -> Callable[..., Decl
     def declare(stack: str, config_overrides: Mapping[str, str] | None = None) -> DeclaredStack:
         cloud = new_fake_cloud()
         run = run_program(cloud, stack, config_overrides=dict(config_overrides or {}))
+        # The engine learns `protect` from the registration; the mocks are not told, the resource objects know.
+        protected = {(r._type, r._name): bool(r._protect) for r in run.resources}
+        assert len(protected) == len(run.resources), "a type and logical name must identify one resource"
+        for resource in cloud.resources:
+            resource.protect = protected[(resource.type, resource.name)]
         return DeclaredStack(stack, cloud, run.outputs)
 
     return declare
