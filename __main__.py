@@ -149,7 +149,11 @@ HANDLER_TABLES: dict[str, dict[str, tuple[Table, tuple[str, ...]]]] = {
 
 # Prod: every function runs only code the stack's signer profile signed (components/code_signing.py).
 code_signing = (
-    CodeSigning("code-signing", CodeSigningArgs(config.code_signing), opts=stack_options)
+    CodeSigning(
+        "code-signing",
+        CodeSigningArgs(config.code_signing, layer_publishers=config.code_signing_layer_publishers),
+        opts=stack_options,
+    )
     if config.code_signing
     else None
 )

@@ -9,6 +9,7 @@ private bucket, a signing job writes the signed copy under `signed/`, and the fu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,9 @@ from components import naming
 # The one platform AWS Signer offers for Lambda code and layers.
 LAMBDA_SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA"
 UNTRUSTED_ARTIFACT_POLICIES = ("Enforce", "Warn")
+SIGNING_PROFILE_VERSION_ARN = re.compile(
+    r"^arn:aws[a-z-]*:signer:[a-z0-9-]+:\d{12}:/signing-profiles/[A-Za-z0-9_]+/\w+$"
+)
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,14 @@ class CodeSigningArgs:
     # What Lambda does with a code package or layer that no allowed profile signed (or whose signature expired or
     # was revoked): "Enforce" refuses the deployment, "Warn" deploys it and records a warning.
     untrusted_artifact_on_deployment: str = "Enforce"
+    # Signing-profile versions allowed besides the stack's own: the publishers of the layers the functions use
+    # (Lambda checks layers against the same list), e.g. the Powertools layer's if AWS signs it.
+    layer_publishers: Sequence[str] = ()
 
     def __post_init__(self) -> None:
+        for arn in self.layer_publishers:
+            if not SIGNING_PROFILE_VERSION_ARN.match(arn):
+                raise ValueError(f"a layer publisher must be a signing-profile version ARN, got {arn!r}")
         if self.untrusted_artifact_on_deployment not in UNTRUSTED_ARTIFACT_POLICIES:
             raise ValueError(
                 f"untrusted_artifact_on_deployment must be one of {UNTRUSTED_ARTIFACT_POLICIES}, "
@@ -58,7 +68,7 @@ class CodeSigning(pulumi.ComponentResource):
             f"{name}-config",
             description=f"Code signed by {pulumi.get_project()}'s {pulumi.get_stack()} signer profile only",
             allowed_publishers=aws.lambda_.CodeSigningConfigAllowedPublishersArgs(
-                signing_profile_version_arns=[self.profile.version_arn]
+                signing_profile_version_arns=[self.profile.version_arn, *args.layer_publishers]
             ),
             policies=aws.lambda_.CodeSigningConfigPoliciesArgs(
                 untrusted_artifact_on_deployment=args.untrusted_artifact_on_deployment

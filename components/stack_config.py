@@ -10,6 +10,8 @@ from typing import Any
 
 import pulumi
 
+from components.code_signing import SIGNING_PROFILE_VERSION_ARN
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 STATE_MACHINE_LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
 ARCHITECTURES = ("arm64", "x86_64")
@@ -80,6 +82,8 @@ class StackConfig:
     reserved_concurrency: Mapping[str, int] = field(default_factory=dict)
     # Lambda code signing: None (off), or what Lambda does with code no allowed profile signed ("Enforce"/"Warn").
     code_signing: str | None = None
+    # Signing-profile version ARNs allowed besides the stack's own (the Powertools layer's publisher, if it signs).
+    code_signing_layer_publishers: Sequence[str] = ()
     # AWS Backup plan for the domain tables (daily, kept this many days); None: PITR only.
     backup_retention_days: int | None = None
     # Who the security alarms e-mail (an SNS subscription the recipient confirms); None: the topic only.
@@ -127,6 +131,11 @@ class StackConfig:
             )
         if self.code_signing is not None:
             _one_of("codeSigning", self.code_signing, CODE_SIGNING_POLICIES)
+        if self.code_signing_layer_publishers and self.code_signing is None:
+            raise ValueError("config codeSigningLayerPublishers needs codeSigning (Enforce or Warn)")
+        for arn in self.code_signing_layer_publishers:
+            if not SIGNING_PROFILE_VERSION_ARN.match(arn):
+                raise ValueError(f"config codeSigningLayerPublishers: {arn!r} is not a signing-profile version ARN")
         if self.backup_retention_days is not None:
             _within("backupRetentionDays", self.backup_retention_days, 1, 3650)
         if self.alarm_email is not None and not EMAIL.match(self.alarm_email):
@@ -183,6 +192,7 @@ def load_stack_config(
         owner=config.require("owner"),
         reserved_concurrency=_object(config, "reservedConcurrency"),
         code_signing=config.get("codeSigning") or None,
+        code_signing_layer_publishers=_list(config, "codeSigningLayerPublishers"),
         backup_retention_days=config.get_int("backupRetentionDays"),
         alarm_email=config.get("alarmEmail") or None,
     )
@@ -203,6 +213,20 @@ def _object(config: pulumi.Config, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"config {key} must be a map, got {raw!r}")
     return value
+
+
+def _list(config: pulumi.Config, key: str) -> tuple[str, ...]:
+    """A list of strings in config (the engine passes it as JSON text)."""
+    raw = config.get(key)
+    if raw is None:
+        return ()
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"config {key} must be a list, got {raw!r}") from error
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"config {key} must be a list of strings, got {raw!r}")
+    return tuple(value)
 
 
 def _one_of(key: str, value: object, allowed: tuple[object, ...]) -> None:

@@ -19,6 +19,29 @@ def test_only_enforce_or_warn():
         CodeSigningArgs("Audit")
 
 
+def test_a_layer_publisher_must_be_a_signing_profile_version():
+    with pytest.raises(ValueError, match="signing-profile version ARN"):
+        CodeSigningArgs(layer_publishers=["arn:aws:iam::017000801446:role/x"])
+
+
+def test_layer_publishers_are_allowed_beside_the_stack_s_own_profile(cloud):
+    publisher = "arn:aws:signer:eu-west-1:017000801446:/signing-profiles/PowertoolsLayers/Abc123xyz"
+
+    @pulumi.runtime.test
+    def declare():
+        signing = CodeSigning("code-signing", CodeSigningArgs("Enforce", layer_publishers=[publisher]))
+
+        def check(_):
+            (profile,) = cloud.of_type("aws:signer/signingProfile:SigningProfile")
+            (config,) = cloud.of_type("aws:lambda/codeSigningConfig:CodeSigningConfig")
+            assert config.inputs["allowedPublishers"] == {
+                "signingProfileVersionArns": [profile.outputs["versionArn"], publisher]}
+
+        return signing.config_arn.apply(check)
+
+    declare()
+
+
 def test_code_signing_enforces_the_stack_s_own_profile_and_keeps_artifacts_versioned_and_private(cloud):
     @pulumi.runtime.test
     def declare():

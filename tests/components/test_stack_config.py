@@ -11,6 +11,7 @@ from components import stack_config
 from components.stack_config import StackConfig, check_reserved_concurrency
 
 POWERTOOLS_LAYER = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27"
+PUBLISHER = "arn:aws:signer:eu-west-1:017000801446:/signing-profiles/PowertoolsLayers/Abc123xyz"
 FUNCTIONS = ("validate-order", "process-payment", "refund-payment")
 COMPENSATIONS = ("refund-payment",)
 VALID_CONFIG = StackConfig(
@@ -49,6 +50,9 @@ VALID_CONFIG = StackConfig(
         ({"reserved_concurrency": {"refund-payment": 901}}, r"reservedConcurrency\.refund-payment=901"),
         ({"reserved_concurrency": {"refund-payment": 500, "process-payment": 500}}, "reserves 1000 in all"),
         ({"code_signing": "Audit"}, "codeSigning"),
+        ({"code_signing_layer_publishers": (PUBLISHER,)}, "codeSigningLayerPublishers needs codeSigning"),
+        ({"code_signing": "Enforce", "code_signing_layer_publishers": ("arn:aws:signer:eu-west-1:1:/x",)},
+         "codeSigningLayerPublishers: 'arn:aws:signer:eu-west-1:1:/x' is not a signing-profile version ARN"),
         ({"backup_retention_days": 0}, "backupRetentionDays"),
         ({"alarm_email": "security-oncall"}, "alarmEmail"),
     ],
@@ -138,6 +142,11 @@ def test_loading_reads_the_reservations_as_a_map_and_checks_them_against_the_fun
 
     assert loaded.reserved_concurrency == {"validate-order": 20, "process-payment": 10, "refund-payment": 5}
     assert (loaded.code_signing, loaded.backup_retention_days, loaded.alarm_email) == (None, None, None)
+    publishers = stack_config.load_stack_config(
+        engine_config(codeSigning="Enforce", codeSigningLayerPublishers=f'["{PUBLISHER}"]'))
+    assert publishers.code_signing_layer_publishers == (PUBLISHER,)
+    with pytest.raises(ValueError, match="codeSigningLayerPublishers must be a list of strings"):
+        stack_config.load_stack_config(engine_config(codeSigning="Enforce", codeSigningLayerPublishers='"arn"'))
     with pytest.raises(ValueError, match="reservedConcurrency must be a map"):
         stack_config.load_stack_config(engine_config(reservedConcurrency="[5]"))
     with pytest.raises(ValueError, match=r"reservedConcurrency\.refund-payment is missing"):
