@@ -19,6 +19,7 @@ import moto
 from emulator import log_sink, speedups
 from emulator.control_api import app as control_api
 from emulator.dynamodb import atomic_requests
+from emulator.http import guard as http_guard
 from emulator.http import server as http_server
 from emulator.lambda_runtime import moto_lambda, public_layers
 from emulator.metering import requests as request_metering
@@ -48,6 +49,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     control_api.EXTENSION,
     log_sink.EXTENSION,
     http_server.EXTENSION,
+    http_guard.EXTENSION,
     *speedups.EXTENSIONS,
 )
 

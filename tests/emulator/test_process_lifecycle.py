@@ -181,3 +181,36 @@ def test_child_pid_helper_sees_this_process_children() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_listening_beyond_loopback_must_be_asked_for(kit) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "--host", "0.0.0.0", "--port", "0"],
+        cwd=kit.project_root, capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Refusing to listen on 0.0.0.0" in result.stderr
+    assert "--allow-remote" in result.stderr
+
+
+def test_allowed_remote_clients_reach_it_by_any_name_and_are_warned(kit) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--host", "0.0.0.0", "--port", "0", "--allow-remote"],
+        cwd=kit.project_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready = process.stdout.readline().strip()
+        # What local processes (and the Lambda workers) use: loopback, not the wildcard address.
+        assert ready.startswith("READY http://127.0.0.1:")
+        port = int(ready.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(f"GET /emulator-api/faults HTTP/1.1\r\nHost: build-box.lan:{port}\r\n"
+                               "Connection: close\r\n\r\n".encode())
+            status_line = connection.makefile("rb").readline()
+        assert b" 200 " in status_line
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "WARNING: the emulator listens on 0.0.0.0" in stderr

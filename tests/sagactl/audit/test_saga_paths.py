@@ -128,12 +128,15 @@ def test_failed_compensation_is_escalated(executed, paths):
             Step("ConfirmOrder", CAUGHT, failed_attempts=confirm_failures),
             Step("ReleaseInventory", compensation=True),
             Step("RefundPayment", CAUGHT, failed_attempts=refund_failures, compensation=True),
+            # Both failures lose their stack traces before the dead letter carries them.
+            *(Step(f"{prefix}EscalateRefundPayment{cause}") for cause in ("Cause", "OriginalCause")
+              for prefix in ("", "Parse", "Trim")),
             Step("EscalateRefundPayment"),  # the escalation (SQS) is not itself a compensation
             Step("CompensationFailed", FAILED),
         ],
     )
     refund = trail.timeline.visits[5]
-    assert refund.next_state == "EscalateRefundPayment"
+    assert refund.next_state == "EscalateRefundPaymentCause"
     compensations = [(v.name, v.result) for v in trail.compensations_run]
     assert compensations == [("ReleaseInventory", OK), ("RefundPayment", CAUGHT)]
     assert trail.outcome.error is not None and trail.outcome.error.error == "CompensationFailed"
