@@ -174,8 +174,8 @@ class SagaWorld:
         )
         return str(response["executionArn"])
 
-    def wait(self, execution_arn: str, timeout_s: float = 15.0) -> str:
-        return str(describe_when_ended(self.clients.stepfunctions, execution_arn, timeout_s)["status"])
+    def wait(self, execution_arn: str) -> str:
+        return str(describe_when_ended(self.clients.stepfunctions, execution_arn)["status"])
 
 
 @pytest.fixture(scope="package")
