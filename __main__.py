@@ -7,14 +7,19 @@ import pulumi_aws as aws
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
-from components import iam, key_policies, naming
+from components import iam, key_policies, naming, security_events
+from components.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.code_signing import CodeSigning, CodeSigningArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
+from components.security_events import SecurityEventAlarms, SecurityEventAlarmsArgs, WatchedKey
 from components.stack_config import load_stack_config
 from components.state_machine import StateMachineLogging
 from components.table import Table, TableArgs
+from components.table_backup import TableBackup, TableBackupArgs
+from components.tags import tagged_provider
 from components.validation_workflow import ValidationWorkflow, ValidationWorkflowArgs
 
 HANDLERS_DIR = Path(__file__).parent / "handlers"
@@ -38,10 +43,21 @@ FUNCTIONS = tuple(logical_name(module) for module in HANDLER_MODULES)
 WORKFLOWS = (CHECKOUT, ORDER_VALIDATION)
 # The one step that may turn a sealed payment token back into the token (see docs/security.md).
 UNSEALING_FUNCTION = logical_name("process_payment")
+# The functions that must run whatever floods the account: their reserved concurrency is at least 1.
+COMPENSATION_FUNCTIONS = tuple(logical_name(s.compensation.function) for s in CHECKOUT_SAGA.steps if s.compensation)
+ALARM_TOPIC = "alarms"
 
-config = load_stack_config(pulumi.Config())
-account_id = aws.get_caller_identity_output().account_id
-region = aws.get_region_output().region
+# Validated before anything is created; a bad value names its key.
+config = load_stack_config(pulumi.Config(), functions=FUNCTIONS, guaranteed=COMPENSATION_FUNCTIONS)
+# Every resource goes through this provider (children inherit it from their component): its default tags are on all.
+provider = tagged_provider("aws", aws.config.region, config.owner)
+stack_options = pulumi.ResourceOptions(providers=[provider])
+# Prod's tables cannot be deleted by `pulumi destroy` or a replacement either (deletionProtection covers the console
+# and the API).
+table_options = pulumi.ResourceOptions(providers=[provider], protect=config.deletion_protection)
+account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider)).account_id
+region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(provider=provider)).region
+backups = config.backup_retention_days is not None
 
 # Prod: the stack's own key for everything it stores. Dev: AWS-owned keys (free, nothing to manage).
 data_key = (
@@ -50,9 +66,17 @@ data_key = (
         EncryptionKeyArgs(
             description="Checkout saga: tables, logs, state machines and the dead-letter queue",
             policy=key_policies.key_policy_document(
-                key_policies.at_rest_key_statements(account_id, region, functions=FUNCTIONS, workflows=WORKFLOWS)
+                key_policies.at_rest_key_statements(
+                    account_id,
+                    region,
+                    functions=FUNCTIONS,
+                    workflows=WORKFLOWS,
+                    alarm_topics=(ALARM_TOPIC,),
+                    backups=backups,
+                )
             ),
         ),
+        opts=stack_options,
     )
     if config.customer_managed_kms
     else None
@@ -69,6 +93,7 @@ payment_token_key = EncryptionKey(
             )
         ),
     ),
+    opts=stack_options,
 )
 token_purpose = {"StringEquals": {key_policies.PURPOSE_CONTEXT_KEY: key_policies.PAYMENT_TOKEN_PURPOSE}}
 
@@ -79,6 +104,7 @@ idempotency = IdempotencyTable(
         deletion_protection=config.deletion_protection,
         kms_key_arn=data_key_arn,
     ),
+    opts=table_options,
 )
 
 
@@ -92,6 +118,7 @@ def domain_table(name: str) -> Table:
             deletion_protection=config.deletion_protection,
             kms_key_arn=data_key_arn,
         ),
+        opts=table_options,
     )
 
 
@@ -120,6 +147,13 @@ HANDLER_TABLES: dict[str, dict[str, tuple[Table, tuple[str, ...]]]] = {
     "confirm_order": {"ORDERS_TABLE_NAME": (orders, ("dynamodb:UpdateItem",))},
 }
 
+# Prod: every function runs only code the stack's signer profile signed (components/code_signing.py).
+code_signing = (
+    CodeSigning("code-signing", CodeSigningArgs(config.code_signing), opts=stack_options)
+    if config.code_signing
+    else None
+)
+
 settings = LambdaSettings(
     architecture=config.lambda_architecture,
     memory_mb=config.lambda_memory_mb,
@@ -137,7 +171,10 @@ def payment_token_access(module: str) -> tuple[dict[str, pulumi.Input[str]], lis
     """The environment and KMS statements of the functions that touch the payment token: exactly two."""
     key: dict[str, pulumi.Input[str]] = {"PAYMENT_TOKEN_KEY_ARN": payment_token_key.arn}
     if module == "process_payment":
-        return key, [iam.allow("UnsealPaymentTokens", ["kms:Decrypt"], [payment_token_key.arn], token_purpose)]
+        # From inside ProcessPayment only: another function given its role gets no Decrypt (docs/security.md).
+        own_function = naming.function_arn(region, account_id, UNSEALING_FUNCTION)
+        unseal = key_policies.unseal_conditions(own_function)
+        return key, [iam.allow("UnsealPaymentTokens", ["kms:Decrypt"], [payment_token_key.arn], unseal)]
     if module == "validate_order":
         accept: dict[str, pulumi.Input[str]] = {
             "ACCEPT_PLAINTEXT_PAYMENT_TOKENS": str(config.accept_plaintext_payment_tokens).lower()
@@ -170,7 +207,10 @@ def handler_function(module: str, tables: dict[str, tuple[Table, tuple[str, ...]
             region=region,
             table_key_arn=data_key_arn,
             extra_statements=token_statements,
+            reserved_concurrency=config.reserved_concurrency[logical_name(module)],
+            code_signing=code_signing,
         ),
+        opts=stack_options,
     )
 
 
@@ -207,6 +247,7 @@ checkout = SagaWorkflow(
         region=region,
         kms_key_arn=data_key_arn,
     ),
+    opts=stack_options,
 )
 validation = ValidationWorkflow(
     ORDER_VALIDATION,
@@ -224,7 +265,42 @@ validation = ValidationWorkflow(
         region=region,
         kms_key_arn=data_key_arn,
     ),
+    opts=stack_options,
 )
+
+# Where what needs a human goes: the security events now, the operations alarms later (components/alarm_topic.py).
+alarm_topic = AlarmTopic(
+    ALARM_TOPIC,
+    AlarmTopicArgs(
+        event_rule_arns=security_events.rule_arns(region, account_id, watch_code_signing=code_signing is not None),
+        kms_key_arn=data_key_arn,
+        email=config.alarm_email,
+    ),
+    opts=stack_options,
+)
+SecurityEventAlarms(
+    "security-events",
+    SecurityEventAlarmsArgs(
+        topic_arn=alarm_topic.topic_arn,
+        keys=[WatchedKey(key.key.key_id, key.arn) for key in (payment_token_key, data_key) if key is not None],
+        function=UNSEALING_FUNCTION,
+        code_signing_config_arn=code_signing.config_arn if code_signing else None,
+    ),
+    opts=stack_options,
+)
+if config.backup_retention_days is not None:
+    # The domain tables; the idempotency table is a cache of step results that expire within a day.
+    TableBackup(
+        "domain-tables",
+        TableBackupArgs(
+            table_arns=[payments.arn, inventory.arn, orders.arn],
+            retention_days=config.backup_retention_days,
+            account_id=account_id,
+            region=region,
+            kms_key_arn=data_key_arn,
+        ),
+        opts=stack_options,
+    )
 
 pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
 pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
@@ -235,3 +311,5 @@ pulumi.export("inventoryTableName", inventory.name)
 pulumi.export("ordersTableName", orders.name)
 # What the checkout backend seals payment tokens with (docs/security.md).
 pulumi.export("paymentTokenKeyArn", payment_token_key.arn)
+# Subscribe to it (or set alarmEmail) to hear about changes to the keys and to the unsealing function.
+pulumi.export("alarmTopicArn", alarm_topic.topic_arn)

@@ -21,7 +21,16 @@ from typing import Any
 
 from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationStep
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
-from asl.states import State, catch, choice, explain_lambda_error, fail, lambda_task, sqs_send
+from asl.states import (
+    State,
+    catch,
+    choice,
+    explain_lambda_error,
+    fail,
+    lambda_task,
+    sqs_send,
+    without_stack_trace,
+)
 
 FAILURE_PATH = "$.failure"
 COMPENSATION_FAILURE_PATH = "$.compensationFailure"
@@ -35,6 +44,11 @@ def explain_state(outcome: str) -> str:
 
 def escalate_state(compensation: Compensation) -> str:
     return f"Escalate{compensation.name}"
+
+
+def cause_state(outcome_or_state: str) -> str:
+    """Entry of the states that strip a stack trace from the cause before ``outcome_or_state``."""
+    return f"{outcome_or_state}Cause"
 
 
 def build_saga_definition(
@@ -85,7 +99,7 @@ def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict
         explain_state(validation.invalid.outcome): explain_lambda_error(
             FAILURE_PATH, next_state=validation.invalid.outcome, source_path="$"
         ),
-        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": saga.failure_outcome},
+        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": cause_state(saga.failure_outcome)},
     }
 
 
@@ -132,7 +146,7 @@ def _step_catches(saga: Saga, index: int) -> list[dict[str, Any]]:
         )
         for error in step.business_errors
     ]
-    unknown_next = undo_unknown_work.name if undo_unknown_work else saga.failure_outcome
+    unknown_next = undo_unknown_work.name if undo_unknown_work else cause_state(saga.failure_outcome)
     catches.append(catch(["States.ALL"], unknown_next, FAILURE_PATH))
     return catches
 
@@ -146,7 +160,7 @@ def _latest_compensation(steps: tuple[SagaStep, ...]) -> Compensation | None:
 
 def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming) -> dict[str, State]:
     chain = compensations_in_rollback_order(saga)
-    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else saga.failure_outcome
+    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else cause_state(saga.failure_outcome)
     states: dict[str, State] = {}
     for position, compensation in enumerate(chain):
         following = chain[position + 1 :]
@@ -157,8 +171,15 @@ def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, tim
             result_path=f"$.results.{compensation.name}",
             next_state=following[0].name if following else end_of_chain,
             retry=[*_outlive_in_progress(timing), timing.compensation_retry.retrier(("States.ALL",))],
-            catch=[catch(["States.ALL"], escalate_state(compensation), COMPENSATION_FAILURE_PATH)],
+            catch=[catch(["States.ALL"], cause_state(escalate_state(compensation)), COMPENSATION_FAILURE_PATH)],
         )
+        # Both failures go into the dead letter: neither may carry a handler's stack trace.
+        original_cause = f"{escalate_state(compensation)}Original"
+        states.update(
+            without_stack_trace(COMPENSATION_FAILURE_PATH, cause_state(escalate_state(compensation)),
+                                cause_state(original_cause))
+        )
+        states.update(without_stack_trace(FAILURE_PATH, cause_state(original_cause), escalate_state(compensation)))
         escalation = sqs_send(
             queue_url,
             {
@@ -200,12 +221,13 @@ def _outcomes(saga: Saga) -> dict[str, State]:
             {"Variable": f"{FAILURE_PATH}.Error", "StringEquals": e.error, "Next": explain_state(e.outcome)}
             for e in rolled_back
         ]
-        states[ROLLBACK_OUTCOME] = choice(rules, default=saga.failure_outcome)
+        states[ROLLBACK_OUTCOME] = choice(rules, default=cause_state(saga.failure_outcome))
     states[saga.validation.invalid.outcome] = _business_failure(saga.validation.invalid.outcome)
     for error in (e for s in saga.steps for e in s.business_errors):
         states[explain_state(error.outcome)] = explain_lambda_error(FAILURE_PATH, next_state=error.outcome)
         states[error.outcome] = _business_failure(error.outcome)
-    # Unexpected errors keep their original Error/Cause for operators; the history has the full detail.
+    # Unexpected errors keep their original error and message for operators; the history has the full detail.
+    states.update(without_stack_trace(FAILURE_PATH, cause_state(saga.failure_outcome), saga.failure_outcome))
     states[saga.failure_outcome] = fail(saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})")
     states[saga.escalation_outcome] = fail(
         saga.escalation_outcome,

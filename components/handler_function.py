@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components import iam, key_policies, naming
 from components.code_archive import handler_archive
+from components.code_signing import CodeSigning, SignedCode, SignedCodeArgs
 
 LAMBDA_RUNTIME = "python3.13"
 
@@ -60,6 +62,16 @@ class HandlerFunctionArgs:
     table_key_arn: pulumi.Input[str] | None = None
     # Statements for what else the code calls (e.g. KMS for the payment token), added as they are.
     extra_statements: Sequence[iam.Statement] = ()
+    # Concurrency set aside for this function alone, and its ceiling (None: it shares the account's unreserved pool).
+    reserved_concurrency: int | None = None
+    # The stack's code signing (prod): the function's code is the signed copy of its archive, and Lambda checks it.
+    code_signing: CodeSigning | None = None
+
+    def __post_init__(self) -> None:
+        if self.reserved_concurrency is not None and self.reserved_concurrency < 0:
+            raise ValueError(
+                f"function {self.module}: reserved concurrency must be >= 0, got {self.reserved_concurrency}"
+            )
 
 
 class HandlerFunction(pulumi.ComponentResource):
@@ -102,8 +114,9 @@ class HandlerFunction(pulumi.ComponentResource):
             runtime=LAMBDA_RUNTIME,
             architectures=[settings.architecture],
             handler=f"{args.module}.lambda_handler",
-            code=handler_archive(args.handlers_dir, args.module, args.shared_packages),
+            **self._code(name, handler_archive(args.handlers_dir, args.module, args.shared_packages), args),
             role=self.role.arn,
+            reserved_concurrent_executions=args.reserved_concurrency,
             memory_size=settings.memory_mb,
             timeout=settings.timeout_seconds,
             layers=[settings.powertools_layer_arn],
@@ -126,6 +139,19 @@ class HandlerFunction(pulumi.ComponentResource):
         self.function_name = self.function.name
         self.arn = self.function.arn
         self.register_outputs({"functionName": self.function_name, "arn": self.arn})
+
+    def _code(self, name: str, archive: pulumi.Archive, args: HandlerFunctionArgs) -> dict[str, Any]:
+        """The archive itself, or (with code signing) its signed copy in S3 and the configuration Lambda checks."""
+        if args.code_signing is None:
+            return {"code": archive}
+        signed = SignedCode(
+            f"{name}-code", SignedCodeArgs(archive, args.code_signing), opts=pulumi.ResourceOptions(parent=self)
+        )
+        return {
+            "s3_bucket": signed.bucket,
+            "s3_key": signed.key,
+            "code_signing_config_arn": args.code_signing.config_arn,
+        }
 
     def _statements(self, args: HandlerFunctionArgs) -> list[iam.Statement]:
         statements = [

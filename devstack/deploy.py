@@ -4,6 +4,10 @@ The provider below is a `pulumi.runtime.Mocks`: the SDK calls `new_resource` for
 dependency order, with the program's inputs (camelCase). We create the resource on the emulator with
 boto3 and return its real ARN/ID/URL, so dependants (policies, definitions) see real identifiers.
 A resource type we do not know how to create is an error naming it, never silently skipped.
+
+The program's explicit AWS provider arrives as a resource too: its default tags are applied, as the AWS provider
+does, to every resource created through it that the emulator can tag. A few types moto cannot create at all are
+recorded as stand-ins instead, each listed in STAND_INS with what the emulator therefore does not reproduce.
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from __future__ import annotations
 import json
 import random
 import string
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pulumi
+from botocore.config import Config as BotoConfig
 from statelint.linter import Linter
 
 from devstack.archives import archive_to_zip
@@ -28,6 +34,22 @@ Outputs = dict[str, Any]
 
 class UnsupportedResourceError(RuntimeError):
     pass
+
+
+AWS_PROVIDER = "pulumi:providers:aws"
+# Resource types moto (5.2.5) cannot create, recorded with plausible identifiers so that the program deploys; what
+# they would do on AWS does not happen locally. One creator each, below (the *_stand_in methods).
+STAND_INS: dict[str, str] = {
+    "aws:signer/signingJob:SigningJob": (
+        "moto has no signing jobs: the unsigned object is copied to the destination as the 'signed' one, unsigned"
+    ),
+    "aws:lambda/codeSigningConfig:CodeSigningConfig": (
+        "moto cannot create code-signing configurations: an ARN is recorded, and code signing is not enforced locally"
+    ),
+    "aws:backup/selection:Selection": (
+        "moto has no backup selections: an id is recorded, and backups never run locally"
+    ),
+}
 
 
 class InvalidDefinitionError(ValueError):
@@ -54,6 +76,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             aws_access_key_id="testing", aws_secret_access_key="testing", region_name=self.region
         )
         self._clients: dict[str, Any] = {}
+        # Each provider's default tags, by the id we gave it (resources name their provider "<urn>::<id>").
+        self._default_tags: dict[str, dict[str, str]] = {}
         self._creators: dict[str, Callable[[str, Outputs], tuple[str, Outputs]]] = {
             "aws:dynamodb/table:Table": self._table,
             "aws:cloudwatch/logGroup:LogGroup": self._log_group,
@@ -64,23 +88,49 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:sfn/stateMachine:StateMachine": self._state_machine,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
+            "aws:s3/bucket:Bucket": self._bucket,
+            "aws:s3/bucketVersioning:BucketVersioning": self._bucket_versioning,
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": self._bucket_public_access_block,
+            "aws:s3/bucketObjectv2:BucketObjectv2": self._bucket_object,
+            "aws:signer/signingProfile:SigningProfile": self._signing_profile,
+            "aws:sns/topic:Topic": self._topic,
+            "aws:sns/topicPolicy:TopicPolicy": self._topic_policy,
+            "aws:sns/topicSubscription:TopicSubscription": self._topic_subscription,
+            "aws:cloudwatch/eventRule:EventRule": self._event_rule,
+            "aws:cloudwatch/eventTarget:EventTarget": self._event_target,
+            "aws:backup/vault:Vault": self._backup_vault,
+            "aws:backup/plan:Plan": self._backup_plan,
+            # Stand-ins (see STAND_INS).
+            "aws:signer/signingJob:SigningJob": self._signing_job_stand_in,
+            "aws:lambda/codeSigningConfig:CodeSigningConfig": self._code_signing_config_stand_in,
+            "aws:backup/selection:Selection": self._backup_selection_stand_in,
         }
+        if set(STAND_INS) - set(self._creators):
+            raise AssertionError("every stand-in needs its creator")
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = self._session.client(service, endpoint_url=self.endpoint_url)
+            # Path-style S3: a bucket name in the Host header would not name the emulator.
+            config = BotoConfig(s3={"addressing_style": "path"}) if service == "s3" else None
+            self._clients[service] = self._session.client(service, endpoint_url=self.endpoint_url, config=config)
         return self._clients[service]
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, Outputs]:
         if not args.custom:  # a ComponentResource: a grouping in the program, nothing to create
             return None, {}
+        if args.typ == AWS_PROVIDER:
+            return self._aws_provider(args.name, dict(args.inputs))
         creator = self._creators.get(args.typ)
         if creator is None:
             raise UnsupportedResourceError(
                 f"the emulator cannot create resource '{args.name}' of type {args.typ}; "
-                f"supported types: {', '.join(sorted(self._creators))}"
+                f"supported types: {', '.join(sorted([AWS_PROVIDER, *self._creators]))}"
             )
-        physical_id, outputs = creator(args.name, dict(args.inputs))
+        inputs = dict(args.inputs)
+        tags = {**self._provider_tags(args.provider), **(inputs.get("tags") or {})}
+        if tags:
+            inputs["tagsAll"] = tags  # what the AWS provider tags the resource with; creators apply it if they can
+        physical_id, outputs = creator(args.name, inputs)
         created = CreatedResource(args.typ, args.name, physical_id, outputs)
         self.created.append(created)
         if self.on_created:
@@ -106,6 +156,21 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             }
         raise UnsupportedResourceError(f"the emulator cannot answer the data source {args.token}")
 
+    # --- the provider and its default tags ----------------------------------------------------------
+
+    def _aws_provider(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        provider_id = f"{name}-{uuid.uuid4().hex[:12]}"
+        default_tags = inputs.get("defaultTags") or {}
+        if isinstance(default_tags, str):  # provider SDKs pass structured provider inputs as JSON text
+            default_tags = json.loads(default_tags)
+        self._default_tags[provider_id] = dict((default_tags or {}).get("tags") or {})
+        return provider_id, inputs
+
+    def _provider_tags(self, provider_reference: str | None) -> dict[str, str]:
+        if not provider_reference:
+            return {}
+        return self._default_tags.get(provider_reference.rsplit("::", 1)[-1], {})
+
     # --- one creator per resource type -------------------------------------------------------------
 
     def _table(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
@@ -127,6 +192,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             BillingMode=inputs.get("billingMode", "PAY_PER_REQUEST"),
             SSESpecification=sse_spec,
             DeletionProtectionEnabled=bool(inputs.get("deletionProtectionEnabled")),
+            **({"Tags": _key_value_tags(inputs)} if _tags(inputs) else {}),
         )["TableDescription"]
         ttl = inputs.get("ttl") or {}
         if ttl.get("enabled"):
@@ -143,7 +209,9 @@ class EmulatorProvider(pulumi.runtime.Mocks):
     def _log_group(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         group_name = inputs.get("name") or _autoname(name)
         logs = self.client("logs")
-        extra = {"kmsKeyId": inputs["kmsKeyId"]} if inputs.get("kmsKeyId") else {}
+        extra: dict[str, Any] = {"kmsKeyId": inputs["kmsKeyId"]} if inputs.get("kmsKeyId") else {}
+        if _tags(inputs):
+            extra["tags"] = _tags(inputs)
         logs.create_log_group(logGroupName=group_name, **extra)
         if inputs.get("retentionInDays"):
             logs.put_retention_policy(logGroupName=group_name, retentionInDays=int(inputs["retentionInDays"]))
@@ -161,6 +229,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             RoleName=role_name,
             AssumeRolePolicyDocument=inputs["assumeRolePolicy"],
             Description=inputs.get("description", ""),
+            Tags=_key_value_tags(inputs),
         )["Role"]
         # A role's Pulumi ID is its name.
         return role_name, {**inputs, "name": role_name, "arn": role["Arn"], "uniqueId": role["RoleId"]}
@@ -175,26 +244,38 @@ class EmulatorProvider(pulumi.runtime.Mocks):
     def _function(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         function_name = inputs.get("name") or _autoname(name)
         code = inputs.get("code")
-        if not isinstance(code, pulumi.Archive):
-            raise UnsupportedResourceError(f"function {name}: only zip code archives are supported")
+        if isinstance(code, pulumi.Archive):
+            package: dict[str, Any] = {"ZipFile": archive_to_zip(code)}
+        elif inputs.get("s3Bucket") and inputs.get("s3Key"):  # e.g. the signed copy of an archive (code signing)
+            package = {"S3Bucket": inputs["s3Bucket"], "S3Key": inputs["s3Key"]}
+        else:
+            raise UnsupportedResourceError(f"function {name}: only zip code archives and S3 objects are supported")
         request: dict[str, Any] = {
             "FunctionName": function_name,
             "Runtime": inputs["runtime"],
             "Role": inputs["role"],
             "Handler": inputs["handler"],
-            "Code": {"ZipFile": archive_to_zip(code)},
+            "Code": package,
             "Timeout": int(inputs.get("timeout", 3)),
             "MemorySize": int(inputs.get("memorySize", 128)),
             "Environment": {"Variables": (inputs.get("environment") or {}).get("variables", {})},
             "Architectures": inputs.get("architectures") or ["x86_64"],
             "Layers": inputs.get("layers") or [],
+            "Tags": _tags(inputs),
         }
+        if inputs.get("codeSigningConfigArn"):  # recorded; signatures are not checked locally (STAND_INS)
+            request["CodeSigningConfigArn"] = inputs["codeSigningConfigArn"]
         if inputs.get("tracingConfig"):
             request["TracingConfig"] = {"Mode": inputs["tracingConfig"]["mode"]}
         if inputs.get("loggingConfig"):
             logging = inputs["loggingConfig"]
             request["LoggingConfig"] = {"LogFormat": logging["logFormat"], "LogGroup": logging.get("logGroup")}
         configuration = self.client("lambda").create_function(**request)
+        reserved = inputs.get("reservedConcurrentExecutions")
+        if reserved is not None and int(reserved) >= 0:  # recorded; the emulator enforces no concurrency limit
+            self.client("lambda").put_function_concurrency(
+                FunctionName=function_name, ReservedConcurrentExecutions=int(reserved)
+            )
         return function_name, {
             **inputs,
             "name": function_name,
@@ -203,7 +284,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "qualifiedArn": f"{configuration['FunctionArn']}:$LATEST",
             "version": "$LATEST",
             "sourceCodeHash": configuration["CodeSha256"],
-            "code": code,
+            **({"code": code} if code is not None else {}),
         }
 
     def _queue(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
@@ -218,7 +299,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         if inputs.get("kmsMasterKeyId"):
             attributes["KmsMasterKeyId"] = inputs["kmsMasterKeyId"]
         sqs = self.client("sqs")
-        url = sqs.create_queue(QueueName=queue_name, Attributes=attributes)["QueueUrl"]
+        extra = {"tags": _tags(inputs)} if _tags(inputs) else {}
+        url = sqs.create_queue(QueueName=queue_name, Attributes=attributes, **extra)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         # A queue's Pulumi ID is its URL.
         return url, {**inputs, "name": queue_name, "url": url, "arn": arn}
@@ -235,6 +317,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "roleArn": inputs["roleArn"],
             "type": inputs.get("type", "STANDARD"),
         }
+        if _tags(inputs):
+            request["tags"] = [{"key": key, "value": value} for key, value in _tags(inputs).items()]
         logging = inputs.get("loggingConfiguration")
         if logging:
             request["loggingConfiguration"] = {
@@ -265,6 +349,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         }
         if inputs.get("policy"):
             request["Policy"] = inputs["policy"]
+        if _tags(inputs):
+            request["Tags"] = [{"TagKey": key, "TagValue": value} for key, value in _tags(inputs).items()]
         metadata = kms.create_key(**request)["KeyMetadata"]
         if inputs.get("enableKeyRotation"):
             rotation = {"RotationPeriodInDays": int(inputs["rotationPeriodInDays"])} if inputs.get(
@@ -279,6 +365,150 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         self.client("kms").create_alias(AliasName=alias_name, TargetKeyId=inputs["targetKeyId"])
         arn = f"arn:aws:kms:{self.region}:{self._account_id()}:{alias_name}"
         return alias_name, {**inputs, "name": alias_name, "arn": arn}
+
+    def _bucket(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        bucket = inputs.get("bucket") or _autoname(name).lower()
+        s3 = self.client("s3")
+        location: dict[str, Any] = {}
+        if self.region != "us-east-1":  # S3 wants the region named everywhere else
+            location["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        s3.create_bucket(Bucket=bucket, **location)
+        if _tags(inputs):
+            s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": _key_value_tags(inputs)})
+        # A bucket's Pulumi ID is its name.
+        return bucket, {**inputs, "bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+
+    def _bucket_versioning(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        status = (inputs.get("versioningConfiguration") or {}).get("status", "Enabled")
+        self.client("s3").put_bucket_versioning(Bucket=inputs["bucket"], VersioningConfiguration={"Status": status})
+        return inputs["bucket"], inputs
+
+    def _bucket_public_access_block(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        settings = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        self.client("s3").put_public_access_block(
+            Bucket=inputs["bucket"],
+            PublicAccessBlockConfiguration={key[0].upper() + key[1:]: bool(inputs.get(key)) for key in settings},
+        )
+        return inputs["bucket"], inputs
+
+    def _bucket_object(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        source = inputs.get("source")
+        if not isinstance(source, pulumi.Archive):
+            raise UnsupportedResourceError(f"bucket object {name}: only archives are supported as its source")
+        stored = self.client("s3").put_object(Bucket=inputs["bucket"], Key=inputs["key"], Body=archive_to_zip(source))
+        outputs = {**inputs, "versionId": stored.get("VersionId", ""), "etag": stored["ETag"].strip('"')}
+        return f"{inputs['bucket']}/{inputs['key']}", outputs
+
+    def _signing_profile(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        # Signer names allow letters, digits and underscores only.
+        suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=12))
+        profile_name = inputs.get("name") or f"{inputs.get('namePrefix') or 'profile_'}{suffix}"
+        extra = {"tags": _tags(inputs)} if _tags(inputs) else {}  # Signer refuses an empty tag map
+        profile = self.client("signer").put_signing_profile(
+            profileName=profile_name, platformId=inputs["platformId"], **extra
+        )
+        return profile_name, {
+            **inputs,
+            "name": profile_name,
+            "arn": profile["arn"],
+            "version": profile["profileVersion"],
+            "versionArn": profile["profileVersionArn"],
+            "status": "Active",
+        }
+
+    def _topic(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        topic_name = inputs.get("name") or _autoname(name)
+        attributes = {"KmsMasterKeyId": inputs["kmsMasterKeyId"]} if inputs.get("kmsMasterKeyId") else {}
+        arn = self.client("sns").create_topic(Name=topic_name, Attributes=attributes, Tags=_key_value_tags(inputs))[
+            "TopicArn"
+        ]
+        # A topic's Pulumi ID is its ARN.
+        return arn, {**inputs, "name": topic_name, "arn": arn}
+
+    def _topic_policy(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        self.client("sns").set_topic_attributes(
+            TopicArn=inputs["arn"], AttributeName="Policy", AttributeValue=inputs["policy"]
+        )
+        return inputs["arn"], inputs
+
+    def _topic_subscription(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        arn = self.client("sns").subscribe(
+            TopicArn=inputs["topic"], Protocol=inputs["protocol"], Endpoint=inputs["endpoint"]
+        )["SubscriptionArn"]
+        return arn, {**inputs, "arn": arn}
+
+    def _event_rule(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        rule_name = inputs.get("name") or _autoname(name)
+        request: dict[str, Any] = {"Name": rule_name, "State": inputs.get("state") or "ENABLED"}
+        for key, field_name in (("eventPattern", "EventPattern"), ("description", "Description")):
+            if inputs.get(key):
+                request[field_name] = inputs[key]
+        if _tags(inputs):
+            request["Tags"] = _key_value_tags(inputs)
+        arn = self.client("events").put_rule(**request)["RuleArn"]
+        # A rule's Pulumi ID is its name (on the default bus).
+        return rule_name, {**inputs, "name": rule_name, "arn": arn}
+
+    def _event_target(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        target_id = inputs.get("targetId") or _autoname(name)
+        self.client("events").put_targets(Rule=inputs["rule"], Targets=[{"Id": target_id, "Arn": inputs["arn"]}])
+        return f"{inputs['rule']}-{target_id}", {**inputs, "targetId": target_id}
+
+    def _backup_vault(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        vault_name = inputs.get("name") or _autoname(name)
+        request: dict[str, Any] = {"BackupVaultName": vault_name, "BackupVaultTags": _tags(inputs)}
+        if inputs.get("kmsKeyArn"):
+            request["EncryptionKeyArn"] = inputs["kmsKeyArn"]
+        arn = self.client("backup").create_backup_vault(**request)["BackupVaultArn"]
+        return vault_name, {**inputs, "name": vault_name, "arn": arn}
+
+    def _backup_plan(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        plan_name = inputs.get("name") or _autoname(name)
+        rules = []
+        for rule in inputs.get("rules") or []:
+            entry: dict[str, Any] = {"RuleName": rule["ruleName"], "TargetBackupVaultName": rule["targetVaultName"]}
+            if rule.get("schedule"):
+                entry["ScheduleExpression"] = rule["schedule"]
+            if (rule.get("lifecycle") or {}).get("deleteAfter"):
+                entry["Lifecycle"] = {"DeleteAfterDays": int(rule["lifecycle"]["deleteAfter"])}
+            rules.append(entry)
+        plan = self.client("backup").create_backup_plan(
+            BackupPlan={"BackupPlanName": plan_name, "Rules": rules}, BackupPlanTags=_tags(inputs)
+        )
+        # A plan's Pulumi ID is its plan id.
+        return plan["BackupPlanId"], {
+            **inputs,
+            "name": plan_name,
+            "arn": plan["BackupPlanArn"],
+            "version": plan["VersionId"],
+        }
+
+    # --- stand-ins for what moto cannot create (STAND_INS) -----------------------------------------
+
+    def _signing_job_stand_in(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        source, destination = inputs["source"]["s3"], inputs["destination"]["s3"]
+        job_id = str(uuid.uuid4())
+        signed_key = f"{destination.get('prefix') or ''}{job_id}.zip"
+        copy_source = {"Bucket": source["bucket"], "Key": source["key"]}
+        if source.get("version"):
+            copy_source["VersionId"] = source["version"]
+        self.client("s3").copy_object(Bucket=destination["bucket"], Key=signed_key, CopySource=copy_source)
+        return job_id, {
+            **inputs,
+            "jobId": job_id,
+            "jobArn": f"arn:aws:signer:{self.region}:{self._account_id()}:/signing-jobs/{job_id}",
+            "status": "Succeeded",
+            "platformId": "AWSLambda-SHA384-ECDSA",
+            "signedObjects": [{"s3s": [{"bucket": destination["bucket"], "key": signed_key}]}],
+        }
+
+    def _code_signing_config_stand_in(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        config_id = f"csc-{uuid.uuid4().hex[:17]}"
+        arn = f"arn:aws:lambda:{self.region}:{self._account_id()}:code-signing-config:{config_id}"
+        return arn, {**inputs, "arn": arn, "configId": config_id}
+
+    def _backup_selection_stand_in(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        return str(uuid.uuid4()), inputs
 
     def _account_id(self) -> str:
         return str(self.client("sts").get_caller_identity()["Account"])
@@ -303,6 +533,15 @@ def deploy(
     provider = EmulatorProvider(endpoint_url=endpoint_url, region=region, on_created=on_created)
     run = run_program(provider, stack, project_dir, config_overrides)
     return Deployment(stack=stack, outputs=run.outputs, resources=provider.created)
+
+
+def _tags(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """The tags the AWS provider would put on the resource: its default tags and the resource's own."""
+    return dict(inputs.get("tagsAll") or {})
+
+
+def _key_value_tags(inputs: Mapping[str, Any]) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in _tags(inputs).items()]
 
 
 def _autoname(name: str) -> str:

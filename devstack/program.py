@@ -7,8 +7,9 @@ resources, the emulator deployer creates them on the local AWS emulator. The pro
 from __future__ import annotations
 
 import contextvars
+import json
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ class ProgramRun:
     project: str
     stack: str
     outputs: dict[str, Any]
+    # Every resource object the program constructed, components included, in order: what the engine alone would
+    # see (e.g. each resource's effective `protect`, which `pulumi.runtime.Mocks` is not told).
+    resources: list[pulumi.Resource] = field(default_factory=list)
 
 
 def project_name(project_dir: Path = PROJECT_DIR) -> str:
@@ -37,7 +41,8 @@ def project_name(project_dir: Path = PROJECT_DIR) -> str:
 
 
 def stack_config(stack: str, project_dir: Path = PROJECT_DIR) -> dict[str, str]:
-    """The `config:` of Pulumi.<stack>.yaml as the engine passes it: every value a string."""
+    """The `config:` of Pulumi.<stack>.yaml as the engine passes it: every value a string, structured values (maps,
+    lists) as JSON text, which `pulumi.Config.get_object` parses."""
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         stacks = sorted(p.stem.removeprefix("Pulumi.") for p in project_dir.glob("Pulumi.*.yaml"))
@@ -69,17 +74,24 @@ def _run(
     pulumi_settings.SETTINGS.outputs.clear()
     root = pulumi_settings.get_root_resource()
     main = str(project_dir / "__main__.py")
+    constructed: list[pulumi.Resource] = []
+
+    def record(args: pulumi.ResourceTransformationArgs) -> None:
+        constructed.append(args.resource)  # changes nothing: the resource is built as the program declared it
 
     def program() -> None:
+        pulumi.runtime.register_stack_transformation(record)
         runpy.run_path(main, run_name="__main__")
 
     _sync_await(run_pulumi_func(program))
     exports = getattr(root, "outputs", {})  # the root is a pulumi Stack, which collects `pulumi.export`s
     outputs = _sync_await(pulumi.Output.from_input(exports).future()) or {}
-    return ProgramRun(project=project, stack=stack, outputs=dict(outputs))
+    return ProgramRun(project=project, stack=stack, outputs=dict(outputs), resources=constructed)
 
 
 def _yaml_scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
     return str(value)

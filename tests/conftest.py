@@ -23,14 +23,17 @@ import pytest
 def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_steps: int = 100) -> list[str]:
     """Follow a definition's transitions for a scripted run: which state raises which error.
 
-    A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, Choice on
-    the caught error, Next/End), never the checkout saga, so it can disagree with a wrong builder.
+    A structural oracle for the builders: it knows only ASL's rules (Catch order, States.ALL, a catch's
+    ResultPath, Choice on the caught error or on its cause, a Pass moving the caught error, Next/End), never the
+    checkout saga, so it can disagree with a wrong builder. As the Python runtime does, a function's own error
+    carries a stack trace in its cause; the runtime's and the service's errors (Runtime.*, Sandbox.*, Lambda.*,
+    States.*) do not.
     """
     errors = errors or {}
     states = definition["States"]
     path: list[str] = []
     name = definition["StartAt"]
-    caught: str | None = None
+    caught: dict[str, str] = {}  # where a catch put an error (its ResultPath) -> the error's name
     while len(path) < max_steps:
         path.append(name)
         state = states[name]
@@ -40,19 +43,23 @@ def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_s
         if kind == "Choice":
             name = _choose(state, caught)
             continue
+        if kind == "Pass":
+            _move_caught(state, caught)
         error = errors.get(name) if kind == "Task" else None
         if error is not None:
             handler = _catcher(state, error)
             if handler is None:
                 return [*path, f"<uncaught {error}>"]
-            if handler["ResultPath"] == "$.failure":
-                caught = error
+            caught[handler["ResultPath"]] = error
             name = handler["Next"]
             continue
         if state.get("End"):
             return path
         name = state["Next"]
     raise AssertionError(f"no terminal state within {max_steps} steps: {path}")
+
+
+_NO_STACK_TRACE = ("States.", "Lambda.", "Sandbox.", "Runtime.")
 
 
 def _catcher(state: dict[str, Any], error: str) -> dict[str, Any] | None:
@@ -62,12 +69,32 @@ def _catcher(state: dict[str, Any], error: str) -> dict[str, Any] | None:
     return None
 
 
-def _choose(state: dict[str, Any], caught: str | None) -> str:
+def _move_caught(state: dict[str, Any], caught: dict[str, str]) -> None:
+    """A Pass whose Parameters put the whole state under a key moves a caught error there."""
+    for key, source in state.get("Parameters", {}).items():
+        if key.endswith(".$") and source in caught and state.get("ResultPath", "$") == "$":
+            caught[f"$.{key[:-2]}"] = caught[source]
+
+
+def _choose(state: dict[str, Any], caught: dict[str, str]) -> str:
     for rule in state["Choices"]:
-        assert rule["Variable"] == "$.failure.Error", f"walker only models choices on the caught error: {rule}"
-        if rule["StringEquals"] == caught:
-            return rule["Next"]
-    return state["Default"]
+        if _matches(rule, caught):
+            return str(rule["Next"])
+    return str(state["Default"])
+
+
+def _matches(rule: dict[str, Any], caught: dict[str, str]) -> bool:
+    if "Not" in rule:
+        return not _matches(rule["Not"], caught)
+    variable = rule["Variable"]
+    if variable.endswith(".Error") and "StringEquals" in rule:
+        return caught.get(variable.removesuffix(".Error")) == rule["StringEquals"]
+    if variable.endswith(".Cause") and rule.get("IsPresent") is True:
+        return variable.removesuffix(".Cause") in caught
+    if variable.endswith(".Cause") and rule.get("StringMatches") == '*"stackTrace"*':
+        error = caught.get(variable.removesuffix(".Cause"))
+        return error is not None and not error.startswith(_NO_STACK_TRACE)
+    raise AssertionError(f"walker only models choices on a caught error's name or stack trace: {rule}")
 
 
 @pytest.fixture(scope="session", name="walk")
@@ -90,6 +117,11 @@ class DeclaredResource:
     name: str
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    # The provider reference the engine was given ("<provider urn>::<provider id>"); None: the default provider.
+    provider: str | None = None
+    # Whether the resource is protected (`protect`, its own or its parent's): set by `declare_stack`, from the
+    # resource objects, because `pulumi.runtime.Mocks` is not told.
+    protect: bool = False
 
     def policy_statements(self) -> list[dict[str, Any]]:
         """The statements of the JSON policy document in `policy` (role policies, key policies)."""
@@ -111,8 +143,8 @@ class FakeCloud:
 
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         physical = args.inputs.get("name") or f"{args.name}-0a1b2c3"
-        outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical)}
-        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs))
+        outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical, args.inputs)}
+        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs, args.provider))
         return f"{physical}-id", outputs
 
     def call(self, args: Any) -> dict[str, Any]:
@@ -136,8 +168,9 @@ class FakeCloud:
         assert len(matches) == 1, f"expected one {typ} named {name}, found {[r.name for r in self.of_type(typ)]}"
         return matches[0]
 
-    def _computed(self, typ: str, physical: str) -> dict[str, Any]:
+    def _computed(self, typ: str, physical: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         prefix = f"arn:aws:{{}}:{self.region}:{self.account_id}"
+        stable_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{typ}/{physical}"))
         if typ == "aws:dynamodb/table:Table":
             return {"arn": f"{prefix.format('dynamodb')}:table/{physical}"}
         if typ == "aws:lambda/function:Function":
@@ -158,6 +191,29 @@ class FakeCloud:
             return {"arn": f"{prefix.format('kms')}:key/{key_id}", "keyId": key_id}
         if typ == "aws:kms/alias:Alias":
             return {"arn": f"{prefix.format('kms')}:{physical}"}
+        if typ == "aws:s3/bucket:Bucket":
+            return {"bucket": physical, "arn": f"arn:aws:s3:::{physical}"}
+        if typ == "aws:s3/bucketObjectv2:BucketObjectv2":
+            return {"versionId": stable_id.replace("-", ""), "etag": stable_id[:8]}
+        if typ == "aws:signer/signingProfile:SigningProfile":
+            name = f"{inputs['namePrefix']}20261207000000000000000001"
+            arn = f"{prefix.format('signer')}:/signing-profiles/{name}"
+            return {"name": name, "arn": arn, "version": "AbCdEf1234", "versionArn": f"{arn}/AbCdEf1234"}
+        if typ == "aws:signer/signingJob:SigningJob":
+            destination = inputs["destination"]["s3"]
+            signed = {"bucket": destination["bucket"], "key": f"{destination['prefix']}{stable_id}.zip"}
+            return {"jobId": stable_id, "status": "Succeeded", "signedObjects": [{"s3s": [signed]}]}
+        if typ == "aws:lambda/codeSigningConfig:CodeSigningConfig":
+            config_id = f"csc-{stable_id.replace('-', '')[:17]}"
+            return {"arn": f"{prefix.format('lambda')}:code-signing-config:{config_id}", "configId": config_id}
+        if typ == "aws:sns/topic:Topic":
+            return {"arn": f"{prefix.format('sns')}:{physical}"}
+        if typ == "aws:cloudwatch/eventRule:EventRule":
+            return {"arn": f"{prefix.format('events')}:rule/{physical}"}
+        if typ == "aws:backup/vault:Vault":
+            return {"arn": f"{prefix.format('backup')}:backup-vault:{physical}"}
+        if typ == "aws:backup/plan:Plan":
+            return {"arn": f"{prefix.format('backup')}:backup-plan:{stable_id}", "version": stable_id[:8]}
         return {}
 
 
@@ -189,6 +245,11 @@ def declare_stack(new_fake_cloud: Callable[[], FakeCloud]) -> Callable[..., Decl
     def declare(stack: str, config_overrides: Mapping[str, str] | None = None) -> DeclaredStack:
         cloud = new_fake_cloud()
         run = run_program(cloud, stack, config_overrides=dict(config_overrides or {}))
+        # The engine learns `protect` from the registration; the mocks are not told, the resource objects know.
+        protected = {(r._type, r._name): bool(r._protect) for r in run.resources}
+        assert len(protected) == len(run.resources), "a type and logical name must identify one resource"
+        for resource in cloud.resources:
+            resource.protect = protected[(resource.type, resource.name)]
         return DeclaredStack(stack, cloud, run.outputs)
 
     return declare

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import functions, iam, kms, log_groups, queues, state_machines, tables
+from . import functions, iam, kms, log_groups, queues, state_machines, tables, topics
 from .model import PolicyContext, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -11,6 +11,7 @@ RULES: tuple[Rule, ...] = (
     *tables.RULES,
     *log_groups.RULES,
     *queues.RULES,
+    *topics.RULES,
     *iam.RULES,
     *kms.RULES,
 )

@@ -39,7 +39,7 @@ def test_invalid_order_fails_without_side_effects(definition, walk):
 
 def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition, walk):
     path = walk(definition, {"ValidateOrder": "Sandbox.Timedout"})
-    assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailed"]
+    assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailedCause", "CheckoutFailed"]
     assert definition["States"]["RecordValidateOrderFailure"]["Parameters"] == {"failure.$": "$"}
 
 
@@ -69,19 +69,34 @@ def test_out_of_stock_refunds_the_payment(definition, walk):
 
 def test_unexpected_error_compensates_completed_steps_in_reverse_order(definition, walk):
     path = walk(definition, {"ConfirmOrder": "States.Timeout"})
-    assert path[3:] == ["ConfirmOrder", "ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed"]
+    assert path[3:] == [
+        "ConfirmOrder", "ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause", "CheckoutFailed"
+    ]
 
 
 def test_step_with_unknown_outcome_is_compensated_itself(definition, walk):
     # A crash after the charge leaves its effect unknown: the idempotent refund runs anyway.
     path = walk(definition, {"ProcessPayment": "Sandbox.Timedout"})
-    assert path[2:] == ["RefundPayment", "RollbackOutcome", "CheckoutFailed"]
+    assert path[2:] == ["RefundPayment", "RollbackOutcome", "CheckoutFailedCause", "CheckoutFailed"]
+
+
+def test_a_function_error_reaches_checkout_failed_without_its_stack_trace(definition, walk):
+    path = walk(definition, {"ConfirmOrder": "KeyError"})
+    assert path[-4:] == ["CheckoutFailedCause", "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed"]
+    states = definition["States"]
+    assert states["ParseCheckoutFailedCause"]["Parameters"]["Cause.$"] == "States.StringToJson($.failure.Cause)"
+    assert states["TrimCheckoutFailedCause"]["Parameters"] == {
+        "errorType.$": "$.failure.Cause.errorType", "errorMessage.$": "$.failure.Cause.errorMessage"
+    }
+    assert states["TrimCheckoutFailedCause"]["ResultPath"] == "$.failure.Cause"
+    assert states["CheckoutFailed"]["CausePath"] == "States.JsonToString($.failure)"
 
 
 @pytest.mark.parametrize("failed", ["ReleaseInventory", "RefundPayment"])
 def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, failed, walk):
-    path = walk(definition, {"ConfirmOrder": "Boom", failed: "States.TaskFailed"})
-    assert path[-3:] == [failed, f"Escalate{failed}", "CompensationFailed"]
+    path = walk(definition, {"ConfirmOrder": "States.Timeout", failed: "States.TaskFailed"})
+    assert path[-5:] == [failed, f"Escalate{failed}Cause", f"Escalate{failed}OriginalCause", f"Escalate{failed}",
+                         "CompensationFailed"]
     escalation = definition["States"][f"Escalate{failed}"]
     assert escalation["Resource"] == "arn:aws:states:::sqs:sendMessage"
     assert escalation["Parameters"]["QueueUrl"] == DLQ
@@ -92,6 +107,18 @@ def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, fail
     assert message["error.$"] == "$.compensationFailure"
     expected_pending = ["ReleaseInventory", "RefundPayment"][["ReleaseInventory", "RefundPayment"].index(failed) :]
     assert message["pendingCompensations"] == expected_pending
+
+
+@pytest.mark.parametrize("failed", ["ReleaseInventory", "RefundPayment"])
+def test_a_dead_letter_carries_no_stack_trace_of_either_failure(definition, failed, walk):
+    path = walk(definition, {"ConfirmOrder": "KeyError", failed: "RefundRejected"})
+    strip = [f"Escalate{failed}Cause", f"ParseEscalate{failed}Cause", f"TrimEscalate{failed}Cause",
+             f"Escalate{failed}OriginalCause", f"ParseEscalate{failed}OriginalCause",
+             f"TrimEscalate{failed}OriginalCause"]
+    assert path[-9:] == [failed, *strip, f"Escalate{failed}", "CompensationFailed"]
+    states = definition["States"]
+    assert states[f"TrimEscalate{failed}Cause"]["ResultPath"] == "$.compensationFailure.Cause"
+    assert states[f"TrimEscalate{failed}OriginalCause"]["ResultPath"] == "$.failure.Cause"
 
 
 def test_catches_keep_the_order_and_step_results(definition):

@@ -52,7 +52,8 @@ def test_business_error_in_the_middle_undoes_only_earlier_work(walk):
 def test_unknown_failure_of_a_step_without_compensation_undoes_earlier_work(walk):
     definition = build_saga_definition(TRIP, arns(TRIP), "q")
     path = walk(definition, {"Notify": "Boom"})
-    assert path[4:] == ["UndoBookHotel", "UndoBookFlight", "RollbackOutcome", "CheckoutFailed"]
+    assert path[4:] == ["UndoBookHotel", "UndoBookFlight", "RollbackOutcome", "CheckoutFailedCause",
+                        "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed"]
 
 
 def test_business_error_after_one_step_undoes_just_that_step(walk):
@@ -90,3 +91,17 @@ def test_validation_definition_outputs_the_normalized_order_or_fails_with_the_er
     assert walk(definition, {"Check": "Invalid"}) == ["Check", "ExplainRejected", "Rejected"]
     assert definition["States"]["Rejected"]["CausePath"] == "$.failure.Cause.errorMessage"
     assert "OutputPath" not in definition["States"]["Check"]  # the function's result IS the output
+
+
+def test_validation_that_breaks_down_fails_under_its_own_error_without_a_stack_trace(walk):
+    definition = build_validation_definition(VALIDATE, "arn:aws:lambda:eu-west-1:1:function:check", SagaTiming())
+
+    assert walk(definition, {"Check": "Sandbox.Timedout"}) == [
+        "Check", "RecordValidationFailure", "ValidationFailedCause", "ValidationFailed"
+    ]
+    assert walk(definition, {"Check": "KeyError"}) == [
+        "Check", "RecordValidationFailure", "ValidationFailedCause", "ParseValidationFailedCause",
+        "TrimValidationFailedCause", "ValidationFailed",
+    ]
+    failed = definition["States"]["ValidationFailed"]
+    assert failed == {"Type": "Fail", "ErrorPath": "$.failure.Error", "CausePath": "States.JsonToString($.failure)"}

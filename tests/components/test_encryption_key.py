@@ -23,6 +23,9 @@ def test_encryption_key_component_declares_a_rotated_key_with_its_policy_and_an_
             assert alias_name == alias.inputs["name"] == "alias/checkout-saga-ledger-unit"
             assert alias.inputs["targetKeyId"] == declared.outputs["keyId"]
             assert arn == declared.outputs["arn"]
+            # `protect` never reaches the mocks: the resource objects carry it (the engine reads it from them).
+            assert key.key._protect is True
+            assert not key.alias._protect
 
         return pulumi.Output.all(key.arn, key.alias_name).apply(check)
 

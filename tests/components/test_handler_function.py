@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pulumi
 import pytest
 
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
@@ -24,3 +25,31 @@ def test_a_table_key_needs_the_region_and_account_it_is_used_in():
 
     with pytest.raises(ValueError, match="region and account"):
         HandlerFunction("confirm-order", args)
+
+
+def test_a_reserved_concurrency_is_not_negative():
+    settings = LambdaSettings("arm64", 128, 3, "arn:aws:lambda:eu-west-1:1:layer:l:1", "INFO", 14, "s", "n")
+
+    with pytest.raises(ValueError, match="reserved concurrency must be >= 0"):
+        HandlerFunctionArgs(PROJECT_DIR / "handlers", "confirm_order", settings, reserved_concurrency=-1)
+
+
+def test_the_reservation_and_the_zip_archive_reach_the_function(cloud):
+    settings = LambdaSettings("arm64", 128, 3, "arn:aws:lambda:eu-west-1:1:layer:l:1", "INFO", 14, "s", "n")
+
+    @pulumi.runtime.test
+    def declare():
+        function = HandlerFunction(
+            "confirm-order",
+            HandlerFunctionArgs(PROJECT_DIR / "handlers", "confirm_order", settings, reserved_concurrency=7),
+        )
+
+        def check(_):
+            declared = cloud.named("aws:lambda/function:Function", "confirm-order").inputs
+            assert declared["reservedConcurrentExecutions"] == 7
+            assert "confirm_order.py" in declared["code"].assets
+            assert "codeSigningConfigArn" not in declared and "s3Key" not in declared
+
+        return function.arn.apply(check)
+
+    declare()

@@ -19,8 +19,9 @@ import pytest
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs
 
 from components.iam import WILDCARD_RESOURCE_ACTIONS
+from components.stack_config import POWERTOOLS_PUBLISHER_ACCOUNT
 from devstack.program import PROJECT_DIR
-from policy.rules import RULES, PolicyContext, iam
+from policy.rules import RULES, PolicyContext, functions, iam
 from policy.rules.crossguard import resource_validation_policy
 
 STATE_MACHINE = "aws:sfn/stateMachine:StateMachine"
@@ -32,6 +33,11 @@ ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 POLICY = "aws:iam/policy:Policy"
 KEY = "aws:kms/key:Key"
+CODE_SIGNING_CONFIG = "aws:lambda/codeSigningConfig:CodeSigningConfig"
+TOPIC = "aws:sns/topic:Topic"
+FOREIGN_LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:27"
+# Rules whose prod config says "mandatory" itself, not only through the pack's default.
+MANDATORY_IN_PROD_CONFIG = {"lambda-no-plaintext-payment-tokens-in-prod", "lambda-layers-from-aws-publisher"}
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 POLICY_DIR = PROJECT_DIR / "policy"
 
@@ -129,6 +135,27 @@ BROKEN = [
            setting("environment", "variables", "PROVIDER", value="sk_live_4eC39HqLyjWDarjtT1zdp7dc")),
     Broken("lambda-no-secrets-in-environment", "aws-key", "dev", FUNCTION, "validate-order",
            setting("environment", "variables", "UPSTREAM", value="AKIAIOSFODNN7EXAMPLE")),
+    # Finding 4: prod accepting plaintext tokens (which would sit in the execution history for 90 days).
+    Broken("lambda-no-plaintext-payment-tokens-in-prod", "accepted", "prod", FUNCTION, "validate-order",
+           setting("environment", "variables", "ACCEPT_PLAINTEXT_PAYMENT_TOKENS", value="true")),
+    Broken("lambda-no-plaintext-payment-tokens-in-prod", "anything-but-false", "prod", FUNCTION, "validate-order",
+           setting("environment", "variables", "ACCEPT_PLAINTEXT_PAYMENT_TOKENS", value="yes")),
+    # Finding 6: a layer from another account runs inside the function, with its role.
+    Broken("lambda-layers-from-aws-publisher", "foreign-layer", "dev", FUNCTION, "process-payment",
+           setting("layers", value=[FOREIGN_LAYER])),
+    Broken("lambda-layers-from-aws-publisher", "one-more-layer", "prod", FUNCTION, "process-payment",
+           lambda props: props["layers"].append(FOREIGN_LAYER.replace(":27", ":1"))),
+    # Finding 5: a function without reservation shares the pool a flood can drain.
+    Broken("lambda-reserved-concurrency", "unreserved", "dev", FUNCTION, "refund-payment",
+           setting("reservedConcurrentExecutions", value=None)),
+    Broken("lambda-reserved-concurrency", "unreserved-explicitly", "prod", FUNCTION, "release-inventory",
+           setting("reservedConcurrentExecutions", value=-1)),
+    # Finding 2: prod code signing.
+    Broken("lambda-code-signing-in-prod", "unchecked-code", "prod", FUNCTION, "process-payment",
+           setting("codeSigningConfigArn", value=None)),
+    Broken("lambda-code-signing-enforced-in-prod", "only-warns", "prod", CODE_SIGNING_CONFIG, "code-signing-config",
+           setting("policies", "untrustedArtifactOnDeployment", value="Warn")),
+    Broken("sns-topic-kms-in-prod", "unencrypted", "prod", TOPIC, "alarms", setting("kmsMasterKeyId", value=None)),
     Broken("dynamodb-point-in-time-recovery", "off", "dev", TABLE, "orders",
            setting("pointInTimeRecovery", "enabled", value=False)),
     Broken("dynamodb-encryption", "unencrypted", "dev", TABLE, "payments",
@@ -208,6 +235,25 @@ def test_the_pack_allows_exactly_the_stack_s_documented_wildcard_resources():
     assert set(WILDCARD_RESOURCE_ACTIONS) == iam.WILDCARD_RESOURCE_ACTIONS
 
 
+def test_the_pack_trusts_exactly_the_layer_publisher_the_stack_config_accepts():
+    assert {POWERTOOLS_PUBLISHER_ACCOUNT} == functions.TRUSTED_LAYER_PUBLISHERS
+
+
+def test_prod_deployed_accepting_plaintext_tokens_is_refused(declare_stack):
+    # Finding 4, as reported: nothing stopped `acceptPlaintextPaymentTokens: true` on prod. Now the pack does.
+    accepting = declare_stack("prod", {"checkout-saga:acceptPlaintextPaymentTokens": "true"})
+    context = PolicyContext("prod")
+
+    refused = {
+        (rule.name, resource.name)
+        for resource in accepting.resources
+        for rule in RULES
+        if rule.violations(resource.type, resource.inputs, context)
+    }
+
+    assert refused == {("lambda-no-plaintext-payment-tokens-in-prod", "validate-order")}
+
+
 # --- the CrossGuard side -------------------------------------------------------------------------------------
 
 
@@ -245,8 +291,12 @@ def test_the_environment_comes_from_the_policy_config_then_the_stack_name_and_is
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_each_stack_s_policy_config_sets_its_environment_for_every_rule(environment):
     config = json.loads((POLICY_DIR / "config" / f"{environment}.json").read_text())
+    mandatory = MANDATORY_IN_PROD_CONFIG if environment == "prod" else set()
 
-    assert config == {rule.name: {"environment": environment} for rule in RULES}
+    assert config == {
+        rule.name: {"environment": environment, **({"enforcementLevel": "mandatory"} if rule.name in mandatory else {})}
+        for rule in RULES
+    }
 
 
 def test_the_pack_s_entry_point_registers_every_rule_as_mandatory(monkeypatch):

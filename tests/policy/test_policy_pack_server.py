@@ -22,6 +22,7 @@ from devstack.program import PROJECT_DIR
 from policy.rules import RULES
 
 TABLE = "aws:dynamodb/table:Table"
+FUNCTION = "aws:lambda/function:Function"
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +41,24 @@ def analyzer() -> Iterator[analyzer_pb2_grpc.AnalyzerStub]:
         pack.wait(timeout=10)
 
 
+ENFORCEMENT_LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY}
+
+
 def configure(analyzer: analyzer_pb2_grpc.AnalyzerStub, environment: str) -> None:
+    """As the CLI passes `--policy-pack-config`: a policy's `enforcementLevel` apart from its properties, and, where
+    the file names none, the level the pack declares for the policy (every rule here: mandatory)."""
     config = json.loads((PROJECT_DIR / "policy" / "config" / f"{environment}.json").read_text())
-    analyzer.Configure(
-        analyzer_pb2.ConfigureAnalyzerRequest(
-            policyConfig={
-                name: analyzer_pb2.PolicyConfig(properties=json_format.ParseDict(values, struct_pb2.Struct()))
-                for name, values in config.items()
-            }
+    policy_config = {}
+    for name, values in config.items():
+        properties = dict(values)
+        level = ENFORCEMENT_LEVELS[properties.pop("enforcementLevel", "mandatory")]
+        policy_config[name] = analyzer_pb2.PolicyConfig(
+            enforcementLevel=level, properties=json_format.ParseDict(properties, struct_pb2.Struct())
         )
-    )
+    analyzer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=policy_config))
 
 
-def analyze(analyzer: analyzer_pb2_grpc.AnalyzerStub, resource_type: str, props: dict[str, Any]) -> list[str]:
+def diagnostics(analyzer: analyzer_pb2_grpc.AnalyzerStub, resource_type: str, props: dict[str, Any]) -> list[Any]:
     response = analyzer.Analyze(
         analyzer_pb2.AnalyzeRequest(
             type=resource_type,
@@ -61,7 +67,11 @@ def analyze(analyzer: analyzer_pb2_grpc.AnalyzerStub, resource_type: str, props:
             name="x",
         )
     )
-    return sorted(diagnostic.policyName for diagnostic in response.diagnostics)
+    return list(response.diagnostics)
+
+
+def analyze(analyzer: analyzer_pb2_grpc.AnalyzerStub, resource_type: str, props: dict[str, Any]) -> list[str]:
+    return sorted(diagnostic.policyName for diagnostic in diagnostics(analyzer, resource_type, props))
 
 
 def test_the_pack_serves_every_rule_as_mandatory(analyzer):
@@ -89,3 +99,15 @@ def test_the_policy_config_decides_which_stack_is_checked(analyzer, declared_sta
     assert analyze(analyzer, TABLE, dev_table) == []
     configure(analyzer, "prod")
     assert analyze(analyzer, TABLE, dev_table) == ["dynamodb-deletion-protection-in-prod", "dynamodb-encryption"]
+
+
+def test_a_prod_function_accepting_plaintext_tokens_is_a_mandatory_violation(analyzer, declared_stacks):
+    validate_order = declared_stacks["prod"].cloud.named(FUNCTION, "validate-order").inputs
+    variables = validate_order["environment"]["variables"] | {"ACCEPT_PLAINTEXT_PAYMENT_TOKENS": "true"}
+    accepting = copy.deepcopy(validate_order) | {"environment": {"variables": variables}}
+    configure(analyzer, "prod")
+
+    assert analyze(analyzer, FUNCTION, validate_order) == []
+    (reported,) = diagnostics(analyzer, FUNCTION, accepting)
+    assert reported.policyName == "lambda-no-plaintext-payment-tokens-in-prod"
+    assert reported.enforcementLevel == analyzer_pb2.MANDATORY

@@ -70,6 +70,8 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
         "ThroughSQS",
         "ThroughStepFunctionsForTheStackStateMachines",
         "StateMachineLogDelivery",
+        "EventBridgeToTheStackAlarmTopics",
+        "ThroughBackup",
     }
     logs = statements["CloudWatchLogsForTheStackLogGroups"]
     assert logs["Principal"] == {"Service": f"logs.{region}.amazonaws.com"}
@@ -83,6 +85,13 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
     machines = statements["ThroughStepFunctionsForTheStackStateMachines"]["Condition"]["StringEquals"]
     assert machines["kms:ViaService"] == f"states.{region}.amazonaws.com"
     assert set(machines["kms:EncryptionContext:aws:states:stateMachineArn"]) == arns(prod, STATE_MACHINE)
+    topics = statements["EventBridgeToTheStackAlarmTopics"]["Condition"]["StringEquals"]
+    assert set(topics["kms:EncryptionContext:aws:sns:topicArn"]) == arns(prod, "aws:sns/topic:Topic")
+    assert statements["ThroughBackup"]["Principal"] == {"AWS": root(prod)}
+    assert statements["ThroughBackup"]["Condition"]["StringEquals"] == {
+        "kms:ViaService": f"backup.{region}.amazonaws.com",
+        "kms:CallerAccount": account_id,
+    }
 
 
 def test_key_administrators_cannot_use_the_keys(declared_stacks):
@@ -113,8 +122,10 @@ def test_trust_policies_name_one_service_and_this_account_and_state_machines_the
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert statement["Action"] == "sts:AssumeRole"
-        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": declared_stack.cloud.account_id}
         workflow = role.name.removesuffix("-role")
+        if statement["Principal"] == {"Service": "backup.amazonaws.com"}:
+            continue  # AWS Backup's role (prod): tests/program/test_security_controls.py
+        assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": declared_stack.cloud.account_id}
         if workflow in machines:
             assert statement["Principal"] == {"Service": "states.amazonaws.com"}
             assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": machines[workflow]}

@@ -1,7 +1,7 @@
 """Every policy document the program declares, for dev and prod, linted with parliament (offline).
 
-Role policies as they are; trust policies and key policies with their implicit resource made explicit (the role
-itself; the key, which is what "*" means in a key policy), since parliament lints identity policies.
+Role policies as they are; trust, key and topic policies with their implicit resource made explicit (the role
+itself; the key, which is what "*" means in a key policy; the topic), since parliament lints identity policies.
 Zero findings, except those documented with their reason in DOCUMENTED below, and each of those must be caused by
 exactly the actions it lists.
 """
@@ -44,10 +44,11 @@ DOCUMENTED = (
     Exception_(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
         "key policy",
-        frozenset({"kms:PutKeyPolicy", "kms:RevokeGrant", "kms:CreateGrant"}),
+        frozenset({"kms:PutKeyPolicy", "kms:RevokeGrant", "kms:CreateGrant", "kms:RetireGrant"}),
         "The account root administers the key (kms:PutKeyPolicy, revoking grants): AWS requires a key policy to keep "
         "the key manageable; root gets no cryptographic use of it. kms:CreateGrant only through DynamoDB, which "
-        "grants itself the use of a table's key.",
+        "grants itself the use of a table's key, and through AWS Backup (with kms:RetireGrant), which keeps grants "
+        "on the vault's key for as long as the vault holds recovery points.",
     ),
     Exception_(
         "PERMISSIONS_MANAGEMENT_ACTIONS",
@@ -55,6 +56,21 @@ DOCUMENTED = (
         frozenset({"logs:PutResourcePolicy"}),
         "logs:PutResourcePolicy, which Step Functions needs to set up vended log delivery (allow-listed with its "
         "reason in components/iam.py).",
+    ),
+    Exception_(
+        "PERMISSIONS_MANAGEMENT_ACTIONS",
+        "role policy",
+        frozenset({"kms:CreateGrant"}),
+        "AWS Backup's role (prod) may create grants on the stack's key for AWS resources only "
+        "(kms:GrantIsForAWSResource): DynamoDB and AWS Backup hold the recovery points with them, as AWS's "
+        "AWSBackupServiceRolePolicyForBackup allows.",
+    ),
+    Exception_(
+        "UNKNOWN_CONDITION_FOR_ACTION",
+        "role policy",
+        frozenset({"kms:Decrypt"}),
+        "lambda:SourceFunctionArn on ProcessPayment's grant to unseal: a global condition key Lambda sets on every "
+        "call made with a function's execution-role credentials (2022), which parliament's action table predates.",
     ),
     Exception_(
         "CREDENTIALS_EXPOSURE",
@@ -70,6 +86,7 @@ DOCUMENT_FIELDS = {
     "aws:iam/rolePolicy:RolePolicy": ("role policy", "policy"),
     "aws:iam/role:Role": ("trust policy", "assumeRolePolicy"),
     "aws:kms/key:Key": ("key policy", "policy"),
+    "aws:sns/topicPolicy:TopicPolicy": ("topic policy", "policy"),
 }
 
 
@@ -118,7 +135,7 @@ def explained_by(document: Document, issue: str) -> Exception_ | None:
 
 def test_every_policy_document_is_clean_but_for_the_documented_exceptions(declared_stack):
     linted = list(documents(declared_stack))
-    assert {d.kind for d in linted} == {"role policy", "trust policy", "key policy"}
+    assert {d.kind for d in linted} == {"role policy", "trust policy", "key policy", "topic policy"}
     unexplained = {
         (document.kind, document.owner, issue)
         for document in linted

@@ -37,14 +37,25 @@ def config(stack_name: str) -> dict[str, str]:
 
 def test_resource_inventory(declared_stack):
     counts = Counter(r.type for r in declared_stack.cloud.resources)
+    prod = declared_stack.name == "prod"
     assert counts[FUNCTION] == 6
     assert counts[TABLE] == 4
     assert counts[STATE_MACHINE] == 2
     assert counts[QUEUE] == 1
     assert counts[LOG_GROUP] == 8  # one per function and per state machine
-    assert counts[ROLE] == counts[ROLE_POLICY] == 8  # one role per function and per state machine
+    # One role per function and per state machine; prod adds AWS Backup's.
+    assert counts[ROLE] == counts[ROLE_POLICY] == (9 if prod else 8)
     # The payment-token key everywhere; prod adds its at-rest key.
-    assert counts[KEY] == counts[ALIAS] == (2 if declared_stack.name == "prod" else 1)
+    assert counts[KEY] == counts[ALIAS] == (2 if prod else 1)
+    # The alarm topic and the security events' rules (prod: the code-signing configuration's too).
+    assert counts["aws:sns/topic:Topic"] == counts["aws:sns/topicPolicy:TopicPolicy"] == 1
+    assert counts["aws:cloudwatch/eventRule:EventRule"] == counts["aws:cloudwatch/eventTarget:EventTarget"] == (
+        3 if prod else 2
+    )
+    # Prod: code signing (one profile and configuration, a signed copy per function) and AWS Backup.
+    assert counts["aws:lambda/codeSigningConfig:CodeSigningConfig"] == counts["aws:backup/plan:Plan"] == int(prod)
+    assert counts["aws:signer/signingJob:SigningJob"] == (6 if prod else 0)
+    assert counts["pulumi:providers:aws"] == 1
     components = {t for t in counts if t.startswith("checkout:")}
     assert components == {
         "checkout:security:EncryptionKey",
@@ -53,7 +64,13 @@ def test_resource_inventory(declared_stack):
         "checkout:compute:HandlerFunction",
         "checkout:workflow:SagaWorkflow",
         "checkout:workflow:ValidationWorkflow",
-    }
+        "checkout:operations:AlarmTopic",
+        "checkout:security:SecurityEventAlarms",
+    } | (
+        {"checkout:security:CodeSigning", "checkout:security:SignedCode", "checkout:data:TableBackup"}
+        if prod
+        else set()
+    )
 
 
 def test_idempotency_table_has_the_powertools_schema(declared_stack):
@@ -171,9 +188,11 @@ def test_trust_policies_are_scoped_to_this_account(declared_stack):
     account_id = declared_stack.cloud.account_id
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == account_id
         service = statement["Principal"]["Service"]
-        assert service in ("lambda.amazonaws.com", "states.amazonaws.com")
+        assert service in ("lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com")
+        # AWS Backup documents no confused-deputy key for assuming its role: checked whenever it sends one.
+        operator = "StringEqualsIfExists" if service == "backup.amazonaws.com" else "StringEquals"
+        assert statement["Condition"][operator]["aws:SourceAccount"] == account_id
         if service == "states.amazonaws.com":
             assert statement["Condition"]["ArnLike"]["aws:SourceArn"].startswith(
                 f"arn:aws:states:eu-west-1:{account_id}:stateMachine:checkout-saga-"
@@ -246,6 +265,7 @@ def test_stack_outputs(declared_stack):
         "inventoryTableName",
         "ordersTableName",
         "paymentTokenKeyArn",
+        "alarmTopicArn",
     }
     cloud = declared_stack.cloud
     assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
