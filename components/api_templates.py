@@ -10,12 +10,22 @@ Placeholders in braces (`{state_machine_arn}`) are filled by the component with 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 # The Step Functions execution name rule, narrowed to what the checkout domain accepts as an order id
 # (handlers/checkout_domain/models.py ORDER_ID_PATTERN; a test keeps the two equal).
 ORDER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
 JSON = "application/json"
+
+
+_ESCAPED = re.compile(r"(\$util\.escapeJavaScript\(\$[A-Za-z.]+(?:\('[^']*'\))?\))")
+
+
+def _quotes_back(template: str) -> str:
+    """escapeJavaScript also escapes `'` as `\\'`, which JSON does not allow: API Gateway's usual remedy, applied to
+    every use, puts the plain quote back."""
+    return _ESCAPED.sub(lambda m: m.group(1) + """.replaceAll("\\\\'","'")""", template)
 
 
 def _model(title: str, schema: dict[str, Any]) -> str:
@@ -34,7 +44,7 @@ CHECKOUT_REQUEST_MODEL = _model(
 # The validation workflow itself explains what is wrong with an order: the API only requires a JSON object.
 VALIDATION_REQUEST_MODEL = _model("ValidationRequest", {"type": "object"})
 
-START_CHECKOUT_REQUEST = (
+START_CHECKOUT_REQUEST = _quotes_back(
     '{"stateMachineArn": "{state_machine_arn}", '
     "\"name\": \"$util.escapeJavaScript($input.path('$.order_id'))\", "
     '"input": "$util.escapeJavaScript($input.body)"}'
@@ -45,19 +55,19 @@ START_CHECKOUT_ACCEPTED = """#set($executionArn = $input.path('$.executionArn'))
 #set($statusPath = "/$context.stage/checkouts/$orderId")
 #set($context.responseOverride.header.Location = $statusPath)
 {"orderId": "$orderId", "executionArn": "$executionArn", "status": "$statusPath"}"""
-START_CHECKOUT_REFUSED = """#set($type = "$input.path('$.__type')")
+START_CHECKOUT_REFUSED = _quotes_back("""#set($type = "$input.path('$.__type')")
 #if($type.contains('ExecutionAlreadyExists'))
 #set($context.responseOverride.status = 409)
 {"message": "this order was already submitted with another body, or its checkout has ended: ask for its status"}
 #else
 {"message": "$util.escapeJavaScript($input.path('$.message'))"}
-#end"""
+#end""")
 
-VALIDATE_ORDER_REQUEST = (
+VALIDATE_ORDER_REQUEST = _quotes_back(
     '{"stateMachineArn": "{state_machine_arn}", "input": "$util.escapeJavaScript($input.body)"}'
 )
 # StartSyncExecution answers 200 whatever the execution did: the status in its body decides the client's answer.
-VALIDATE_ORDER_ANSWERED = """#set($status = "$input.path('$.status')")
+VALIDATE_ORDER_ANSWERED = _quotes_back("""#set($status = "$input.path('$.status')")
 #set($error = "$input.path('$.error')")
 #if($status == "SUCCEEDED")
 {"valid": true, "order": $input.path('$.output')}
@@ -67,14 +77,14 @@ VALIDATE_ORDER_ANSWERED = """#set($status = "$input.path('$.status')")
 #else
 #set($context.responseOverride.status = 502)
 {"message": "the validation did not complete", "error": "$util.escapeJavaScript($error)"}
-#end"""
-STEP_FUNCTIONS_REFUSED = """{"message": "$util.escapeJavaScript($input.path('$.message'))"}"""
+#end""")
+STEP_FUNCTIONS_REFUSED = _quotes_back("""{"message": "$util.escapeJavaScript($input.path('$.message'))"}""")
 STEP_FUNCTIONS_FAILED = """{"message": "Step Functions did not answer; retry later"}"""
 
-CHECKOUT_STATUS_REQUEST = (
+CHECKOUT_STATUS_REQUEST = _quotes_back(
     '{"executionArn": "{execution_arn_prefix}$util.escapeJavaScript($input.params(\'orderId\'))"}'
 )
-CHECKOUT_STATUS_ANSWERED = """#set($status = "$input.path('$.status')")
+CHECKOUT_STATUS_ANSWERED = _quotes_back("""#set($status = "$input.path('$.status')")
 {"orderId": "$input.path('$.name')", "status": "$status"
 #if($status == "SUCCEEDED")
 , "result": $input.path('$.output')
@@ -82,14 +92,14 @@ CHECKOUT_STATUS_ANSWERED = """#set($status = "$input.path('$.status')")
 , "outcome": "$util.escapeJavaScript($input.path('$.error'))"
 , "reason": "$util.escapeJavaScript($input.path('$.cause'))"
 #end
-}"""
-CHECKOUT_STATUS_REFUSED = """#set($type = "$input.path('$.__type')")
+}""")
+CHECKOUT_STATUS_REFUSED = _quotes_back("""#set($type = "$input.path('$.__type')")
 #if($type.contains('ExecutionDoesNotExist'))
 #set($context.responseOverride.status = 404)
 {"message": "no checkout for this order id"}
 #else
 {"message": "not a valid order id: $util.escapeJavaScript($input.path('$.message'))"}
-#end"""
+#end""")
 
 NO_ROUTE = '{"message": "no such route"}'
 # Gateway responses (API Gateway's own answers, before any integration): one clear line each.
