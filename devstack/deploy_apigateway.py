@@ -6,12 +6,14 @@ path-style URL, `<endpoint>/_aws/execute-api/<api id>/<stage>` (LocalStack's for
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
 Outputs = dict[str, Any]
 Creator = Callable[[str, Outputs], tuple[str, Outputs]]
 EXECUTE_API_PATH = "/_aws/execute-api"
+MOTO_CUSTOM_ID_TAG = "_custom_id_"
 
 
 class _Provider(Protocol):
@@ -19,6 +21,11 @@ class _Provider(Protocol):
     region: str
 
     def client(self, service: str) -> Any: ...
+
+
+def stable_api_id(api_name: str) -> str:
+    """Ten lowercase letters and digits, as API Gateway's ids, derived from the API's name."""
+    return hashlib.sha256(api_name.encode()).hexdigest()[:10]
 
 
 def invoke_url(endpoint_url: str, api_id: str, stage: str) -> str:
@@ -30,11 +37,13 @@ def apigateway_creators(provider: _Provider) -> dict[str, Creator]:
         return provider.client("apigateway")
 
     def rest_api(name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        api_name = inputs.get("name") or name
         api = client().create_rest_api(
-            name=inputs.get("name") or name,
+            name=api_name,
             description=inputs.get("description", ""),
             endpointConfiguration={"types": [_first((inputs.get("endpointConfiguration") or {}).get("types"))]},
-            tags=dict(inputs.get("tagsAll") or {}),
+            # moto's way to choose an id: the same API gets the same URL on every run, so it can be written down.
+            tags={**dict(inputs.get("tagsAll") or {}), MOTO_CUSTOM_ID_TAG: stable_api_id(api_name)},
         )
         account = provider.client("sts").get_caller_identity()["Account"]
         return api["id"], {

@@ -32,6 +32,8 @@ RUN_ELSEWHERE = {
     "venv/bin/python -m sagactl trace arn:aws:states:eu-west-1:111122223333:": "on AWS: needs an account",
     "pulumi ": "the Pulumi CLI and an AWS account (the program itself runs in tests/program under mocks)",
     "aws stepfunctions ": "on AWS: needs an account (the same calls run here against the emulator)",
+    'venv/bin/python -m sagactl http POST "$(pulumi stack output': "on AWS: needs an account (the same call runs here)",
+    'venv/bin/python -m sagactl http GET "$(pulumi stack output': "on AWS: needs an account (the same call runs here)",
     "venv/bin/python -m bench": "benchmarks, on demand (minutes; tests/bench covers what they compute)",
     "venv/bin/python -m sagactl chaos": "minutes at full size; tests/e2e/reliability runs the same at CI size",
     "venv/bin/python -m sagactl fuzz": "minutes at full size; tests/e2e/reliability runs the same at CI size",
@@ -73,8 +75,11 @@ def stack() -> Iterator[LocalStack]:
 
 
 def test_the_local_commands_work_when_pasted(stack: LocalStack, tmp_path: Path) -> None:
-    for name in ("venv", "examples"):
-        (tmp_path / name).symlink_to(PROJECT_ROOT / name)
+    # The repository as seen from its root (venv, examples, the packages `python -m sagactl` imports), but what the
+    # commands write lands here.
+    for entry in PROJECT_ROOT.iterdir():
+        if entry.name not in ("out", ".git"):
+            (tmp_path / entry.name).symlink_to(entry)
     environment = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}  # none of the caller's AWS settings
     session = ""  # what earlier commands set (the README's export line), kept for the later ones
     for command in (c for c in readme_commands() if runs_here(c)):
@@ -94,7 +99,11 @@ def test_the_local_commands_work_when_pasted(stack: LocalStack, tmp_path: Path) 
 def assert_effect(command: str, output: str, workdir: Path) -> None:
     """What each kind of README command must have done, beyond exiting 0."""
     arguments = shlex.split(command)
-    if "describe-execution" in arguments:
+    if arguments[1:4] == ["-m", "sagactl", "http"]:
+        route = arguments[5].split("/v1", 1)[1]
+        expected = {"/checkouts": 202, "/orders/validate": 422}.get(route, 200)
+        assert output.startswith(f"HTTP {expected}\n"), output
+    elif "describe-execution" in arguments:
         assert '"status": "SUCCEEDED"' in output
     elif "start-sync-execution" in arguments:
         assert '"status": "FAILED"' in output and "OrderInvalid" in output
