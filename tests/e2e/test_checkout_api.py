@@ -226,3 +226,25 @@ def test_the_reliability_checker_sees_http_started_sagas(api, stack):
     report = run_check(stack.clients, stack.parts, since=since, order_prefix=prefix)
     assert report.ok, report.violations
     assert report.executions >= len(orders) and report.orders == len(orders)
+
+
+def test_with_jwt_authorization_a_bearer_token_is_required_instead_of_a_signature():
+    """The stack config alternative: a Cognito user-pool authorizer (presence of the token checked locally)."""
+    from devstack.stack import FAST_RETRIES, in_subprocess
+
+    pool = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_example"
+    overrides = {
+        **FAST_RETRIES,
+        "checkout-saga:apiAuthorization": "JWT",
+        "checkout-saga:apiJwtUserPoolArns": json.dumps([pool]),
+    }
+    with in_subprocess(config_overrides=overrides) as local:
+        base, region = local.outputs["checkoutApiUrl"], local.region
+        order = json.dumps({"order_id": "jwt-order-1", "items": []})
+        unauthenticated = call("POST", f"{base}/orders/validate", order, region=region, sign=False)
+        assert (unauthenticated.status, unauthenticated.json()) == (401, {"message": "no valid bearer token"})
+        with_token = call(
+            "POST", f"{base}/orders/validate", order, region=region, sign=False,
+            headers={"Authorization": "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl"},
+        )
+        assert with_token.status == 422  # through to the validation workflow: the order has no items
