@@ -9,6 +9,8 @@ from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
 from components import iam, key_policies, naming, security_events
 from components.alarm_topic import AlarmTopic, AlarmTopicArgs
+from components.api_config import load_api_config
+from components.checkout_api import CheckoutApi, CheckoutApiArgs
 from components.code_signing import CodeSigning, CodeSigningArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
@@ -33,6 +35,7 @@ HANDLER_MODULES = (
     "confirm_order",
 )
 CHECKOUT, ORDER_VALIDATION = "checkout", "order-validation"
+CHECKOUT_API = "checkout-api"
 
 
 def logical_name(module: str) -> str:
@@ -49,6 +52,7 @@ ALARM_TOPIC = "alarms"
 
 # Validated before anything is created; a bad value names its key.
 config = load_stack_config(pulumi.Config(), functions=FUNCTIONS, guaranteed=COMPENSATION_FUNCTIONS)
+api_config = load_api_config(pulumi.Config())
 # Every resource goes through this provider (children inherit it from their component): its default tags are on all.
 provider = tagged_provider("aws", aws.config.region, config.owner)
 stack_options = pulumi.ResourceOptions(providers=[provider])
@@ -73,6 +77,7 @@ data_key = (
                     workflows=WORKFLOWS,
                     alarm_topics=(ALARM_TOPIC,),
                     backups=backups,
+                    extra_log_groups=(naming.api_access_log_group_name(CHECKOUT_API),),
                 )
             ),
         ),
@@ -272,6 +277,26 @@ validation = ValidationWorkflow(
     opts=stack_options,
 )
 
+# The front door: HTTP routes straight to Step Functions (components/checkout_api.py).
+checkout_api = CheckoutApi(
+    CHECKOUT_API,
+    CheckoutApiArgs(
+        checkout_state_machine_arn=checkout.state_machine_arn,
+        validation_state_machine_arn=validation.state_machine_arn,
+        invalid_order_outcome=CHECKOUT_SAGA.validation.invalid.outcome,
+        throttling=api_config.throttling,
+        log_retention_days=config.log_retention_days,
+        account_id=account_id,
+        region=region,
+        authorization=api_config.authorization,
+        stage_name=api_config.stage_name,
+        cors_allow_origin=api_config.cors_allow_origin,
+        kms_key_arn=data_key_arn,
+        manage_account_logging_role=api_config.manage_account_logging_role,
+    ),
+    opts=stack_options,
+)
+
 # Where what needs a human goes: the security events now, the operations alarms later (components/alarm_topic.py).
 alarm_topic = AlarmTopic(
     ALARM_TOPIC,
@@ -317,3 +342,5 @@ pulumi.export("ordersTableName", orders.name)
 pulumi.export("paymentTokenKeyArn", payment_token_key.arn)
 # Subscribe to it (or set alarmEmail) to hear about changes to the keys and to the unsealing function.
 pulumi.export("alarmTopicArn", alarm_topic.topic_arn)
+# The checkout API: POST {base}/checkouts, POST {base}/orders/validate, GET {base}/checkouts/<order id>.
+pulumi.export("checkoutApiUrl", checkout_api.base_url)

@@ -130,12 +130,15 @@ def at_rest_key_statements(
     workflows: Sequence[str],
     alarm_topics: Sequence[str] = (),
     backups: bool = False,
+    extra_log_groups: Sequence[str] = (),
 ) -> list[Statement]:
     """For the stack's `functions` and `workflows` (logical names): their log groups and state machines; for its
-    `alarm_topics` (logical names), EventBridge publishing to them; with `backups`, AWS Backup's vault."""
+    `alarm_topics` (logical names), EventBridge publishing to them; with `backups`, AWS Backup's vault;
+    `extra_log_groups` (full names), more log groups of the stack."""
     root = account_root(account_id)
     log_groups = [naming.lambda_log_group_name(f) for f in functions]
     log_groups += [naming.state_machine_log_group_name(w) for w in workflows]
+    log_groups += list(extra_log_groups)  # by full name, e.g. the API's access logs
     log_group_arns = [naming.log_group_arn(region, account_id, group) for group in log_groups]
     state_machine_arns = [naming.state_machine_arn(region, account_id, w) for w in workflows]
     return [

@@ -18,6 +18,7 @@ EVENT_RULE_NAME_MAX_LENGTH = 64
 SIGNING_PROFILE_NAME_MAX_LENGTH = 64
 SIGNING_PROFILE_SUFFIX_LENGTH = 26  # what Pulumi's name_prefix appends
 BACKUP_VAULT_NAME_MAX_LENGTH = 50
+API_NAME_MAX_LENGTH = 128
 
 
 def physical_name(name: str, max_length: int) -> str:
@@ -83,3 +84,7 @@ def signing_profile_prefix(name: str) -> str:
 
 def backup_vault_name(name: str) -> str:
     return physical_name(name, BACKUP_VAULT_NAME_MAX_LENGTH)
+
+
+def api_access_log_group_name(name: str) -> str:
+    return f"/aws/apigateway/{physical_name(name, API_NAME_MAX_LENGTH)}/access"

@@ -27,6 +27,7 @@ from botocore.config import Config as BotoConfig
 from statelint.linter import Linter
 
 from devstack.archives import archive_to_zip
+from devstack.deploy_apigateway import apigateway_creators
 from devstack.program import PROJECT_DIR, run_program, stack_config
 
 Outputs = dict[str, Any]
@@ -105,6 +106,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:lambda/codeSigningConfig:CodeSigningConfig": self._code_signing_config_stand_in,
             "aws:backup/selection:Selection": self._backup_selection_stand_in,
         }
+        self._creators.update(apigateway_creators(self))  # the checkout API (served by emulator/apigateway)
         if set(STAND_INS) - set(self._creators):
             raise AssertionError("every stand-in needs its creator")
 

@@ -13,7 +13,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = PROJECT_ROOT / "examples"
 INVENTORY_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "inventory.json"
-EXAMPLES = ("happy", "out-of-stock", "declined", "invalid")
+EXAMPLES = ("happy", "out-of-stock", "declined", "invalid", "http")  # http: the HTTP checkout of the README
 
 
 def example_path(name: str) -> Path:

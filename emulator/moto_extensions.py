@@ -17,6 +17,7 @@ import threading
 import moto
 
 from emulator import log_sink, speedups
+from emulator.apigateway import app as execute_api
 from emulator.control_api import app as control_api
 from emulator.dynamodb import atomic_requests
 from emulator.http import guard as http_guard
@@ -47,6 +48,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
+    execute_api.EXTENSION,
     log_sink.EXTENSION,
     http_server.EXTENSION,
     http_guard.EXTENSION,

@@ -34,7 +34,9 @@ WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 DEFAULT_PORT = 4566
 
 # Importing these backends takes seconds on first use; doing it before READY keeps the first requests fast.
-_WARM_SERVICES = ("lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts")
+_WARM_SERVICES = (
+    "lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts", "apigateway"
+)
 
 
 class EmulatorAlreadyRunningError(RuntimeError):

@@ -10,6 +10,7 @@ python -m sagactl chaos     concurrent sagas under random faults, then the check
 python -m sagactl recover   re-run pending compensations of escalated sagas from the dead-letter queue
 python -m sagactl fuzz      malformed orders through both workflows (hypothesis)
 python -m sagactl cost      the AWS bill per 1M checkouts and per 1M validations, measured on the emulator
+python -m sagactl http METHOD URL [--data @file]  a SigV4-signed request to the checkout API
 
 With --endpoint-url (the emulator), every command defaults to the emulator's region and credentials.
 A problem the user can fix is answered in one line on stderr (sagactl: ...) with exit code 2.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sagactl.api import cli as api_cli
 from sagactl.audit import cli as audit_cli
 from sagactl.cost import cli as cost_cli
 from sagactl.errors import EXIT_USER_ERROR, user_message
@@ -34,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sagactl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for package in (local_cli, audit_cli, reliability_cli, cost_cli):
+    for package in (local_cli, audit_cli, reliability_cli, cost_cli, api_cli):
         package.add_subcommands(sub)
     return parser
 

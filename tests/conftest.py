@@ -212,6 +212,12 @@ class FakeCloud:
             return {"arn": f"{prefix.format('events')}:rule/{physical}"}
         if typ == "aws:backup/vault:Vault":
             return {"arn": f"{prefix.format('backup')}:backup-vault:{physical}"}
+        if typ == "aws:apigateway/restApi:RestApi":
+            execution_arn = f"{prefix.format('execute-api')}:{physical}"
+            return {"rootResourceId": f"root-{stable_id[:8]}", "executionArn": execution_arn}
+        if typ == "aws:apigateway/stage:Stage":
+            host = f"{inputs['restApi']}.execute-api.{self.region}.amazonaws.com"
+            return {"invokeUrl": f"https://{host}/{inputs['stageName']}"}
         if typ == "aws:backup/plan:Plan":
             return {"arn": f"{prefix.format('backup')}:backup-plan:{stable_id}", "version": stable_id[:8]}
         return {}

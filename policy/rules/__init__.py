@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import functions, iam, kms, log_groups, queues, state_machines, tables, topics
+from . import apis, functions, iam, kms, log_groups, queues, state_machines, tables, topics
 from .model import PolicyContext, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -14,6 +14,7 @@ RULES: tuple[Rule, ...] = (
     *topics.RULES,
     *iam.RULES,
     *kms.RULES,
+    *apis.RULES,
 )
 
 __all__ = ["RULES", "PolicyContext", "Rule"]

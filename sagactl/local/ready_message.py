@@ -1,4 +1,5 @@
-"""What ``sagactl serve`` prints once the stack is up: its outputs, and AWS CLI commands to paste as printed.
+"""What ``sagactl serve`` prints once the stack is up: its outputs, and AWS CLI commands to paste as printed, then
+the same calls over HTTP through the checkout API (``sagactl http``, SigV4-signed).
 
 The commands are (comment, command) pairs, printed as a shell script: comments start with ``#``, so the whole
 block can be pasted at once. Each command names the endpoint and the region, and the AWS CLI by its absolute
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devstack.clients import FAKE_CREDENTIALS
-from devstack.orders import example_order, example_path
+from devstack.orders import PROJECT_ROOT, example_order, example_path
 from sagactl.audit.arns import standard_execution_arn
 
 if TYPE_CHECKING:  # deploying loads the Pulumi SDK: only the commands that deploy import it
@@ -28,6 +29,33 @@ def aws_cli() -> str:
     """The AWS CLI installed next to this Python (the venv's), else whatever ``aws`` the PATH finds."""
     beside = Path(sys.executable).with_name("aws")
     return shlex.quote(str(beside)) if beside.is_file() else "aws"
+
+
+def sagactl() -> str:
+    """`python -m sagactl` by this Python (the venv's) and with this repository on the path: it works from any
+    directory, without activating the venv."""
+    return f"PYTHONPATH={shlex.quote(str(PROJECT_ROOT))} {shlex.quote(sys.executable)} -m sagactl"
+
+
+def http_commands(stack: LocalStack) -> list[tuple[str, str]]:
+    """The same three things through the checkout API: each request SigV4-signed by `sagactl http`."""
+    http = f"{sagactl()} http"
+    base = str(stack.outputs["checkoutApiUrl"])
+    order_id = str(example_order("http")["order_id"])
+    return [
+        (
+            "The same over HTTP, through the checkout API (sagactl http signs with SigV4): start a checkout (202)",
+            f"{http} POST {shlex.quote(base + '/checkouts')} --data {_data_file('http')}",
+        ),
+        (
+            "Its status: RUNNING, SUCCEEDED with the payment, reservation and confirmation ids, or FAILED with why",
+            f"{http} GET {shlex.quote(f'{base}/checkouts/{order_id}')}",
+        ),
+        (
+            "Validate an order over HTTP (422 with every error)",
+            f"{http} POST {shlex.quote(base + '/orders/validate')} --data {_data_file('invalid')}",
+        ),
+    ]
 
 
 def ready_commands(stack: LocalStack, cli: str | None = None) -> list[tuple[str, str]]:
@@ -55,6 +83,7 @@ def ready_commands(stack: LocalStack, cli: str | None = None) -> list[tuple[str,
             f"{aws} logs filter-log-events --log-group-name "
             f"{shlex.quote('/aws/lambda/' + stack.function_name('process_payment'))}",
         ),
+        *http_commands(stack),
     ]
 
 
@@ -65,6 +94,10 @@ def ready_message(stack: LocalStack, cli: str | None = None) -> str:
     for comment, command in ready_commands(stack, cli):
         lines += [f"# {comment}", command]
     return "\n".join([*lines, ""])
+
+
+def _data_file(example: str) -> str:
+    return shlex.quote(f"@{example_path(example)}")
 
 
 def _file_uri(example: str) -> str:

@@ -169,10 +169,12 @@ SCENARIOS: tuple[Callable[[DemoRun], ScenarioOutcome], ...] = (
 
 
 def run_scenarios(stack: LocalStack, burst: int, progress: Callable[[str], None]) -> list[ScenarioOutcome]:
-    """Every scenario in turn, then the Express burst of ``burst`` validations."""
+    """Every scenario in turn, the checkout over HTTP, then the Express burst of ``burst`` validations."""
+    from sagactl.local.http_scenario import http_checkout  # it builds on this module
+
     run = DemoRun(stack, run_id=uuid.uuid4().hex[:8])
     outcomes = []
-    for scenario in SCENARIOS:
+    for scenario in (*SCENARIOS, http_checkout):
         progress(f"scenario: {scenario.__name__.replace('_', ' ')} ...")
         outcomes.append(scenario(run))
     progress("scenario: express burst ...")

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 WORKER_MODULE = "emulator.lambda_runtime.worker"
 VENV_AWS = shlex.quote(str(Path(sys.executable).with_name("aws")))
+SAGACTL_HTTP = f"{shlex.quote(sys.executable)} -m sagactl http "  # after PYTHONPATH=<the repository>
 
 
 def worker_pids() -> set[int]:
@@ -79,10 +80,10 @@ def test_demo_runs_every_scenario_and_leaves_nothing_running():
     assert demo.returncode == 0, stderr
     rows = [line for line in stdout.splitlines() if line.split("  ")[0].strip() in {
         "happy checkout", "out of stock → refund", "declined card", "invalid order", "duplicate submission",
-        "express burst of 20"}]
-    assert len(rows) == 6 and all("  ok  " in row for row in rows), stdout
-    assert "6/6 scenarios behaved as expected" in stdout
-    assert "deployed 39 resources" in stderr  # progress is reported while it works
+        "HTTP checkout", "express burst of 20"}]
+    assert len(rows) == 7 and all("  ok  " in row for row in rows), stdout
+    assert "7/7 scenarios behaved as expected" in stdout
+    assert "deployed 97 resources" in stderr  # progress is reported while it works
     assert spawned, "the scenarios should have started Lambda workers"
     assert wait_until_gone(spawned) == set()
 
@@ -117,8 +118,25 @@ class PastedCommands:
         self.home = home
 
     def named(self, operation: str) -> str:
-        (command,) = [c for c in self.commands if f" {operation} " in f"{c} "]
+        (command,) = [c for c in self.aws_commands if f" {operation} " in f"{c} "]
         return command
+
+    @property
+    def aws_commands(self) -> list[str]:
+        return [c for c in self.commands if SAGACTL_HTTP not in c]
+
+    @property
+    def http_commands(self) -> list[str]:
+        return [c for c in self.commands if SAGACTL_HTTP in c]
+
+    def run_http(self, command: str) -> tuple[int, Any]:
+        """`sagactl http` prints `HTTP <status>`, a Location line if any, then the JSON body."""
+        done = subprocess.run(["bash", "-c", f"{self.export}\n{command}"], cwd=self.home, capture_output=True,
+                              text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(self.home)})
+        assert done.returncode == 0, f"{command}\n{done.stderr}"
+        status, *rest = done.stdout.splitlines()
+        body = [line for line in rest if not line.startswith("Location: ")]
+        return int(status.removeprefix("HTTP ")), json.loads("\n".join(body))
 
     def run(self, command: str) -> dict[str, Any]:
         done = subprocess.run(["bash", "-c", f"{self.export}\n{command}"], cwd=self.home, capture_output=True,
@@ -138,8 +156,9 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
     spawned: set[int] = set()
     try:
         pasted = PastedCommands(printed_commands(serve), tmp_path)
-        assert sorted(pasted.named(operation) for operation in OPERATIONS) == sorted(pasted.commands)
-        assert all(VENV_AWS in command for command in pasted.commands)  # works without activating the venv
+        assert sorted(pasted.named(operation) for operation in OPERATIONS) == sorted(pasted.aws_commands)
+        assert all(VENV_AWS in command for command in pasted.aws_commands)  # works without activating the venv
+        checkout, status, validation = pasted.http_commands  # by this venv's Python: no activation either
 
         execution_arn = pasted.run(pasted.named("start-execution"))["executionArn"]
         deadline = time.monotonic() + 120
@@ -153,6 +172,16 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
         assert (validated["status"], validated["error"]) == ("FAILED", "OrderInvalid")
         logged = pasted.run(pasted.named("filter-log-events"))["events"]
         assert any(event["message"].startswith("REPORT RequestId:") for event in logged)  # the charge's invocation
+
+        accepted, started = pasted.run_http(checkout)
+        assert accepted == 202 and started["status"].endswith(f"/checkouts/{started['orderId']}")
+        deadline = time.monotonic() + 120
+        while (answer := pasted.run_http(status))[1]["status"] == "RUNNING":
+            assert time.monotonic() < deadline, answer
+            time.sleep(0.5)
+        assert answer[0] == 200 and answer[1]["status"] == "SUCCEEDED" and answer[1]["result"]["payment_id"]
+        code, validated = pasted.run_http(validation)  # the invalid example
+        assert code == 422 and {"customer_id", "currency"} <= {error["field"] for error in validated["errors"]}
 
         spawned = workers_of(serve.pid)
         assert spawned, "the execution should have started Lambda workers"

@@ -32,6 +32,8 @@ RUN_ELSEWHERE = {
     "venv/bin/python -m sagactl trace arn:aws:states:eu-west-1:111122223333:": "on AWS: needs an account",
     "pulumi ": "the Pulumi CLI and an AWS account (the program itself runs in tests/program under mocks)",
     "aws stepfunctions ": "on AWS: needs an account (the same calls run here against the emulator)",
+    'venv/bin/python -m sagactl http POST "$(pulumi stack output': "on AWS: needs an account (the same call runs here)",
+    'venv/bin/python -m sagactl http GET "$(pulumi stack output': "on AWS: needs an account (the same call runs here)",
     "venv/bin/python -m bench": "benchmarks, on demand (minutes; tests/bench covers what they compute)",
     "venv/bin/python -m sagactl chaos": "minutes at full size; tests/e2e/reliability runs the same at CI size",
     "venv/bin/python -m sagactl fuzz": "minutes at full size; tests/e2e/reliability runs the same at CI size",
@@ -95,7 +97,11 @@ def test_the_local_commands_work_when_pasted(stack: LocalStack, tmp_path: Path) 
 def assert_effect(command: str, output: str, workdir: Path) -> None:
     """What each kind of README command must have done, beyond exiting 0."""
     arguments = shlex.split(command)
-    if "describe-execution" in arguments:
+    if arguments[1:4] == ["-m", "sagactl", "http"]:
+        route = arguments[5].split("/v1", 1)[1]
+        expected = {"/checkouts": 202, "/orders/validate": 422}.get(route, 200)
+        assert output.startswith(f"HTTP {expected}\n"), output
+    elif "describe-execution" in arguments:
         assert '"status": "SUCCEEDED"' in output
     elif "start-sync-execution" in arguments:
         assert '"status": "FAILED"' in output and "OrderInvalid" in output

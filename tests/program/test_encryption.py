@@ -125,6 +125,8 @@ def test_trust_policies_name_one_service_and_this_account_and_state_machines_the
         workflow = role.name.removesuffix("-role")
         if statement["Principal"] == {"Service": "backup.amazonaws.com"}:
             continue  # AWS Backup's role (prod): tests/program/test_security_controls.py
+        if statement["Principal"] == {"Service": "apigateway.amazonaws.com"}:
+            continue  # the checkout API's roles: tests/program/test_checkout_api.py
         assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": declared_stack.cloud.account_id}
         if workflow in machines:
             assert statement["Principal"] == {"Service": "states.amazonaws.com"}

@@ -73,6 +73,13 @@ DOCUMENTED = (
         "call made with a function's execution-role credentials (2022), which parliament's action table predates.",
     ),
     Exception_(
+        "RESOURCE_MISMATCH",
+        "role policy",
+        frozenset({"states:DescribeExecution"}),
+        "The checkout API reads the saga's (Standard) executions, arn:...:execution:<machine>:*, the resource type "
+        "AWS documents for DescribeExecution; parliament's action table lists only its Express resource type.",
+    ),
+    Exception_(
         "CREDENTIALS_EXPOSURE",
         "trust policy",
         frozenset({"sts:AssumeRole"}),

@@ -42,9 +42,10 @@ def test_resource_inventory(declared_stack):
     assert counts[TABLE] == 4
     assert counts[STATE_MACHINE] == 2
     assert counts[QUEUE] == 1
-    assert counts[LOG_GROUP] == 8  # one per function and per state machine
-    # One role per function and per state machine; prod adds AWS Backup's.
-    assert counts[ROLE] == counts[ROLE_POLICY] == (9 if prod else 8)
+    assert counts[LOG_GROUP] == 9  # one per function and per state machine, the API's access logs
+    # One role per function and per state machine, the API's two (integrations, account logging); prod adds AWS
+    # Backup's.
+    assert counts[ROLE] == counts[ROLE_POLICY] == (11 if prod else 10)
     # The payment-token key everywhere; prod adds its at-rest key.
     assert counts[KEY] == counts[ALIAS] == (2 if prod else 1)
     # The alarm topic and the security events' rules (prod: the code-signing configuration's too).
@@ -66,6 +67,7 @@ def test_resource_inventory(declared_stack):
         "checkout:workflow:ValidationWorkflow",
         "checkout:operations:AlarmTopic",
         "checkout:security:SecurityEventAlarms",
+        "checkout:api:CheckoutApi",
     } | (
         {"checkout:security:CodeSigning", "checkout:security:SignedCode", "checkout:data:TableBackup"}
         if prod
@@ -189,9 +191,13 @@ def test_trust_policies_are_scoped_to_this_account(declared_stack):
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         service = statement["Principal"]["Service"]
-        assert service in ("lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com")
-        # AWS Backup documents no confused-deputy key for assuming its role: checked whenever it sends one.
-        operator = "StringEqualsIfExists" if service == "backup.amazonaws.com" else "StringEquals"
+        assert service in (
+            "lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com", "apigateway.amazonaws.com"
+        )
+        # AWS Backup and API Gateway document no confused-deputy key for assuming their roles: checked whenever
+        # they send one.
+        unsent = ("backup.amazonaws.com", "apigateway.amazonaws.com")
+        operator = "StringEqualsIfExists" if service in unsent else "StringEquals"
         assert statement["Condition"][operator]["aws:SourceAccount"] == account_id
         if service == "states.amazonaws.com":
             assert statement["Condition"]["ArnLike"]["aws:SourceArn"].startswith(
@@ -266,6 +272,7 @@ def test_stack_outputs(declared_stack):
         "ordersTableName",
         "paymentTokenKeyArn",
         "alarmTopicArn",
+        "checkoutApiUrl",
     }
     cloud = declared_stack.cloud
     assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]

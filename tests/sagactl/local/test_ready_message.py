@@ -10,12 +10,13 @@ import pytest
 
 from devstack.clients import AwsClients
 from devstack.deploy import Deployment
-from devstack.orders import example_path
+from devstack.orders import PROJECT_ROOT, example_path
 from devstack.stack import LocalStack
-from sagactl.local.ready_message import COMMANDS_HEADER, aws_cli, ready_commands, ready_message
+from sagactl.local.ready_message import COMMANDS_HEADER, aws_cli, http_commands, ready_commands, ready_message
 
 ENDPOINT = "http://127.0.0.1:4566"
 MACHINES = "arn:aws:states:eu-west-1:123456789012:stateMachine"
+API = f"{ENDPOINT}/_aws/execute-api/ae8adf990e/v1"
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def stack() -> LocalStack:
         "checkoutStateMachineArn": f"{MACHINES}:checkout-saga-checkout-dev",
         "orderValidationStateMachineArn": f"{MACHINES}:checkout-saga-order-validation-dev",
         "inventoryTableName": "checkout-saga-inventory-dev",
+        "checkoutApiUrl": API,
     }
     return LocalStack(ENDPOINT, Deployment("dev", outputs, []), AwsClients(endpoint_url=ENDPOINT))
 
@@ -35,7 +37,7 @@ def test_the_cli_is_the_one_next_to_this_python_so_no_venv_needs_activating() ->
 def test_credentials_first_then_every_command_names_the_cli_the_endpoint_and_the_region(stack: LocalStack) -> None:
     (_, export), *rest = ready_commands(stack)
     assert shlex.split(export) == ["export", "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing"]
-    for _, command in rest:
+    for _, command in rest[: -len(http_commands(stack))]:
         words = shlex.split(command)
         start = words.index(shlex.split(aws_cli())[0])
         assert words[start + 1 : start + 5] == ["--endpoint-url", ENDPOINT, "--region", "eu-west-1"]
@@ -69,3 +71,11 @@ def test_the_message_is_the_outputs_then_each_comment_above_its_command(stack: L
     lines = block.rstrip("\n").split("\n")
     pairs = ready_commands(stack, cli="aws")
     assert lines == [line for comment, command in pairs for line in (f"# {comment}", command)]
+
+
+def test_the_http_calls_come_last_signed_by_sagactl_http_with_this_python(stack: LocalStack) -> None:
+    checkout, status, validation = [shlex.split(c) for _, c in ready_commands(stack)[-3:]]
+    prefix = [f"PYTHONPATH={PROJECT_ROOT}", sys.executable, "-m", "sagactl", "http"]
+    assert checkout == [*prefix, "POST", f"{API}/checkouts", "--data", f"@{example_path('http')}"]
+    assert status == [*prefix, "GET", f"{API}/checkouts/ord-1005"]
+    assert validation == [*prefix, "POST", f"{API}/orders/validate", "--data", f"@{example_path('invalid')}"]
