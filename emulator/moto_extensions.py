@@ -31,6 +31,7 @@ from emulator.stepfunctions import (
     service_calls,
     start_execution,
 )
+from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -43,6 +44,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     error_codes.EXTENSION,
     lambda_errors.EXTENSION,
     service_calls.EXTENSION,
+    jsonata_evaluation.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
