@@ -10,8 +10,11 @@ expressions are evaluated, and fixes what moto got wrong around them:
   States.QueryEvaluationError and AWS's cause ("The JSONata expression '...' specified for the field '...'
   threw an error during evaluation. <message>" / "... returned nothing (undefined).").
 - ``$variable`` in JSONPath fields (``"x.$": "$order.id"``): the variable, then the rest of the path as JSONPath.
-- Assign: AWS's size limits (one variable, one Assign, all variables of an execution).
+- Assign: AWS's size limits (one variable, one Assign, all variables of an execution); a state's Output sees
+  the variables as they were before its own Assign.
 - The history's ``assignedVariables`` hold each value as JSON (moto quoted strings without escaping them).
+- String literals of a definition (an Assign or Output value, a Result, a Cause) are JSON strings: moto kept
+  their escapes (``say \\"hi\\"`` for ``say "hi"``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 
 from jsonpath_ng.ext import parse as jsonpath_parse
 from moto.stepfunctions.parser.api import EvaluationFailedEventDetails, HistoryEventType
+from moto.stepfunctions.parser.asl.antlr.runtime.ASLLexer import ASLLexer
+from moto.stepfunctions.parser.asl.antlt4utils.antlr4utils import is_terminal
 from moto.stepfunctions.parser.asl.component.common.assign.assign_decl import AssignDecl
 from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import (
     FailureEvent,
@@ -37,11 +42,12 @@ from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.parser.asl.jsonata import validations as moto_validations
+from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.asl.utils.json_path import NoSuchJsonPathError, extract_json
 
 from emulator.moto_seams import Holds, Kind, MotoExtension, SetsAttributes, Signature, SourceLine, patch
-from emulator.stepfunctions.jsonata import field_paths, variable_limits
+from emulator.stepfunctions.jsonata import assign, field_paths
 from emulator.stepfunctions.jsonata.engine import JsonataError, evaluate
 
 _INDEFINITE_PATH = re.compile(r"\*|\.\.|\?\(|:|,")
@@ -53,11 +59,15 @@ def variables_in_scope(env: Environment) -> dict[str, Any]:
     return {**store._outer_scope, **store._inner_scope}
 
 
-def _bindings(env: Environment) -> dict[str, Any]:
+def _bindings(env: Environment, field: str | None) -> dict[str, Any]:
+    variables = variables_in_scope(env)
+    if field is not None and field.split("/")[0] == "Output":
+        at_entry = assign.variables_at_entry(env)
+        variables = variables if at_entry is None else at_entry
     states = dict(env.states._states_data)
     # The context object holds datetimes (StartTime, EnteredTime): what an expression sees is their JSON text.
     states["context"] = json.loads(to_json_str(states["context"]))
-    return {**variables_in_scope(env), "states": states}
+    return {**variables, "states": states}
 
 
 def query_evaluation_error(env: Environment, cause: str) -> FailureEventException:
@@ -81,7 +91,7 @@ def evaluate_field(env: Environment, expression: str) -> Any:
     """A JSONata field's value; States.QueryEvaluationError (with an EvaluationFailed event) otherwise."""
     field = field_paths.current_path() or env.next_field_name
     try:
-        outcome = evaluate(expression, _bindings(env))
+        outcome = evaluate(expression, _bindings(env, field))
     except JsonataError as error:
         separator = ". " if re.match(r"^[A-Z]\d{4}: ", error.message) else ": "
         cause = (f"The JSONata expression '{expression}' specified for the field '{field}' threw an error during "
@@ -139,12 +149,23 @@ def _assigned_variables(self: Any) -> dict[str, str]:
     return {name: json.dumps(self.get(name), separators=(",", ":")) for name in self._declaration_tracing}
 
 
+def _literal_text(parser_rule_context: Any) -> str | None:
+    if is_terminal(parser_rule_context, ASLLexer.NULL):
+        return None
+    text: str = parser_rule_context.getText()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        decoded: str = json.loads(text)
+        return decoded
+    return text
+
+
 def _install() -> None:
     field_paths.install()
+    patch(Preprocessor, "_inner_string_of", lambda _: staticmethod(_literal_text))
     patch(string_expression.StringJSONata, "_eval_body", lambda _: _eval_jsonata_field)
     patch(string_expression.StringVariableSample, "_eval_body", lambda _: _eval_variable_sample)
     patch(moto_variable_store.VariableStore, "get_assigned_variables", lambda _: _assigned_variables)
-    patch(AssignDecl, "_eval_body", lambda _: variable_limits.eval_assign_within_limits)
+    patch(AssignDecl, "_eval_body", lambda _: assign.eval_assign)
     for module in (moto_jsonata, moto_states, moto_variable_store):
         patch(module, "encode_jsonata_variable_declarations", lambda _: encode_variable_declarations)
     # Nothing of moto's calls the stub any more (its two callers are replaced above); a leftover call now fails
@@ -173,6 +194,8 @@ EXTENSION = MotoExtension(
         Signature(moto_variable_store.VariableStore, "get_assigned_variables", ("self",)),
         SetsAttributes(moto_states.States, "__init__", ("_states_data",)),
         Signature(AssignDecl, "_eval_body", ("self", "env")),
+        Signature(Preprocessor, "_inner_string_of", ("parser_rule_context",)),
+        SourceLine(Preprocessor, "_inner_string_of", "inner_str = inner_str[1:-1]"),
         SourceLine(AssignDecl, "_eval_body",
                    "env.variable_store.set(variable_identifier=identifier, variable_value=value)"),
         Signature(moto_jsonata, "encode_jsonata_variable_declarations", ("bindings",)),

@@ -1,8 +1,9 @@
-"""AWS's size limits on workflow variables, checked when an Assign is evaluated (moto has none).
+"""Assign as AWS evaluates it: within its size limits, and without its values showing in the same state's Output.
 
-The Variables documentation sets three: one variable's value, everything one Assign field assigns, and all the
-variables an execution holds (here: all in scope). Sizes are the values' JSON in UTF-8. The state fails with
-States.Runtime before any variable of the Assign is set, as AWS evaluates every binding before assigning.
+Size limits (moto has none): the Variables documentation sets three: one variable's value, everything one
+Assign field assigns, and all the variables an execution holds (here: all in scope). Sizes are the values' JSON
+in UTF-8. The state fails with States.Runtime before any variable of the Assign is set, as AWS evaluates every
+binding before assigning.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def limit_exceeded(declarations: dict[str, Any], current: dict[str, Any]) -> str
     return None
 
 
-def eval_assign_within_limits(self: Any, env: Environment) -> None:
+def eval_assign(self: Any, env: Environment) -> None:
     """moto's AssignDecl._eval_body, with the limits checked between evaluating and assigning."""
     declarations: dict[str, Any] = {}
     for declaration_binding in self.declaration_bindings:
@@ -63,5 +64,30 @@ def eval_assign_within_limits(self: Any, env: Environment) -> None:
             event_details=EventDetails(taskFailedEventDetails=TaskFailedEventDetails(  # type: ignore[typeddict-item]
                 error=StatesErrorNameType.StatesRuntime.to_name(), cause=problem)),
         ))
+    remember_variables_at_entry(env)
     for identifier, value in declarations.items():
         store.set(variable_identifier=identifier, variable_value=value)
+
+
+_AT_ENTRY = "_emulator_variables_at_entry"
+
+
+def _state_entry(env: Environment) -> Any:
+    """The context object's State record: a new one each time a state is entered."""
+    return env.states.context_object.context_object_data.get("State")
+
+
+def remember_variables_at_entry(env: Environment) -> None:
+    """AWS evaluates a state's Output with the variables as they were before its Assign (the two are evaluated
+    "in parallel"); moto assigns first, so the values from before are kept for this state's Output."""
+    store = env.variable_store
+    setattr(env, _AT_ENTRY, (_state_entry(env), {**store._outer_scope, **store._inner_scope}))
+
+
+def variables_at_entry(env: Environment) -> dict[str, Any] | None:
+    """The variables before this state's Assign, if it has assigned any."""
+    remembered = getattr(env, _AT_ENTRY, None)
+    if remembered is None or remembered[0] is not _state_entry(env):
+        return None
+    variables: dict[str, Any] = remembered[1]
+    return variables
