@@ -24,6 +24,7 @@ from emulator.lambda_runtime import moto_lambda, public_layers
 from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
+    branch_errors,
     error_codes,
     execution_logging,
     express,
@@ -45,6 +46,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     lambda_errors.EXTENSION,
     service_calls.EXTENSION,
     jsonata_evaluation.EXTENSION,
+    branch_errors.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
