@@ -26,6 +26,7 @@ from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
     branch_errors,
     error_codes,
+    execution_history,
     execution_logging,
     express,
     lambda_errors,
@@ -47,6 +48,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     service_calls.EXTENSION,
     jsonata_evaluation.EXTENSION,
     branch_errors.EXTENSION,
+    execution_history.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
