@@ -20,7 +20,7 @@ from emulator import log_sink, speedups
 from emulator.control_api import app as control_api
 from emulator.dynamodb import atomic_requests
 from emulator.http import server as http_server
-from emulator.lambda_runtime import moto_lambda, public_layers
+from emulator.lambda_runtime import log_format, moto_lambda, public_layers
 from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
@@ -40,6 +40,7 @@ PINNED_MOTO_VERSION = "5.2.5"
 EXTENSIONS: tuple[MotoExtension, ...] = (
     *moto_lambda.EXTENSIONS,
     public_layers.EXTENSION,
+    log_format.EXTENSION,
     start_execution.EXTENSION,
     execution_logging.EXTENSION,
     express.EXTENSION,
