@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -83,3 +84,27 @@ def _system_record(timestamp_ms: int, record_type: str, record: dict[str, Any]) 
     message = json.dumps({"time": time_text.replace("+00:00", "Z"), "type": record_type, "record": record},
                          separators=(",", ":"))
     return LogEvent(timestamp_ms, message)
+
+
+@dataclass(frozen=True)
+class ReportedDuration:
+    duration_ms: float
+    billed_ms: int
+
+
+_TEXT_REPORT = re.compile(r"REPORT RequestId: \S+\tDuration: ([0-9.]+) ms\tBilled Duration: ([0-9]+) ms")
+
+
+def reported_duration(log_text: str) -> ReportedDuration | None:
+    """The Duration and Billed Duration of the REPORT line (Text) or platform.report record (JSON) in a log."""
+    match = _TEXT_REPORT.search(log_text)
+    if match:
+        return ReportedDuration(float(match.group(1)), int(match.group(2)))
+    for line in reversed(log_text.splitlines()):
+        if '"platform.report"' in line:
+            try:
+                metrics = json.loads(line)["record"]["metrics"]
+                return ReportedDuration(float(metrics["durationMs"]), int(metrics["billedDurationMs"]))
+            except (ValueError, KeyError, TypeError):
+                return None
+    return None
