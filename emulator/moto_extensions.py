@@ -32,6 +32,7 @@ from emulator.stepfunctions import (
     lambda_errors,
     service_calls,
     start_execution,
+    wait_limit,
 )
 from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
 
@@ -50,6 +51,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     jsonata_evaluation.EXTENSION,
     branch_errors.EXTENSION,
     execution_history.EXTENSION,
+    wait_limit.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,

@@ -88,3 +88,38 @@ def test_valid_names_run(emulator, kit, name: str) -> None:
     arn = sfn.start_execution(stateMachineArn=machine, name=name)["executionArn"]
 
     assert sfn.describe_execution(executionArn=arn)["name"] == name
+
+
+@pytest.mark.parametrize("wait", [{"Timestamp": "2999-01-01T00:00:00Z"}, {"TimestampPath": "$.until"},
+                                  {"SecondsPath": "$.seconds"}])
+def test_a_wait_beyond_one_year_fails_the_execution(emulator, kit, wait) -> None:
+    sfn = emulator.client("stepfunctions")
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Next": "Done", **wait},
+                                             "Done": {"Type": "Succeed"}}}
+    machine = sfn.create_state_machine(name=kit.unique_name("wait"), definition=json.dumps(definition),
+                                       roleArn=kit.role_arn)["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=machine, input=json.dumps(
+        {"until": "9999-12-31T23:59:59Z", "seconds": 99_999_999}))["executionArn"]
+    deadline = time.monotonic() + 10
+    while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline, "a wait past the limit must not be slept"
+        time.sleep(0.05)
+
+    assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+    assert "more than the maximum of 31536000 seconds" in described["cause"]
+
+
+def test_a_wait_within_the_limit_runs(emulator, kit) -> None:
+    sfn = emulator.client("stepfunctions")
+    definition = {"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.until", "Next": "Done"},
+                                             "Done": {"Type": "Succeed"}}}
+    machine = sfn.create_state_machine(name=kit.unique_name("wait"), definition=json.dumps(definition),
+                                       roleArn=kit.role_arn)["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=machine, input=json.dumps({"until": "2020-01-01T00:00:00Z"}))[
+        "executionArn"]
+    deadline = time.monotonic() + 10
+    while (described := sfn.describe_execution(executionArn=arn))["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+    assert described["status"] == "SUCCEEDED"
