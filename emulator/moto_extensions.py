@@ -25,6 +25,7 @@ from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
     branch_errors,
+    definition_validation,
     error_codes,
     execution_history,
     execution_logging,
@@ -52,6 +53,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     branch_errors.EXTENSION,
     execution_history.EXTENSION,
     wait_limit.EXTENSION,
+    definition_validation.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,

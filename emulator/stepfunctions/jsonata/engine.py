@@ -53,6 +53,11 @@ def _compiled(expression: str) -> Any:
     return compiled
 
 
+def compile_expression(expression: str) -> Any:
+    """The compiled expression (cached for this thread); JsonataError if it does not parse."""
+    return _compiled(expression)
+
+
 def _compile(expression: str) -> Any:
     try:
         compiled = jsonatapy.compile(expression)
