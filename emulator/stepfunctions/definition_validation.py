@@ -5,6 +5,10 @@ Answers AWS's shape, ``{"result": "OK"|"FAIL", "diagnostics": [{severity, code, 
 moto's parser (a field of the wrong query language, an unknown field) and the JSONata expressions
 (jsonata/expression_checks.py), the last three as SCHEMA_VALIDATION_FAILED. The codes are AWS's; the messages
 are the checkers' own, not AWS's wording.
+
+moto's parser keeps its stack of query-language scopes in a class attribute: a definition refused in the middle
+of a scope (a JSONPath field in a JSONata state) left its scope behind, and later, valid definitions parsed
+in the same process were refused. Each parser gets a stack of its own.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.stepfunctions import responses as sfn_responses
+from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 from moto.stepfunctions.parser.asl.static_analyser.express_static_analyser import ExpressStaticAnalyser
 from moto.stepfunctions.parser.asl.static_analyser.static_analyser import StaticAnalyser
 from statelint.linter import Linter
 
-from emulator.moto_seams import Holds, Kind, MotoExtension, Signature
+from emulator.moto_seams import Holds, Kind, MotoExtension, Signature, around
 from emulator.stepfunctions.jsonata.expression_checks import expression_problems
 
 Diagnostic = dict[str, str]
@@ -56,7 +61,13 @@ def validate_state_machine_definition(response: Any) -> ActionResult:
     return ActionResult({"result": "FAIL" if diagnostics else "OK", "diagnostics": diagnostics, "truncated": False})
 
 
+def _own_scope_stack(original: Any, self: Any, *args: Any, **kwargs: Any) -> None:
+    original(self, *args, **kwargs)
+    self._query_language_per_scope = []
+
+
 def _install() -> None:
+    around(Preprocessor, "__init__", _own_scope_stack)
     # moto dispatches a JSON action to the response method of the same snake_case name.
     sfn_responses.StepFunctionResponse.validate_state_machine_definition = (  # type: ignore[attr-defined]
         validate_state_machine_definition)
@@ -72,6 +83,8 @@ EXTENSION = MotoExtension(
               lambda: getattr(sfn_responses.StepFunctionResponse, "validate_state_machine_definition", None)
               in (None, validate_state_machine_definition)),
         Signature(StaticAnalyser, "analyse", ("self", "definition")),
+        Holds("moto's Preprocessor keeps its query-language scopes in the class list _query_language_per_scope",
+              lambda: isinstance(vars(Preprocessor).get("_query_language_per_scope"), list)),
     ),
     install=_install,
 )

@@ -61,7 +61,7 @@ def variables_in_scope(env: Environment) -> dict[str, Any]:
 
 def _bindings(env: Environment, field: str | None) -> dict[str, Any]:
     variables = variables_in_scope(env)
-    if field is not None and field.split("/")[0] == "Output":
+    if field is not None and field_paths.is_output(field):
         at_entry = assign.variables_at_entry(env)
         variables = variables if at_entry is None else at_entry
     states = dict(env.states._states_data)

@@ -56,3 +56,15 @@ def test_invalid_definitions_fail_with_aws_codes(emulator, definition: Any, code
 
     assert answer["result"] == "FAIL"
     assert answer["diagnostics"][0]["code"] == code
+
+
+def test_a_refused_definition_does_not_spoil_later_ones(emulator, kit) -> None:
+    refused = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "QueryLanguage": "JSONata", "End": True,
+                                                "Branches": [{"StartAt": "A", "States": {"A": {
+                                                    "Type": "Pass", "Parameters": {"a.$": "$.a"}, "End": True}}}]}}}
+    valid = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.a"}, "End": True}}}
+
+    assert _validate(emulator, refused)["result"] == "FAIL"
+    assert _validate(emulator, valid)["result"] == "OK"
+    emulator.client("stepfunctions").create_state_machine(
+        name=kit.unique_name("after-refusal"), definition=json.dumps(valid), roleArn=kit.role_arn)

@@ -117,3 +117,25 @@ def test_a_catch_on_a_map_catches_an_iteration_error(run_definition: RunDefiniti
 
     assert run.status == "SUCCEEDED", run.cause
     assert run.output == {"error": "States.QueryEvaluationError"}
+
+
+def test_causes_name_the_choice_rule_and_the_catch_clause(run_definition: RunDefinition) -> None:
+    choice = {"QueryLanguage": "JSONata", "StartAt": "Route", "States": {
+        "Route": {"Type": "Choice", "Default": "Done", "Choices": [
+            {"Condition": "{% true = false %}", "Next": "Done"},
+            {"Condition": "{% $states.input.total > 'x' %}", "Next": "Done"}]},
+        "Done": {"Type": "Succeed"}}}
+    catch = {"QueryLanguage": "JSONata", "StartAt": "Risky", "States": {
+        "Risky": {"Type": "Parallel", "Branches": [{"StartAt": "Bad", "States": {
+            "Bad": {"Type": "Fail", "Error": "Boom"}}}],
+                  "Catch": [{"ErrorEquals": ["Other"], "Next": "Done"},
+                            {"ErrorEquals": ["States.ALL"], "Next": "Done",
+                             "Output": {"missing": "{% $states.errorOutput.Nope %}"}}],
+                  "End": True},
+        "Done": {"Type": "Succeed"}}}
+
+    choice_run = run_definition(choice, {"total": 3})
+    catch_run = run_definition(catch)
+
+    assert "specified for the field 'Choices[1]/Condition' threw an error" in choice_run.cause
+    assert "specified for the field 'Catch[1]/Output/missing' returned nothing" in catch_run.cause
