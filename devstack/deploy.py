@@ -270,6 +270,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         if inputs.get("loggingConfig"):
             logging = inputs["loggingConfig"]
             request["LoggingConfig"] = {"LogFormat": logging["logFormat"], "LogGroup": logging.get("logGroup")}
+            if logging.get("applicationLogLevel"):
+                request["LoggingConfig"]["ApplicationLogLevel"] = logging["applicationLogLevel"]
         configuration = self.client("lambda").create_function(**request)
         reserved = inputs.get("reservedConcurrentExecutions")
         if reserved is not None and int(reserved) >= 0:  # recorded; the emulator enforces no concurrency limit
