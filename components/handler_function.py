@@ -21,6 +21,10 @@ LAMBDA_RUNTIME = "python3.13"
 RUNTIME_ENVIRONMENT = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
 
 
+# Lambda's Advanced Logging Controls name two Python levels differently.
+LAMBDA_LOG_LEVELS = {"DEBUG": "DEBUG", "INFO": "INFO", "WARNING": "WARN", "ERROR": "ERROR", "CRITICAL": "FATAL"}
+
+
 @dataclass(frozen=True)
 class TableGrant:
     """Exactly these DynamoDB actions on exactly this table (and nothing on its indexes)."""
@@ -121,8 +125,11 @@ class HandlerFunction(pulumi.ComponentResource):
             timeout=settings.timeout_seconds,
             layers=[settings.powertools_layer_arn],
             tracing_config=aws.lambda_.FunctionTracingConfigArgs(mode="Active"),
+            # With JSON logs Lambda filters application logs at ApplicationLogLevel (INFO unless set), and
+            # Powertools obeys it over POWERTOOLS_LOG_LEVEL: the stack's level must be Lambda's too.
             logging_config=aws.lambda_.FunctionLoggingConfigArgs(
-                log_format="JSON", log_group=self.log_group.name
+                log_format="JSON", log_group=self.log_group.name,
+                application_log_level=LAMBDA_LOG_LEVELS[settings.log_level],
             ),
             environment=aws.lambda_.FunctionEnvironmentArgs(
                 variables={

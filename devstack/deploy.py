@@ -24,10 +24,10 @@ from typing import Any
 import boto3
 import pulumi
 from botocore.config import Config as BotoConfig
-from statelint.linter import Linter
 
 from devstack.archives import archive_to_zip
 from devstack.deploy_apigateway import apigateway_creators
+from devstack.definitions import definition_problems
 from devstack.program import PROJECT_DIR, run_program, stack_config
 
 Outputs = dict[str, Any]
@@ -272,6 +272,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         if inputs.get("loggingConfig"):
             logging = inputs["loggingConfig"]
             request["LoggingConfig"] = {"LogFormat": logging["logFormat"], "LogGroup": logging.get("logGroup")}
+            if logging.get("applicationLogLevel"):
+                request["LoggingConfig"]["ApplicationLogLevel"] = logging["applicationLogLevel"]
         configuration = self.client("lambda").create_function(**request)
         reserved = inputs.get("reservedConcurrentExecutions")
         if reserved is not None and int(reserved) >= 0:  # recorded; the emulator enforces no concurrency limit
@@ -310,7 +312,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
     def _state_machine(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         machine_name = inputs.get("name") or _autoname(name)
         # moto accepts any definition; AWS rejects invalid ones at create time, so we do too.
-        problems = Linter.validate(inputs["definition"])
+        problems = definition_problems(inputs["definition"])
         if problems:
             raise InvalidDefinitionError(f"state machine {machine_name} has an invalid definition: {problems}")
         request: dict[str, Any] = {

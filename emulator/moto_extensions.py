@@ -22,29 +22,40 @@ from emulator.control_api import app as control_api
 from emulator.dynamodb import atomic_requests
 from emulator.http import guard as http_guard
 from emulator.http import server as http_server
-from emulator.lambda_runtime import moto_lambda, public_layers
+from emulator.lambda_runtime import log_format, moto_lambda, public_layers
 from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
+    branch_errors,
+    definition_validation,
     error_codes,
+    execution_history,
     execution_logging,
     express,
     lambda_errors,
     service_calls,
     start_execution,
+    wait_limit,
 )
+from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
 
 PINNED_MOTO_VERSION = "5.2.5"
 
 EXTENSIONS: tuple[MotoExtension, ...] = (
     *moto_lambda.EXTENSIONS,
     public_layers.EXTENSION,
+    log_format.EXTENSION,
     start_execution.EXTENSION,
     execution_logging.EXTENSION,
     express.EXTENSION,
     error_codes.EXTENSION,
     lambda_errors.EXTENSION,
     service_calls.EXTENSION,
+    jsonata_evaluation.EXTENSION,
+    branch_errors.EXTENSION,
+    execution_history.EXTENSION,
+    wait_limit.EXTENSION,
+    definition_validation.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,

@@ -21,6 +21,7 @@ from moto.core.exceptions import AWSError
 
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
+from emulator.lambda_runtime.log_format import application_log_level_of, log_format_of
 from emulator.lambda_runtime.runtime import LambdaRuntime
 from emulator.metering.requests import meter
 from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, around, patch
@@ -68,6 +69,8 @@ def spec_of(function: Any) -> FunctionSpec:
         account_id=function.account_id,
         code_sha256=getattr(function, "code_digest", ""),
         code_zip=getattr(function, "code_bytes", b""),
+        log_format=log_format_of(function),
+        application_log_level=application_log_level_of(function),
     )
 
 

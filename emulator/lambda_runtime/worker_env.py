@@ -49,4 +49,7 @@ def worker_environment(
             "_HANDLER": spec.handler,
         }
     )
+    if spec.log_format == "JSON":  # Lambda tells the runtime (and Powertools) about JSON logs this way
+        environment["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        environment["AWS_LAMBDA_LOG_LEVEL"] = spec.application_log_level or "INFO"
     return environment

@@ -15,7 +15,6 @@ Metering never changes a response: any error while measuring is swallowed and th
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -27,11 +26,11 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.dynamo_type import Item as DynamoDBItem
 
+from emulator.lambda_runtime.invocation_log import reported_duration
 from emulator.metering import dynamodb_units as capacity
 from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, around
 
 Response = tuple[int, dict[str, Any], Any]
-_REPORT = re.compile(r"REPORT RequestId: \S+\tDuration: ([0-9.]+) ms\tBilled Duration: ([0-9]+) ms")
 
 
 @dataclass
@@ -102,16 +101,16 @@ class Meter:
                 total.write_units += used.write_units
 
     def record_invocation(self, function_name: str, memory_mb: int, report: str, errored: bool) -> None:
-        """One invocation, from its REPORT log line ("Duration: 12.34 ms\tBilled Duration: 13 ms\t...")."""
-        match = _REPORT.search(report)
+        """One invocation, from its REPORT line or, for JSON-format functions, its platform.report record."""
+        reported = reported_duration(report)
         with self._lock:
             usage = self._lambda.setdefault(function_name, FunctionUsage())
             usage.invocations += 1
             usage.errors += int(errored)
             usage.memory_mb = memory_mb
-            if match:
-                usage.duration_ms += float(match.group(1))
-                usage.billed_ms += int(match.group(2))
+            if reported:
+                usage.duration_ms += reported.duration_ms
+                usage.billed_ms += reported.billed_ms
 
     def snapshot(self) -> dict[str, Any]:
         """{"requests": {service: {operation: n}}, "dynamodb": {table: {operation: usage}},

@@ -27,6 +27,7 @@ from moto.stepfunctions.parser.backend.execution import Execution, SyncExecution
 
 from emulator.moto_seams import Holds, Kind, MotoExtension, Signature
 from emulator.stepfunctions.execution_logging import logging_session_for
+from emulator.stepfunctions.execution_names import check_execution_name
 from emulator.stepfunctions.input_quota import check_input_size
 
 EXPRESS_BILLING_INCREMENT_MS = 100
@@ -126,10 +127,12 @@ def start_sync_execution_action(response: Any) -> ActionResult:
     """The StartSyncExecution action of moto's StepFunctionResponse (moto answers 404 without it)."""
     execution_input = response._get_param("input", if_none="{}")
     check_input_size(execution_input)
+    name = response._get_param("name")
+    check_execution_name(name)
     result = run_sync_execution(
         response.stepfunction_backend,
         response._get_param("stateMachineArn"),
-        response._get_param("name"),
+        name,
         execution_input,
         response._get_param("traceHeader"),
     )

@@ -6,7 +6,8 @@ closed first execution, is ``ExecutionAlreadyExists``. What differs, and is hand
 - without a ``name`` moto names the execution "None" (so a second unnamed start collides with the first);
   AWS generates a UUID;
 - EXPRESS machines run as Express executions (express.py);
-- input over 256 KiB is refused with AWS's ValidationException (input_quota.py); moto would run it.
+- input over 256 KiB is refused with AWS's ValidationException (input_quota.py); moto would run it;
+- names are checked as AWS checks them (execution_names.py); moto's parser backend took any name.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from moto.stepfunctions.parser.api import StateMachineType
 from moto.stepfunctions.parser.backend.execution import Execution
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, around
+from emulator.stepfunctions.execution_names import check_execution_name
 from emulator.stepfunctions.express import start_express_execution
 from emulator.stepfunctions.input_quota import check_input_size
 
@@ -33,6 +35,7 @@ def start_execution(
     trace_header: str | None = None,
 ) -> Execution:
     check_input_size(execution_input)
+    check_execution_name(name)
     state_machine = backend.describe_state_machine(state_machine_arn)
     if state_machine.type == StateMachineType.EXPRESS:
         return start_express_execution(backend, state_machine, name, execution_input, trace_header)

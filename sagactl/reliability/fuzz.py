@@ -34,8 +34,23 @@ from sagactl.reliability.malformed_orders import is_oversized, malformed_orders
 from sagactl.text_table import render_table
 
 ORDER_INVALID = "OrderInvalid"
-EXPECTED_ERROR_LOG = "[ERROR] InvalidOrderException"
+EXPECTED_ERROR_TYPE = "InvalidOrderException"
 _BATCH = 8
+
+
+def unhandled_error_type(message: str) -> str | None:
+    """The exception class of a Lambda "uncaught error" log event, in the Text ("[ERROR] Type: ...") or the JSON
+    format ({"log_level": "ERROR", "errorType": ...}); None for any other event."""
+    if message.startswith("[ERROR] "):
+        return message[len("[ERROR] "):].split(":", 1)[0]
+    if message.startswith("{") and '"errorType"' in message:
+        try:
+            record = json.loads(message)
+        except ValueError:
+            return None
+        if isinstance(record, dict) and record.get("log_level") == "ERROR":
+            return str(record.get("errorType"))
+    return None
 
 
 @dataclass
@@ -95,7 +110,7 @@ class BadInputProbe:
                 message = event["message"]
                 if state != "ValidateOrder":
                     problems.append(f"{state} ran on bad input: {message[:200]}")
-                elif message.startswith("[ERROR]") and not message.startswith(EXPECTED_ERROR_LOG):
+                elif unhandled_error_type(message) not in (None, EXPECTED_ERROR_TYPE):
                     problems.append(f"unhandled error in ValidateOrder: {message[:300]}")
         return problems
 

@@ -53,3 +53,22 @@ def test_the_reservation_and_the_zip_archive_reach_the_function(cloud):
         return function.arn.apply(check)
 
     declare()
+
+
+@pytest.mark.parametrize(("log_level", "lambda_level"),
+                         [("DEBUG", "DEBUG"), ("WARNING", "WARN"), ("CRITICAL", "FATAL")])
+def test_json_logs_are_filtered_at_the_stack_s_log_level(cloud, log_level: str, lambda_level: str):
+    settings = LambdaSettings("arm64", 128, 3, "arn:aws:lambda:eu-west-1:1:layer:l:1", log_level, 14, "s", "n")
+
+    @pulumi.runtime.test
+    def declare():
+        function = HandlerFunction("confirm-order", HandlerFunctionArgs(PROJECT_DIR / "handlers", "confirm_order",
+                                                                        settings))
+
+        def check(_):
+            logging_config = cloud.named("aws:lambda/function:Function", "confirm-order").inputs["loggingConfig"]
+            assert (logging_config["logFormat"], logging_config["applicationLogLevel"]) == ("JSON", lambda_level)
+
+        return function.arn.apply(check)
+
+    declare()

@@ -171,7 +171,8 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
         validated = pasted.run(pasted.named("start-sync-execution"))  # the invalid example
         assert (validated["status"], validated["error"]) == ("FAILED", "OrderInvalid")
         logged = pasted.run(pasted.named("filter-log-events"))["events"]
-        assert any(event["message"].startswith("REPORT RequestId:") for event in logged)  # the charge's invocation
+        # the charge's invocation: its functions log in JSON, so the REPORT is a platform.report record
+        assert any('"type":"platform.report"' in event["message"] for event in logged)
 
         accepted, started = pasted.run_http(checkout)
         assert accepted == 202 and started["status"].endswith(f"/checkouts/{started['orderId']}")

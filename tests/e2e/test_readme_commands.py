@@ -106,7 +106,7 @@ def assert_effect(command: str, output: str, workdir: Path) -> None:
     elif "start-sync-execution" in arguments:
         assert '"status": "FAILED"' in output and "OrderInvalid" in output
     elif "filter-log-events" in arguments:
-        assert "REPORT RequestId" in output
+        assert "platform.report" in output  # the handlers log in JSON: the REPORT is a platform.report record
     elif "executions" in arguments:
         assert "ord-1002" in output and "FAILED (OutOfStock)" in output
     elif "trace" in arguments:

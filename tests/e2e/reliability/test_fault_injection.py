@@ -107,7 +107,8 @@ def test_fail_before_reports_the_error_type_without_running_the_handler(rs) -> N
     rs.control.set_faults(function, policy(FaultRule(FaultKind.FAIL_BEFORE, error_type="TransientError")))
     result = invoke_once(rs, function, rs.order("happy"))
     assert result["error"] == "Unhandled" and result["payload"]["errorType"] == "TransientError"
-    assert "Order validated" not in result["log"] and "[ERROR] TransientError" in result["log"]
+    # The function logs in JSON: the uncaught error is one {"log_level": "ERROR", "errorType": ...} record
+    assert "Order validated" not in result["log"] and '"errorType":"TransientError"' in result["log"]
 
 
 def test_crash_after_runs_the_handler_then_loses_its_response(rs) -> None:
