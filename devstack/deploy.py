@@ -26,8 +26,8 @@ import pulumi
 from botocore.config import Config as BotoConfig
 
 from devstack.archives import archive_to_zip
-from devstack.deploy_apigateway import apigateway_creators
 from devstack.definitions import definition_problems
+from devstack.deploy_apigateway import apigateway_creators
 from devstack.program import PROJECT_DIR, run_program, stack_config
 
 Outputs = dict[str, Any]
