@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
+from asl.saga_builder import worst_case_execution_seconds
 from components import iam, key_policies, naming, security_events
 from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.code_signing import CodeSigning, CodeSigningArgs
@@ -15,7 +16,7 @@ from components.handler_function import HandlerFunction, HandlerFunctionArgs, La
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
 from components.security_events import SecurityEventAlarms, SecurityEventAlarmsArgs, WatchedKey
-from components.stack_config import load_stack_config
+from components.stack_config import check_saga_timeout, load_stack_config
 from components.state_machine import StateMachineLogging
 from components.table import Table, TableArgs
 from components.table_backup import TableBackup, TableBackupArgs
@@ -230,7 +231,9 @@ timing = SagaTiming(
     in_progress_retry=RetryPolicy(
         interval_seconds=2, max_attempts=config.lambda_timeout_seconds // 2 + 1, backoff_rate=1.0, jitter=False
     ),
+    execution_timeout_seconds=config.saga_timeout_seconds,
 )
+check_saga_timeout(config.saga_timeout_seconds, worst_case_execution_seconds(CHECKOUT_SAGA, timing))
 checkout = SagaWorkflow(
     CHECKOUT,
     SagaWorkflowArgs(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+
+from asl.policies import MAX_EXECUTION_SECONDS
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 STATE_MACHINE_LOG_LEVELS = ("ALL", "ERROR", "FATAL", "OFF")
@@ -84,6 +87,8 @@ class StackConfig:
     backup_retention_days: int | None = None
     # Who the security alarms e-mail (an SNS subscription the recipient confirms); None: the topic only.
     alarm_email: str | None = None
+    # The checkout saga's execution TimeoutSeconds (see check_saga_timeout); None: Standard's one-year limit.
+    saga_timeout_seconds: int | None = None
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -131,6 +136,20 @@ class StackConfig:
             _within("backupRetentionDays", self.backup_retention_days, 1, 3650)
         if self.alarm_email is not None and not EMAIL.match(self.alarm_email):
             raise ValueError(f"config alarmEmail={self.alarm_email!r} must be an e-mail address")
+        if self.saga_timeout_seconds is not None:
+            _within("sagaTimeoutSeconds", self.saga_timeout_seconds, 1, MAX_EXECUTION_SECONDS)
+
+
+def check_saga_timeout(saga_timeout_seconds: int | None, worst_case_seconds: float) -> None:
+    """The saga's timeout must outlast the longest run its retry policies allow (asl/durations.py): a healthy saga,
+    still retrying as designed, must never be ended TIMED_OUT (which skips its own compensations)."""
+    if saga_timeout_seconds is not None and saga_timeout_seconds < worst_case_seconds:
+        worst = math.ceil(worst_case_seconds)
+        raise ValueError(
+            f"config sagaTimeoutSeconds={saga_timeout_seconds} is shorter than the {worst} s a healthy "
+            "saga may take with its retries (every attempt timing out, every backoff at its longest): raise it, or "
+            "lower lambdaTimeoutSeconds / retryIntervalSeconds / retryMaxDelaySeconds"
+        )
 
 
 def check_reserved_concurrency(config: StackConfig, functions: Sequence[str], guaranteed: Sequence[str]) -> None:
@@ -185,6 +204,7 @@ def load_stack_config(
         code_signing=config.get("codeSigning") or None,
         backup_retention_days=config.get_int("backupRetentionDays"),
         alarm_email=config.get("alarmEmail") or None,
+        saga_timeout_seconds=config.require_int("sagaTimeoutSeconds"),
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

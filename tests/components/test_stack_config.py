@@ -51,6 +51,8 @@ VALID_CONFIG = StackConfig(
         ({"code_signing": "Audit"}, "codeSigning"),
         ({"backup_retention_days": 0}, "backupRetentionDays"),
         ({"alarm_email": "security-oncall"}, "alarmEmail"),
+        ({"saga_timeout_seconds": 0}, "sagaTimeoutSeconds=0"),
+        ({"saga_timeout_seconds": 366 * 24 * 3600}, "sagaTimeoutSeconds"),
     ],
 )
 def test_bad_stack_config_is_rejected_with_the_key_named(change, message):
@@ -128,6 +130,7 @@ def engine_config(**changes: str) -> Any:
         "deletionProtection": "false",
         "pointInTimeRecovery": "true",
         "owner": "checkout-team",
+        "sagaTimeoutSeconds": "3600",
         "reservedConcurrency": '{"validate-order": 20, "process-payment": 10, "refund-payment": 5}',
     }
     return FakeConfig({**values, **changes})
@@ -148,3 +151,19 @@ def test_loading_reads_the_reservations_as_a_map_and_checks_them_against_the_fun
         )
     with pytest.raises(KeyError, match="owner"):
         stack_config.load_stack_config(FakeConfig({k: v for k, v in engine_config().values.items() if k != "owner"}))
+
+
+def test_a_saga_timeout_shorter_than_the_slowest_healthy_saga_is_rejected_with_the_key_named():
+    with pytest.raises(ValueError, match=r"config sagaTimeoutSeconds=600 is shorter than the 601 s"):
+        stack_config.check_saga_timeout(600, 600.5)
+    assert stack_config.check_saga_timeout(601, 600.5) is None
+    assert stack_config.check_saga_timeout(None, 600.5) is None
+
+
+def test_loading_requires_the_saga_timeout():
+    values = engine_config().values
+    del values["sagaTimeoutSeconds"]
+
+    with pytest.raises(KeyError, match="sagaTimeoutSeconds"):
+        stack_config.load_stack_config(FakeConfig(values))
+    assert stack_config.load_stack_config(engine_config()).saga_timeout_seconds == 3600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 import yaml
 from statelint.linter import Linter
 
@@ -295,3 +296,16 @@ def test_the_pivot_and_compensations_wait_out_a_killed_invocation(declared_stack
         first = states[name]["Retry"][0]
         assert first["ErrorEquals"] == ["TransientError"] and first["JitterStrategy"] == "NONE"
         assert first["IntervalSeconds"] * first["MaxAttempts"] > timeout, name
+
+
+def test_the_saga_times_out_after_its_configured_limit_which_outlasts_its_slowest_healthy_run(declared_stack):
+    from asl.durations import worst_case_seconds
+
+    saga = json.loads(declared_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
+    assert saga["TimeoutSeconds"] == int(config(declared_stack.name)["sagaTimeoutSeconds"])
+    assert worst_case_seconds(saga) < saga["TimeoutSeconds"]
+
+
+def test_a_saga_timeout_shorter_than_its_retries_allow_fails_naming_the_key(declare_stack):
+    with pytest.raises(Exception, match="config sagaTimeoutSeconds=600 is shorter than"):
+        declare_stack("dev", {"checkout-saga:sagaTimeoutSeconds": "600"})
