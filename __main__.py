@@ -14,6 +14,7 @@ from components.code_signing import CodeSigning, CodeSigningArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
+from components.rollback_workflow import RollbackWorkflow, RollbackWorkflowArgs
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
 from components.security_events import SecurityEventAlarms, SecurityEventAlarmsArgs, WatchedKey
 from components.stack_config import check_saga_timeout, load_stack_config
@@ -34,6 +35,7 @@ HANDLER_MODULES = (
     "confirm_order",
 )
 CHECKOUT, ORDER_VALIDATION = "checkout", "order-validation"
+CHECKOUT_ROLLBACK = "checkout-rollback"
 
 
 def logical_name(module: str) -> str:
@@ -41,7 +43,7 @@ def logical_name(module: str) -> str:
 
 
 FUNCTIONS = tuple(logical_name(module) for module in HANDLER_MODULES)
-WORKFLOWS = (CHECKOUT, ORDER_VALIDATION)
+WORKFLOWS = (CHECKOUT, ORDER_VALIDATION, CHECKOUT_ROLLBACK)
 # The one step that may turn a sealed payment token back into the token (see docs/security.md).
 UNSEALING_FUNCTION = logical_name("process_payment")
 # The functions that must run whatever floods the account: their reserved concurrency is at least 1.
@@ -252,6 +254,28 @@ checkout = SagaWorkflow(
     ),
     opts=stack_options,
 )
+# Undoes a checkout that Step Functions stopped or timed out (no Catch ran); started by a rule on its status changes.
+rollback = RollbackWorkflow(
+    CHECKOUT_ROLLBACK,
+    RollbackWorkflowArgs(
+        saga=CHECKOUT_SAGA,
+        functions=functions,
+        timing=timing,
+        logging=StateMachineLogging(
+            level=config.standard_log_level,
+            include_execution_data=config.include_execution_data,
+            retention_days=config.log_retention_days,
+            kms_key_arn=data_key_arn,
+        ),
+        saga_state_machine_arn=checkout.state_machine_arn,
+        dead_letter_queue_url=checkout.dead_letter_queue_url,
+        dead_letter_queue_arn=checkout.dead_letter_queue.arn,
+        account_id=account_id,
+        region=region,
+        kms_key_arn=data_key_arn,
+    ),
+    opts=stack_options,
+)
 validation = ValidationWorkflow(
     ORDER_VALIDATION,
     ValidationWorkflowArgs(
@@ -308,6 +332,7 @@ if config.backup_retention_days is not None:
 pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
 pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
 pulumi.export("deadLetterQueueUrl", checkout.dead_letter_queue_url)
+pulumi.export("rollbackStateMachineArn", rollback.state_machine_arn)
 pulumi.export("idempotencyTableName", idempotency.name)
 pulumi.export("paymentsTableName", payments.name)
 pulumi.export("inventoryTableName", inventory.name)

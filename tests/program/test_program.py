@@ -41,17 +41,17 @@ def test_resource_inventory(declared_stack):
     prod = declared_stack.name == "prod"
     assert counts[FUNCTION] == 6
     assert counts[TABLE] == 4
-    assert counts[STATE_MACHINE] == 2
+    assert counts[STATE_MACHINE] == 3  # the saga, its rollback workflow, the validation
     assert counts[QUEUE] == 1
-    assert counts[LOG_GROUP] == 8  # one per function and per state machine
-    # One role per function and per state machine; prod adds AWS Backup's.
-    assert counts[ROLE] == counts[ROLE_POLICY] == (9 if prod else 8)
+    assert counts[LOG_GROUP] == 9  # one per function and per state machine
+    # One role per function and per state machine, the rollback trigger's; prod adds AWS Backup's.
+    assert counts[ROLE] == counts[ROLE_POLICY] == (11 if prod else 10)
     # The payment-token key everywhere; prod adds its at-rest key.
     assert counts[KEY] == counts[ALIAS] == (2 if prod else 1)
-    # The alarm topic and the security events' rules (prod: the code-signing configuration's too).
+    # The alarm topic, the security events' rules (prod: the code-signing configuration's too), the rollback trigger.
     assert counts["aws:sns/topic:Topic"] == counts["aws:sns/topicPolicy:TopicPolicy"] == 1
     assert counts["aws:cloudwatch/eventRule:EventRule"] == counts["aws:cloudwatch/eventTarget:EventTarget"] == (
-        3 if prod else 2
+        4 if prod else 3
     )
     # Prod: code signing (one profile and configuration, a signed copy per function) and AWS Backup.
     assert counts["aws:lambda/codeSigningConfig:CodeSigningConfig"] == counts["aws:backup/plan:Plan"] == int(prod)
@@ -65,6 +65,7 @@ def test_resource_inventory(declared_stack):
         "checkout:compute:HandlerFunction",
         "checkout:workflow:SagaWorkflow",
         "checkout:workflow:ValidationWorkflow",
+        "checkout:workflow:RollbackWorkflow",
         "checkout:operations:AlarmTopic",
         "checkout:security:SecurityEventAlarms",
     } | (
@@ -190,7 +191,8 @@ def test_trust_policies_are_scoped_to_this_account(declared_stack):
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         service = statement["Principal"]["Service"]
-        assert service in ("lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com")
+        services = ("lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com", "events.amazonaws.com")
+        assert service in services
         # AWS Backup documents no confused-deputy key for assuming its role: checked whenever it sends one.
         operator = "StringEqualsIfExists" if service == "backup.amazonaws.com" else "StringEquals"
         assert statement["Condition"][operator]["aws:SourceAccount"] == account_id
@@ -267,6 +269,7 @@ def test_stack_outputs(declared_stack):
         "ordersTableName",
         "paymentTokenKeyArn",
         "alarmTopicArn",
+        "rollbackStateMachineArn",
     }
     cloud = declared_stack.cloud
     assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
