@@ -25,11 +25,14 @@ from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
 from emulator.stepfunctions import (
     error_codes,
+    event_targets,
     execution_logging,
     express,
     lambda_errors,
     service_calls,
     start_execution,
+    status_events,
+    stop_execution,
 )
 
 PINNED_MOTO_VERSION = "5.2.5"
@@ -43,6 +46,9 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     error_codes.EXTENSION,
     lambda_errors.EXTENSION,
     service_calls.EXTENSION,
+    stop_execution.EXTENSION,
+    status_events.EXTENSION,
+    event_targets.EXTENSION,
     atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
