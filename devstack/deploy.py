@@ -451,7 +451,17 @@ class EmulatorProvider(pulumi.runtime.Mocks):
 
     def _event_target(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         target_id = inputs.get("targetId") or _autoname(name)
-        self.client("events").put_targets(Rule=inputs["rule"], Targets=[{"Id": target_id, "Arn": inputs["arn"]}])
+        target: dict[str, Any] = {"Id": target_id, "Arn": inputs["arn"]}
+        for key, field_name in (("roleArn", "RoleArn"), ("input", "Input"), ("inputPath", "InputPath")):
+            if inputs.get(key):
+                target[field_name] = inputs[key]
+        if inputs.get("inputTransformer"):
+            transformer = inputs["inputTransformer"]
+            target["InputTransformer"] = {
+                "InputPathsMap": transformer.get("inputPaths") or {},
+                "InputTemplate": transformer["inputTemplate"],
+            }
+        self.client("events").put_targets(Rule=inputs["rule"], Targets=[target])
         return f"{inputs['rule']}-{target_id}", {**inputs, "targetId": target_id}
 
     def _backup_vault(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:

@@ -22,6 +22,10 @@ to the client, the tables are what actually happened to the money and the goods,
   idempotency            no powertools record is INPROGRESS without an in-progress expiry (stuck until the TTL);
                          a COMPLETED step record replays the ids the tables hold (no replay of a stale result)
 
+A stopped execution (ABORTED or TIMED_OUT: Step Functions ran none of its compensations; the rollback workflow
+does) is judged by what its order became: a CONFIRMED order was past the pivot (the rollback left it alone, forward
+recovery), so the success rules apply; otherwise the failure rules.
+
 A "failed" execution is any terminal one that did not succeed and did not escalate, except OrderInvalid,
 which by definition touched nothing (effect-owner covers it). Redeliveries of one order under several
 execution names are one saga delivered several times: when one of them SUCCEEDED, a failed sibling is
@@ -52,6 +56,10 @@ IDEMPOTENT_STEPS = (
 )
 # Step -> (field of the stored result, where the tables keep the same id): a replay must return what exists.
 _REPLAYED_IDS = {"ProcessPayment": ("payment_id", "charge"), "ReserveInventory": ("reservation_id", "reservation")}
+
+
+# Ends Step Functions gives an execution without running its Catch (the rollback workflow compensates them).
+STOPPED = ("ABORTED", "TIMED_OUT")
 
 
 class Rule(StrEnum):
@@ -185,7 +193,8 @@ class _Checker:
         if outcome == ORDER_INVALID or order_id is None:
             return  # nothing was done for it; any effect under its id must have another owner (effect-owner)
         snapshot = self.store.snapshot(order_id)
-        if execution.status == "SUCCEEDED":
+        past_the_pivot = execution.status in STOPPED and snapshot.status == "CONFIRMED"
+        if execution.status == "SUCCEEDED" or past_the_pivot:
             self._check_success(execution, snapshot)
         elif outcome == COMPENSATION_FAILED and self.letters_by_execution.get(execution.arn):
             self._check_escalation(execution)

@@ -190,3 +190,21 @@ def test_checking_chosen_executions_leaves_other_orders_alone() -> None:
     store.reservations.update(mine.reservations)
     assert check(CheckScope([execution("o1")], [], store, every_execution=False)).ok
     assert rules_broken(CheckScope([execution("o1")], [], store)) == {Rule.EFFECT_OWNER}  # "other" has no owner
+
+
+@pytest.mark.parametrize("status", ["ABORTED", "TIMED_OUT"])
+def test_a_stopped_execution_is_judged_by_what_its_order_became(status: str) -> None:
+    stopped = execution("o1", status)
+    # Rolled back: the failure rules hold.
+    assert check(CheckScope([stopped], [], failed_store("o1"))).ok
+    # Past the pivot (the rollback left the confirmed order alone): the success rules hold.
+    assert check(CheckScope([stopped], [], confirmed_store("o1"))).ok
+    # Not rolled back: still charged and reserved, still PENDING.
+    pending = confirmed_store("o1")
+    pending.orders["o1"]["status"] = "PENDING"
+    assert rules_broken(CheckScope([stopped], [], pending)) == {Rule.FAILURE_CHARGE, Rule.FAILURE_STOCK,
+                                                                 Rule.FAILURE_ORDER, Rule.SETTLED}
+    # Confirmed but not charged: the success rules catch it.
+    unpaid = confirmed_store("o1")
+    unpaid.charges.clear()
+    assert Rule.SUCCESS_CHARGE in rules_broken(CheckScope([stopped], [], unpaid))
