@@ -7,7 +7,7 @@ import pulumi_aws as aws
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
-from asl.saga_builder import worst_case_execution_seconds
+from asl.saga_builder import business_outcomes, worst_case_execution_seconds
 from components import iam, key_policies, naming, security_events
 from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.code_signing import CodeSigning, CodeSigningArgs
@@ -15,6 +15,7 @@ from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
 from components.rollback_workflow import RollbackWorkflow, RollbackWorkflowArgs
+from components.saga_alarms import SagaAlarms, SagaAlarmsArgs, alarm_arn_pattern
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
 from components.security_events import SecurityEventAlarms, SecurityEventAlarmsArgs, WatchedKey
 from components.stack_config import check_saga_timeout, load_stack_config
@@ -302,6 +303,26 @@ alarm_topic = AlarmTopic(
         event_rule_arns=security_events.rule_arns(region, account_id, watch_code_signing=code_signing is not None),
         kms_key_arn=data_key_arn,
         email=config.alarm_email,
+        alarm_arns=[alarm_arn_pattern(region, account_id)],
+    ),
+    opts=stack_options,
+)
+# The operations alarms (technical failures, stopped sagas, dead letters, Lambda errors) and the saga's dashboard.
+SagaAlarms(
+    "operations",
+    SagaAlarmsArgs(
+        topic_arn=alarm_topic.topic_arn,
+        settings=config.alarms,
+        saga_state_machine_arn=checkout.state_machine_arn,
+        saga_log_group_name=checkout.log_group.name,
+        rollback_state_machine_arn=rollback.state_machine_arn,
+        validation_log_group_name=validation.log_group.name,
+        dead_letter_queue_name=checkout.dead_letter_queue.name,
+        function_names={logical_name(module): function.function_name for module, function in functions.items()},
+        technical_errors=(CHECKOUT_SAGA.failure_outcome, CHECKOUT_SAGA.escalation_outcome),
+        business_errors=business_outcomes(CHECKOUT_SAGA),
+        validation_business_errors=(CHECKOUT_SAGA.validation.invalid.outcome,),
+        region=region,
     ),
     opts=stack_options,
 )

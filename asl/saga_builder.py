@@ -87,6 +87,12 @@ def worst_case_execution_seconds(saga: Saga, timing: SagaTiming) -> float:
     return worst_case_seconds(build_saga_definition(saga, placeholder_arns, "dead-letter-queue", unlimited))
 
 
+def business_outcomes(saga: Saga) -> tuple[str, ...]:
+    """The Fail errors that are business outcomes (declined, out of stock, invalid), not something broken."""
+    outcomes = [saga.validation.invalid.outcome, *(e.outcome for s in saga.steps for e in s.business_errors)]
+    return tuple(dict.fromkeys(outcomes))
+
+
 def compensations_in_rollback_order(saga: Saga) -> list[Compensation]:
     return [s.compensation for s in reversed(saga.steps) if s.compensation]
 

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 
@@ -55,6 +55,55 @@ MAX_RESERVED_CONCURRENCY = 900
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# CloudWatch accepts alarm periods of 10, 30 or a multiple of 60 seconds (high-resolution periods need
+# high-resolution metrics, which Step Functions and Lambda do not publish): 60 s and up here.
+ALARM_PERIOD_STEP_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class AlarmSettings:
+    """The operations alarms' thresholds (config `alarms`, a map; each key optional)."""
+
+    period_seconds: int = 300  # alarms.periodSeconds: the window every alarm sums over
+    evaluation_periods: int = 1  # alarms.evaluationPeriods: consecutive breaching windows before it fires
+    lambda_errors: int = 1  # alarms.lambdaErrors: errors of one function within a window
+    lambda_throttles: int = 1  # alarms.lambdaThrottles: throttles of one function within a window
+    # alarms.businessFailurePercent: business failures (declined, out of stock, invalid) per started checkout
+    business_failure_percent: int = 30
+    # alarms.businessFailureMinimumExecutions: fewer checkouts in a window than this never make a surge
+    business_failure_minimum_executions: int = 10
+
+    KEYS: ClassVar[dict[str, str]] = {
+        "periodSeconds": "period_seconds",
+        "evaluationPeriods": "evaluation_periods",
+        "lambdaErrors": "lambda_errors",
+        "lambdaThrottles": "lambda_throttles",
+        "businessFailurePercent": "business_failure_percent",
+        "businessFailureMinimumExecutions": "business_failure_minimum_executions",
+    }
+
+    def __post_init__(self) -> None:
+        for key, attribute in self.KEYS.items():
+            value = getattr(self, attribute)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"config alarms.{key}={value!r} must be an integer")
+        _within("alarms.periodSeconds", self.period_seconds, ALARM_PERIOD_STEP_SECONDS, 86400)
+        if self.period_seconds % ALARM_PERIOD_STEP_SECONDS:
+            raise ValueError(f"config alarms.periodSeconds={self.period_seconds} must be a multiple of 60")
+        _within("alarms.evaluationPeriods", self.evaluation_periods, 1, 100)
+        _within("alarms.lambdaErrors", self.lambda_errors, 1, 1_000_000)
+        _within("alarms.lambdaThrottles", self.lambda_throttles, 1, 1_000_000)
+        _within("alarms.businessFailurePercent", self.business_failure_percent, 1, 100)
+        _within("alarms.businessFailureMinimumExecutions", self.business_failure_minimum_executions, 1, 1_000_000)
+
+    @classmethod
+    def from_config(cls, values: Mapping[str, Any]) -> AlarmSettings:
+        unknown = sorted(set(values) - set(cls.KEYS))
+        if unknown:
+            raise ValueError(f"config alarms has unknown keys {unknown}; known: {sorted(cls.KEYS)}")
+        return cls(**{cls.KEYS[key]: value for key, value in values.items()})
+
+
 @dataclass(frozen=True)
 class StackConfig:
     log_level: str
@@ -89,6 +138,7 @@ class StackConfig:
     alarm_email: str | None = None
     # The checkout saga's execution TimeoutSeconds (see check_saga_timeout); None: Standard's one-year limit.
     saga_timeout_seconds: int | None = None
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -205,6 +255,7 @@ def load_stack_config(
         backup_retention_days=config.get_int("backupRetentionDays"),
         alarm_email=config.get("alarmEmail") or None,
         saga_timeout_seconds=config.require_int("sagaTimeoutSeconds"),
+        alarms=AlarmSettings.from_config(_object(config, "alarms")),
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

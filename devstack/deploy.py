@@ -26,6 +26,7 @@ import pulumi
 from botocore.config import Config as BotoConfig
 from statelint.linter import Linter
 
+from devstack import deploy_cloudwatch
 from devstack.archives import archive_to_zip
 from devstack.program import PROJECT_DIR, run_program, stack_config
 
@@ -98,6 +99,15 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:sns/topicSubscription:TopicSubscription": self._topic_subscription,
             "aws:cloudwatch/eventRule:EventRule": self._event_rule,
             "aws:cloudwatch/eventTarget:EventTarget": self._event_target,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": lambda name, inputs: deploy_cloudwatch.create_metric_alarm(
+                self.client("cloudwatch"), name, inputs, _key_value_tags(inputs)
+            ),
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter": lambda name, inputs: (
+                deploy_cloudwatch.create_log_metric_filter(self.client("logs"), name, inputs)
+            ),
+            "aws:cloudwatch/dashboard:Dashboard": lambda name, inputs: deploy_cloudwatch.create_dashboard(
+                self.client("cloudwatch"), name, inputs
+            ),
             "aws:backup/vault:Vault": self._backup_vault,
             "aws:backup/plan:Plan": self._backup_plan,
             # Stand-ins (see STAND_INS).

@@ -167,3 +167,26 @@ def test_loading_requires_the_saga_timeout():
     with pytest.raises(KeyError, match="sagaTimeoutSeconds"):
         stack_config.load_stack_config(FakeConfig(values))
     assert stack_config.load_stack_config(engine_config()).saga_timeout_seconds == 3600
+
+
+@pytest.mark.parametrize(
+    "alarms, message",
+    [
+        ('{"periodSeconds": 30}', r"alarms\.periodSeconds=30 must be between 60"),
+        ('{"periodSeconds": 90}', r"alarms\.periodSeconds=90 must be a multiple of 60"),
+        ('{"lambdaErrors": 0}', r"alarms\.lambdaErrors=0"),
+        ('{"businessFailurePercent": 101}', r"alarms\.businessFailurePercent=101"),
+        ('{"evaluationPeriods": "2"}', r"alarms\.evaluationPeriods='2' must be an integer"),
+        ('{"lambdaError": 3}', r"config alarms has unknown keys \['lambdaError'\]"),
+        ('[1]', "config alarms must be a map"),
+    ],
+)
+def test_bad_alarm_settings_are_rejected_with_the_key_named(alarms, message):
+    with pytest.raises(ValueError, match=message):
+        stack_config.load_stack_config(engine_config(alarms=alarms))
+
+
+def test_alarm_settings_default_when_unset_and_read_each_key():
+    assert stack_config.load_stack_config(engine_config()).alarms == stack_config.AlarmSettings()
+    loaded = stack_config.load_stack_config(engine_config(alarms='{"periodSeconds": 120, "lambdaThrottles": 3}'))
+    assert (loaded.alarms.period_seconds, loaded.alarms.lambda_throttles) == (120, 3)

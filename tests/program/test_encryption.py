@@ -71,6 +71,7 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
         "ThroughStepFunctionsForTheStackStateMachines",
         "StateMachineLogDelivery",
         "EventBridgeToTheStackAlarmTopics",
+        "CloudWatchAlarmsToTheStackAlarmTopics",
         "ThroughBackup",
     }
     logs = statements["CloudWatchLogsForTheStackLogGroups"]
@@ -85,8 +86,11 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
     machines = statements["ThroughStepFunctionsForTheStackStateMachines"]["Condition"]["StringEquals"]
     assert machines["kms:ViaService"] == f"states.{region}.amazonaws.com"
     assert set(machines["kms:EncryptionContext:aws:states:stateMachineArn"]) == arns(prod, STATE_MACHINE)
-    topics = statements["EventBridgeToTheStackAlarmTopics"]["Condition"]["StringEquals"]
-    assert set(topics["kms:EncryptionContext:aws:sns:topicArn"]) == arns(prod, "aws:sns/topic:Topic")
+    for sid, service in (("EventBridgeToTheStackAlarmTopics", "events"), ("CloudWatchAlarmsToTheStackAlarmTopics",
+                                                                          "cloudwatch")):
+        assert statements[sid]["Principal"] == {"Service": f"{service}.amazonaws.com"}
+        topics = statements[sid]["Condition"]["StringEquals"]
+        assert set(topics["kms:EncryptionContext:aws:sns:topicArn"]) == arns(prod, "aws:sns/topic:Topic")
     assert statements["ThroughBackup"]["Principal"] == {"AWS": root(prod)}
     assert statements["ThroughBackup"]["Condition"]["StringEquals"] == {
         "kms:ViaService": f"backup.{region}.amazonaws.com",

@@ -57,6 +57,11 @@ def test_resource_inventory(declared_stack):
     assert counts["aws:lambda/codeSigningConfig:CodeSigningConfig"] == counts["aws:backup/plan:Plan"] == int(prod)
     assert counts["aws:signer/signingJob:SigningJob"] == (6 if prod else 0)
     assert counts["pulumi:providers:aws"] == 1
+    # The operations alarms: the dead letters, 3 stopped/throttled checkout kinds, the technical failures of the
+    # checkout and of the validation, 3 on the rollback, 2 per function, the business-failure surge.
+    assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == 1 + 3 + 2 + 3 + 2 * 6 + 1
+    assert counts["aws:cloudwatch/logMetricFilter:LogMetricFilter"] == 3
+    assert counts["aws:cloudwatch/dashboard:Dashboard"] == 1
     components = {t for t in counts if t.startswith("checkout:")}
     assert components == {
         "checkout:security:EncryptionKey",
@@ -66,6 +71,7 @@ def test_resource_inventory(declared_stack):
         "checkout:workflow:SagaWorkflow",
         "checkout:workflow:ValidationWorkflow",
         "checkout:workflow:RollbackWorkflow",
+        "checkout:operations:SagaAlarms",
         "checkout:operations:AlarmTopic",
         "checkout:security:SecurityEventAlarms",
     } | (

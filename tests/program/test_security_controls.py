@@ -132,7 +132,8 @@ def test_changes_to_the_keys_and_to_the_unsealing_function_alarm_on_the_stack_to
     assert targets == {(rule.outputs["name"], topic.outputs["arn"]) for rule in rules.values()}
 
     # Only these rules may publish (EventBridge names the rule that matched).
-    (publish,) = json.loads(cloud.named(TOPIC_POLICY, "alarms-policy").inputs["policy"])["Statement"]
+    # (and the operations alarms, through CloudWatch: tests/program/test_operations.py)
+    publish, _alarms = json.loads(cloud.named(TOPIC_POLICY, "alarms-policy").inputs["policy"])["Statement"]
     assert publish["Principal"] == {"Service": "events.amazonaws.com"} and publish["Action"] == "sns:Publish"
     assert publish["Resource"] == topic.outputs["arn"]
     rule_arns = sorted(rule.outputs["arn"] for rule in rules.values())

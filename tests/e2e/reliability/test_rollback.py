@@ -109,3 +109,17 @@ def test_a_checkout_that_times_out_is_rolled_back_by_itself(rs, check: Callable)
 
 def order_total(order: dict[str, Any]) -> int:
     return sum(int(line["quantity"]) * int(line["unit_price_minor"]) for line in order["items"])
+
+
+def test_the_operations_alarms_topic_publishers_and_dashboard_are_created_on_the_emulator(rs) -> None:
+    cloudwatch = rs.clients.client("cloudwatch")
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms(MaxRecords=100)["MetricAlarms"]}
+    topic = rs.outputs["alarmTopicArn"]
+    dead_letters = alarms["checkout-saga-dead-letters-dev"]
+    assert dead_letters["AlarmActions"] == [topic] and dead_letters["Threshold"] == 1
+    assert "checkout-saga-business-failure-surge-dev" in alarms
+    filters = rs.clients.client("logs").describe_metric_filters()["metricFilters"]
+    expected_filters = {"TechnicalFailures", "BusinessFailures", "ValidationTechnicalFailures"}
+    assert {f["filterName"] for f in filters} >= expected_filters
+    names = [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]]
+    assert "checkout-saga-operations-dev" in names
