@@ -4,7 +4,7 @@
   sagactl faults list | clear [<function>]
   sagactl check      the saga's invariants over executions, tables and dead-letter queue (AWS or emulator)
   sagactl chaos      N concurrent sagas with random faults everywhere, then the check (fresh emulator by default)
-  sagactl recover    re-run the pending compensations of escalated sagas from the dead-letter queue
+  sagactl recover    start the rollback workflow for each escalated saga in the dead-letter queue
   sagactl fuzz       malformed orders through both workflows: clean refusals, no side effects
 """
 
@@ -27,7 +27,7 @@ from sagactl.connection import DEFAULT_EMULATOR_ENDPOINT, add_connection_argumen
 from sagactl.discovery import SagaStack, StackNotFound, discover
 from sagactl.reliability.chaos import ChaosSettings, render_chaos, run_chaos
 from sagactl.reliability.check_run import render_report, run_check
-from sagactl.reliability.recovery import recover, render_recoveries
+from sagactl.reliability.recovery import DEFAULT_WAIT_SECONDS, recover, render_recoveries
 from sagactl.text_table import render_table
 
 
@@ -58,9 +58,11 @@ def add_subcommands(sub: Any) -> None:
     chaos.add_argument("--json", type=Path, help="also write the figures to this file")
     chaos.set_defaults(run=chaos_command)
 
-    rec = sub.add_parser("recover", help="re-run pending compensations from the dead-letter queue")
+    rec = sub.add_parser("recover", help="start the rollback workflow for each dead letter and wait for it")
     _add_stack_arguments(rec)
     rec.add_argument("--discard-confirmed", action="store_true", help="drop messages of orders CONFIRMED and whole")
+    rec.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS,
+                     help=f"seconds to wait for each rollback (default {DEFAULT_WAIT_SECONDS:.0f})")
     rec.add_argument("--json", action="store_true", help="print the results as JSON")
     rec.set_defaults(run=recover_command)
 
@@ -193,7 +195,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 def recover_command(args: argparse.Namespace) -> int:
     clients, stack = _stack(args)
-    results = recover(clients, stack, discard_confirmed=args.discard_confirmed)
+    results = recover(clients, stack, discard_confirmed=args.discard_confirmed, wait_seconds=args.wait)
     print(json.dumps([r.to_json() for r in results], indent=2) if args.json else render_recoveries(results))
     return 0 if all(r.recovered for r in results) else 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -208,3 +209,18 @@ def test_a_stopped_execution_is_judged_by_what_its_order_became(status: str) -> 
     unpaid = confirmed_store("o1")
     unpaid.charges.clear()
     assert Rule.SUCCESS_CHARGE in rules_broken(CheckScope([stopped], [], unpaid))
+
+
+def test_a_stopped_execution_whose_rollback_escalated_is_held_to_the_escalation_rule() -> None:
+    stopped = execution("o1", "ABORTED")
+    rollback_arn = "arn:aws:states:eu-west-1:123456789012:execution:checkout-saga-checkout-rollback-dev:r1"
+    body = {"executionArn": rollback_arn, "originExecutionArn": stopped.arn, "orderId": "o1",
+            "failedCompensation": "RefundPayment", "pendingCompensations": ["RefundPayment"]}
+    from_rollback = DeadLetter.from_message({"MessageId": "m2", "ReceiptHandle": "h", "Body": json.dumps(body)})
+    assert from_rollback.saga_execution_arn == stopped.arn
+    pending = confirmed_store("o1")
+    pending.orders["o1"]["status"] = "FAILED"
+    report = check(CheckScope([stopped], [from_rollback], pending))
+    assert report.ok and report.dead_letters == 1
+    # Without the letter, the same state is a violation.
+    assert not check(CheckScope([stopped], [], pending)).ok
