@@ -93,7 +93,7 @@ def discover(clients: AwsClients, checkout_arn: str | None = None) -> SagaStack:
         dead_letter_queue_url=queue_url,
         tables=_tables_of(clients, list(function_arns.values())),
         function_arns=function_arns,
-        rollback_arn=_sibling_machine(sfn, checkout_arn, "rollback"),
+        rollback_arn=sibling_machine(sfn, checkout_arn, "rollback"),
     )
 
 
@@ -127,11 +127,11 @@ def _is_other_workflow(name: str, workflow: str) -> bool:
 
 
 def _validation_machine_of(sfn: Any, checkout_arn: str) -> str | None:
-    return _sibling_machine(sfn, checkout_arn, "validation")
+    return sibling_machine(sfn, checkout_arn, "validation")
 
 
-def _sibling_machine(sfn: Any, checkout_arn: str, workflow: str) -> str | None:
-    """The stack's `workflow` machine, named like its checkout saga."""
+def sibling_machine(sfn: Any, checkout_arn: str, workflow: str) -> str | None:
+    """The stack's `workflow` machine, named like its checkout saga; None when the stack has none."""
     candidate = checkout_arn.replace(WORKFLOW_NAME_PARTS["checkout"], WORKFLOW_NAME_PARTS[workflow])
     try:
         sfn.describe_state_machine(stateMachineArn=candidate)

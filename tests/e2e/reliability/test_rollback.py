@@ -123,3 +123,26 @@ def test_the_operations_alarms_topic_publishers_and_dashboard_are_created_on_the
     assert {f["filterName"] for f in filters} >= expected_filters
     names = [d["DashboardName"] for d in cloudwatch.list_dashboards()["DashboardEntries"]]
     assert "checkout-saga-operations-dev" in names
+
+
+def test_trace_links_a_stopped_checkout_and_its_rollback_both_ways(rs, capsys: pytest.CaptureFixture[str]) -> None:
+    from sagactl.__main__ import main as sagactl_main
+
+    order = rs.order("happy", prefix="trace-stop")
+    slow(rs, "ReserveInventory", 1000)
+    arn = rs.start(order)
+    entered(rs, arn, "ReserveInventory")
+    rs.sfn.stop_execution(executionArn=arn, error="OperatorStop")
+    rollback_arn = the_rollback(rs, arn)["result"].arn
+    endpoint = ["--endpoint-url", rs.endpoint_url, "--no-pictures"]
+
+    assert sagactl_main(["trace", arn, *endpoint, "--json"]) == 0
+    saga_trail = json.loads(capsys.readouterr().out)
+    assert saga_trail["execution"]["status"] == "ABORTED"
+    assert saga_trail["links"] == [
+        {"relation": "rolled back by", "arn": rollback_arn, "status": "SUCCEEDED", "reason": None}
+    ]
+    assert sagactl_main(["trace", rollback_arn, *endpoint]) == 0
+    text = capsys.readouterr().out
+    assert f"Rollback of  {arn}  ABORTED  (ABORTED)" in text
+    assert "ReleaseInventory" in text and "RolledBack" in text
