@@ -25,6 +25,7 @@ from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
 from sagactl import progress
 from sagactl.connection import DEFAULT_EMULATOR_ENDPOINT, add_connection_arguments, clients_for, connect
 from sagactl.discovery import SagaStack, StackNotFound, discover
+from sagactl.errors import UserFacingError
 from sagactl.reliability.chaos import ChaosSettings, render_chaos, run_chaos
 from sagactl.reliability.check_run import render_report, run_check
 from sagactl.reliability.recovery import DEFAULT_WAIT_SECONDS, recover, render_recoveries
@@ -53,6 +54,8 @@ def add_subcommands(sub: Any) -> None:
     chaos.add_argument("--redeliveries", type=float, default=0.0, help="share of orders submitted again (0..1)")
     chaos.add_argument("--mid-flight", action="store_true", help="also kill handlers in the middle of their work")
     chaos.add_argument("--no-recover", action="store_true", help="leave escalations in the dead-letter queue")
+    chaos.add_argument("--operator-stops", type=float, default=0.0,
+                       help="share of the executions an operator stops at a random moment (0..1; default 0)")
     chaos.add_argument("--lambda-pool-size", type=int, default=4, help="fresh emulator: workers per function")
     chaos.add_argument("--retry-max-delay", default="1", help="fresh emulator: retryMaxDelaySeconds (default 1)")
     chaos.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -231,6 +234,8 @@ def _read_stock(path: Path) -> dict[str, int]:
 
 
 def chaos_command(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.operator_stops <= 1.0:
+        raise UserFacingError(f"--operator-stops must be a share between 0 and 1, got {args.operator_stops}")
     settings = ChaosSettings(
         sagas=args.sagas,
         concurrency=args.concurrency,
@@ -240,6 +245,7 @@ def chaos_command(args: argparse.Namespace) -> int:
         redelivery_share=args.redeliveries,
         mid_flight=args.mid_flight,
         recover=not args.no_recover,
+        operator_stop_rate=args.operator_stops,
     )
     with _emulator_stack(args.endpoint_url, args.lambda_pool_size, args.retry_max_delay) as (clients, stack, url):
         figures = run_chaos(clients, stack, EmulatorControl(url), settings)
