@@ -36,7 +36,8 @@ def the_rollback(rs: Any, origin_arn: str) -> dict[str, Any]:
     return {"result": result, "input": json.loads(found[0]["input"])}
 
 
-@pytest.mark.parametrize("state", ["ProcessPayment", "ReserveInventory"])
+# Every step, the pivot included: a ConfirmOrder still running when the rollback marks the order FAILED is refused.
+@pytest.mark.parametrize("state", ["ValidateOrder", "ProcessPayment", "ReserveInventory", "ConfirmOrder"])
 def test_a_checkout_stopped_during_a_step_is_rolled_back_by_itself(rs, check: Callable, state: str) -> None:
     order = rs.order("happy", prefix=f"stop-{state}")
     slow(rs, state, 1500)  # the stop lands while the step's Lambda still runs (and lands after the rollback)
