@@ -19,8 +19,9 @@ from moto.events.models import EventsBackend, events_backends
 from moto.stepfunctions.parser.api import ExecutionStatus, StateMachineType
 from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
 from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-from emulator.moto_seams import Holds, Kind, MotoExtension, SetsAttributes, Signature, around
+from emulator.moto_seams import Holds, Kind, MotoExtension, SetsAttributes, Signature, SourceLine, around
 
 LOG = logging.getLogger(__name__)
 SOURCE, DETAIL_TYPE = "aws.states", "Step Functions Execution Status Change"
@@ -72,9 +73,13 @@ def _epoch_millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _start(original: Any, execution: Execution) -> None:
-    original(execution)
-    emit_status_change(execution)
+def _start_worker(original: Any, worker: ExecutionWorker) -> None:
+    # RUNNING is reported before the interpreter's thread starts: a short execution could otherwise end, and report
+    # its end, before its start.
+    execution = getattr(worker._execution_communication, "execution", None)
+    if isinstance(execution, Execution):
+        emit_status_change(execution)
+    original(worker)
 
 
 def _terminated(original: Any, communication: BaseExecutionWorkerCommunication) -> None:
@@ -85,7 +90,7 @@ def _terminated(original: Any, communication: BaseExecutionWorkerCommunication) 
 
 
 def _install() -> None:
-    around(Execution, "start", _start)
+    around(ExecutionWorker, "start", _start_worker)
     around(BaseExecutionWorkerCommunication, "terminated", _terminated)
 
 
@@ -95,7 +100,10 @@ EXTENSION = MotoExtension(
     purpose="Standard executions put 'Step Functions Execution Status Change' events on the default event bus",
     module=__name__,
     seams=(
-        Signature(Execution, "start", ("self",)),
+        Signature(ExecutionWorker, "start", ("self",)),
+        SourceLine(Execution, "start", "self.exec_worker.start()"),
+        SetsAttributes(ExecutionWorker, "__init__", ("_execution_communication",)),
+        SetsAttributes(BaseExecutionWorkerCommunication, "__init__", ("execution",)),
         Signature(BaseExecutionWorkerCommunication, "terminated", ("self",)),
         SetsAttributes(Execution, "__init__", ("exec_arn", "state_machine_arn", "start_date", "execution_input",
                                                "exec_status", "stop_date", "output", "error", "cause", "sm_type")),
