@@ -249,9 +249,10 @@ def chaos_command(args: argparse.Namespace) -> int:
     )
     with _emulator_stack(args.endpoint_url, args.lambda_pool_size, args.retry_max_delay) as (clients, stack, url):
         figures = run_chaos(clients, stack, EmulatorControl(url), settings)
-    print(render_chaos(figures))
-    if args.json:
-        args.json.write_text(json.dumps(figures.to_json(), indent=2) + "\n")
+        # Reported before the emulator stops: a slow shutdown on a loaded machine must not lose a long run's figures.
+        print(render_chaos(figures), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(figures.to_json(), indent=2) + "\n")
     return 0 if figures.violations == 0 else 1
 
 
