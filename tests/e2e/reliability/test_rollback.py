@@ -147,3 +147,23 @@ def test_trace_links_a_stopped_checkout_and_its_rollback_both_ways(rs, capsys: p
     text = capsys.readouterr().out
     assert f"Rollback of  {arn}  ABORTED  (ABORTED)" in text
     assert "ReleaseInventory" in text and "RolledBack" in text
+
+
+def test_a_rollback_started_twice_for_the_same_order_is_harmless(rs, check: Callable) -> None:
+    order = rs.order("happy", prefix="twice")
+    slow(rs, "ReserveInventory", 1000)
+    arn = rs.start(order)
+    entered(rs, arn, "ReserveInventory")
+    rs.sfn.stop_execution(executionArn=arn)
+    first = the_rollback(rs, arn)
+    assert first["result"].status == "SUCCEEDED"
+    rs.control.clear_faults()
+
+    again = rs.sfn.start_execution(stateMachineArn=rs.parts.rollback_arn, input=json.dumps(first["input"]))
+    second = wait_for_execution(rs.sfn, again["executionArn"], timeout_s=60)
+
+    assert second.status == "SUCCEEDED"
+    assert second.output == first["result"].output  # every compensation replayed, none redone
+    snapshot = rs.snapshot(order["order_id"])
+    assert (snapshot.charges, snapshot.refunds, snapshot.net_charge_minor) == (1, 1, 0)
+    assert check([arn]).ok
