@@ -7,6 +7,7 @@ import pulumi_aws as aws
 
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import RetryPolicy, SagaTiming
+from asl.saga_builder import business_outcomes, worst_case_execution_seconds
 from components import iam, key_policies, naming, security_events
 from components.alarm_topic import AlarmTopic, AlarmTopicArgs
 from components.api_config import load_api_config
@@ -15,9 +16,11 @@ from components.code_signing import CodeSigning, CodeSigningArgs
 from components.encryption_key import EncryptionKey, EncryptionKeyArgs
 from components.handler_function import HandlerFunction, HandlerFunctionArgs, LambdaSettings, TableGrant
 from components.idempotency_table import IdempotencyTable, IdempotencyTableArgs
+from components.rollback_workflow import RollbackWorkflow, RollbackWorkflowArgs
+from components.saga_alarms import SagaAlarms, SagaAlarmsArgs, alarm_arn_pattern
 from components.saga_workflow import SagaWorkflow, SagaWorkflowArgs
 from components.security_events import SecurityEventAlarms, SecurityEventAlarmsArgs, WatchedKey
-from components.stack_config import load_stack_config
+from components.stack_config import check_saga_timeout, load_stack_config
 from components.state_machine import StateMachineLogging
 from components.table import Table, TableArgs
 from components.table_backup import TableBackup, TableBackupArgs
@@ -36,6 +39,7 @@ HANDLER_MODULES = (
 )
 CHECKOUT, ORDER_VALIDATION = "checkout", "order-validation"
 CHECKOUT_API = "checkout-api"
+CHECKOUT_ROLLBACK = "checkout-rollback"
 
 
 def logical_name(module: str) -> str:
@@ -43,7 +47,7 @@ def logical_name(module: str) -> str:
 
 
 FUNCTIONS = tuple(logical_name(module) for module in HANDLER_MODULES)
-WORKFLOWS = (CHECKOUT, ORDER_VALIDATION)
+WORKFLOWS = (CHECKOUT, ORDER_VALIDATION, CHECKOUT_ROLLBACK)
 # The one step that may turn a sealed payment token back into the token (see docs/security.md).
 UNSEALING_FUNCTION = logical_name("process_payment")
 # The functions that must run whatever floods the account: their reserved concurrency is at least 1.
@@ -239,7 +243,9 @@ timing = SagaTiming(
     in_progress_retry=RetryPolicy(
         interval_seconds=2, max_attempts=config.lambda_timeout_seconds // 2 + 1, backoff_rate=1.0, jitter=False
     ),
+    execution_timeout_seconds=config.saga_timeout_seconds,
 )
+check_saga_timeout(config.saga_timeout_seconds, worst_case_execution_seconds(CHECKOUT_SAGA, timing))
 checkout = SagaWorkflow(
     CHECKOUT,
     SagaWorkflowArgs(
@@ -252,6 +258,28 @@ checkout = SagaWorkflow(
             retention_days=config.log_retention_days,
             kms_key_arn=data_key_arn,
         ),
+        account_id=account_id,
+        region=region,
+        kms_key_arn=data_key_arn,
+    ),
+    opts=stack_options,
+)
+# Undoes a checkout that Step Functions stopped or timed out (no Catch ran); started by a rule on its status changes.
+rollback = RollbackWorkflow(
+    CHECKOUT_ROLLBACK,
+    RollbackWorkflowArgs(
+        saga=CHECKOUT_SAGA,
+        functions=functions,
+        timing=timing,
+        logging=StateMachineLogging(
+            level=config.standard_log_level,
+            include_execution_data=config.include_execution_data,
+            retention_days=config.log_retention_days,
+            kms_key_arn=data_key_arn,
+        ),
+        saga_state_machine_arn=checkout.state_machine_arn,
+        dead_letter_queue_url=checkout.dead_letter_queue_url,
+        dead_letter_queue_arn=checkout.dead_letter_queue.arn,
         account_id=account_id,
         region=region,
         kms_key_arn=data_key_arn,
@@ -304,6 +332,26 @@ alarm_topic = AlarmTopic(
         event_rule_arns=security_events.rule_arns(region, account_id, watch_code_signing=code_signing is not None),
         kms_key_arn=data_key_arn,
         email=config.alarm_email,
+        alarm_arns=[alarm_arn_pattern(region, account_id)],
+    ),
+    opts=stack_options,
+)
+# The operations alarms (technical failures, stopped sagas, dead letters, Lambda errors) and the saga's dashboard.
+SagaAlarms(
+    "operations",
+    SagaAlarmsArgs(
+        topic_arn=alarm_topic.topic_arn,
+        settings=config.alarms,
+        saga_state_machine_arn=checkout.state_machine_arn,
+        saga_log_group_name=checkout.log_group.name,
+        rollback_state_machine_arn=rollback.state_machine_arn,
+        validation_log_group_name=validation.log_group.name,
+        dead_letter_queue_name=checkout.dead_letter_queue.name,
+        function_names={logical_name(module): function.function_name for module, function in functions.items()},
+        technical_errors=(CHECKOUT_SAGA.failure_outcome, CHECKOUT_SAGA.escalation_outcome),
+        business_errors=business_outcomes(CHECKOUT_SAGA),
+        validation_business_errors=(CHECKOUT_SAGA.validation.invalid.outcome,),
+        region=region,
     ),
     opts=stack_options,
 )
@@ -334,6 +382,7 @@ if config.backup_retention_days is not None:
 pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
 pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
 pulumi.export("deadLetterQueueUrl", checkout.dead_letter_queue_url)
+pulumi.export("rollbackStateMachineArn", rollback.state_machine_arn)
 pulumi.export("idempotencyTableName", idempotency.name)
 pulumi.export("paymentsTableName", payments.name)
 pulumi.export("inventoryTableName", inventory.name)

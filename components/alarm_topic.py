@@ -20,6 +20,8 @@ from components import naming
 class AlarmTopicArgs:
     # EventBridge rules (ARNs, known before the rules exist) that may publish; nothing else may, by this policy.
     event_rule_arns: Sequence[pulumi.Input[str]]
+    # CloudWatch alarms (an ARN pattern, ArnLike) that may publish: the operations alarms (components/saga_alarms.py).
+    alarm_arns: Sequence[pulumi.Input[str]] = ()
     # The stack's customer-managed key (prod); None: not encrypted (dev: an AWS-managed SNS key would lock
     # EventBridge out, since its key policy cannot be changed).
     kms_key_arn: pulumi.Input[str] | None = None
@@ -59,7 +61,21 @@ class AlarmTopic(pulumi.ComponentResource):
                             "Resource": self.topic.arn,
                             # EventBridge names the rule that matched (confused deputy): these rules only.
                             "Condition": {"ArnEquals": {"aws:SourceArn": list(args.event_rule_arns)}},
-                        }
+                        },
+                        *(
+                            [
+                                {
+                                    "Sid": "TheStackAlarmsPublish",
+                                    "Effect": "Allow",
+                                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                                    "Action": "sns:Publish",
+                                    "Resource": self.topic.arn,
+                                    "Condition": {"ArnLike": {"aws:SourceArn": list(args.alarm_arns)}},
+                                }
+                            ]
+                            if args.alarm_arns
+                            else []
+                        ),
                     ],
                 }
             ),

@@ -200,7 +200,14 @@ def _alarm_topic_statements(
             {"Service": "events.amazonaws.com"},
             SNS_PUBLISHER_KEY_ACTIONS,
             {"StringEquals": {SNS_TOPIC_CONTEXT_KEY: list(topic_arns)}},
-        )
+        ),
+        # And the operations alarms publish there through CloudWatch (components/saga_alarms.py).
+        _statement(
+            "CloudWatchAlarmsToTheStackAlarmTopics",
+            {"Service": "cloudwatch.amazonaws.com"},
+            SNS_PUBLISHER_KEY_ACTIONS,
+            {"StringEquals": {SNS_TOPIC_CONTEXT_KEY: list(topic_arns)}},
+        ),
     ]
 
 

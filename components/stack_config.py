@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi
 
+from asl.policies import MAX_EXECUTION_SECONDS
 from components.code_signing import SIGNING_PROFILE_VERSION_ARN
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -54,6 +56,55 @@ MAX_RESERVED_CONCURRENCY = 900
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# CloudWatch accepts alarm periods of 10, 30 or a multiple of 60 seconds (high-resolution periods need
+# high-resolution metrics, which Step Functions and Lambda do not publish): 60 s and up here.
+ALARM_PERIOD_STEP_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class AlarmSettings:
+    """The operations alarms' thresholds (config `alarms`, a map; each key optional)."""
+
+    period_seconds: int = 300  # alarms.periodSeconds: the window every alarm sums over
+    evaluation_periods: int = 1  # alarms.evaluationPeriods: consecutive breaching windows before it fires
+    lambda_errors: int = 1  # alarms.lambdaErrors: errors of one function within a window
+    lambda_throttles: int = 1  # alarms.lambdaThrottles: throttles of one function within a window
+    # alarms.businessFailurePercent: business failures (declined, out of stock, invalid) per started checkout
+    business_failure_percent: int = 30
+    # alarms.businessFailureMinimumExecutions: fewer checkouts in a window than this never make a surge
+    business_failure_minimum_executions: int = 10
+
+    KEYS: ClassVar[dict[str, str]] = {
+        "periodSeconds": "period_seconds",
+        "evaluationPeriods": "evaluation_periods",
+        "lambdaErrors": "lambda_errors",
+        "lambdaThrottles": "lambda_throttles",
+        "businessFailurePercent": "business_failure_percent",
+        "businessFailureMinimumExecutions": "business_failure_minimum_executions",
+    }
+
+    def __post_init__(self) -> None:
+        for key, attribute in self.KEYS.items():
+            value = getattr(self, attribute)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"config alarms.{key}={value!r} must be an integer")
+        _within("alarms.periodSeconds", self.period_seconds, ALARM_PERIOD_STEP_SECONDS, 86400)
+        if self.period_seconds % ALARM_PERIOD_STEP_SECONDS:
+            raise ValueError(f"config alarms.periodSeconds={self.period_seconds} must be a multiple of 60")
+        _within("alarms.evaluationPeriods", self.evaluation_periods, 1, 100)
+        _within("alarms.lambdaErrors", self.lambda_errors, 1, 1_000_000)
+        _within("alarms.lambdaThrottles", self.lambda_throttles, 1, 1_000_000)
+        _within("alarms.businessFailurePercent", self.business_failure_percent, 1, 100)
+        _within("alarms.businessFailureMinimumExecutions", self.business_failure_minimum_executions, 1, 1_000_000)
+
+    @classmethod
+    def from_config(cls, values: Mapping[str, Any]) -> AlarmSettings:
+        unknown = sorted(set(values) - set(cls.KEYS))
+        if unknown:
+            raise ValueError(f"config alarms has unknown keys {unknown}; known: {sorted(cls.KEYS)}")
+        return cls(**{cls.KEYS[key]: value for key, value in values.items()})
+
+
 @dataclass(frozen=True)
 class StackConfig:
     log_level: str
@@ -88,6 +139,9 @@ class StackConfig:
     backup_retention_days: int | None = None
     # Who the security alarms e-mail (an SNS subscription the recipient confirms); None: the topic only.
     alarm_email: str | None = None
+    # The checkout saga's execution TimeoutSeconds (see check_saga_timeout); None: Standard's one-year limit.
+    saga_timeout_seconds: int | None = None
+    alarms: AlarmSettings = field(default_factory=AlarmSettings)
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -140,6 +194,20 @@ class StackConfig:
             _within("backupRetentionDays", self.backup_retention_days, 1, 3650)
         if self.alarm_email is not None and not EMAIL.match(self.alarm_email):
             raise ValueError(f"config alarmEmail={self.alarm_email!r} must be an e-mail address")
+        if self.saga_timeout_seconds is not None:
+            _within("sagaTimeoutSeconds", self.saga_timeout_seconds, 1, MAX_EXECUTION_SECONDS)
+
+
+def check_saga_timeout(saga_timeout_seconds: int | None, worst_case_seconds: float) -> None:
+    """The saga's timeout must outlast the longest run its retry policies allow (asl/durations.py): a healthy saga,
+    still retrying as designed, must never be ended TIMED_OUT (which skips its own compensations)."""
+    if saga_timeout_seconds is not None and saga_timeout_seconds < worst_case_seconds:
+        worst = math.ceil(worst_case_seconds)
+        raise ValueError(
+            f"config sagaTimeoutSeconds={saga_timeout_seconds} is shorter than the {worst} s a healthy "
+            "saga may take with its retries (every attempt timing out, every backoff at its longest): raise it, or "
+            "lower lambdaTimeoutSeconds / retryIntervalSeconds / retryMaxDelaySeconds"
+        )
 
 
 def check_reserved_concurrency(config: StackConfig, functions: Sequence[str], guaranteed: Sequence[str]) -> None:
@@ -195,6 +263,8 @@ def load_stack_config(
         code_signing_layer_publishers=_list(config, "codeSigningLayerPublishers"),
         backup_retention_days=config.get_int("backupRetentionDays"),
         alarm_email=config.get("alarmEmail") or None,
+        saga_timeout_seconds=config.require_int("sagaTimeoutSeconds"),
+        alarms=AlarmSettings.from_config(_object(config, "alarms")),
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

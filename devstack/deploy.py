@@ -25,6 +25,7 @@ import boto3
 import pulumi
 from botocore.config import Config as BotoConfig
 
+from devstack import deploy_cloudwatch
 from devstack.archives import archive_to_zip
 from devstack.definitions import definition_problems
 from devstack.deploy_apigateway import apigateway_creators
@@ -99,6 +100,15 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:sns/topicSubscription:TopicSubscription": self._topic_subscription,
             "aws:cloudwatch/eventRule:EventRule": self._event_rule,
             "aws:cloudwatch/eventTarget:EventTarget": self._event_target,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": lambda name, inputs: deploy_cloudwatch.create_metric_alarm(
+                self.client("cloudwatch"), name, inputs, _key_value_tags(inputs)
+            ),
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter": lambda name, inputs: (
+                deploy_cloudwatch.create_log_metric_filter(self.client("logs"), name, inputs)
+            ),
+            "aws:cloudwatch/dashboard:Dashboard": lambda name, inputs: deploy_cloudwatch.create_dashboard(
+                self.client("cloudwatch"), name, inputs
+            ),
             "aws:backup/vault:Vault": self._backup_vault,
             "aws:backup/plan:Plan": self._backup_plan,
             # Stand-ins (see STAND_INS).
@@ -455,7 +465,17 @@ class EmulatorProvider(pulumi.runtime.Mocks):
 
     def _event_target(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         target_id = inputs.get("targetId") or _autoname(name)
-        self.client("events").put_targets(Rule=inputs["rule"], Targets=[{"Id": target_id, "Arn": inputs["arn"]}])
+        target: dict[str, Any] = {"Id": target_id, "Arn": inputs["arn"]}
+        for key, field_name in (("roleArn", "RoleArn"), ("input", "Input"), ("inputPath", "InputPath")):
+            if inputs.get(key):
+                target[field_name] = inputs[key]
+        if inputs.get("inputTransformer"):
+            transformer = inputs["inputTransformer"]
+            target["InputTransformer"] = {
+                "InputPathsMap": transformer.get("inputPaths") or {},
+                "InputTemplate": transformer["inputTemplate"],
+            }
+        self.client("events").put_targets(Rule=inputs["rule"], Targets=[target])
         return f"{inputs['rule']}-{target_id}", {**inputs, "targetId": target_id}
 
     def _backup_vault(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:

@@ -20,7 +20,11 @@ from sagactl.errors import UserFacingError
 
 # The stack names its machines <project>-checkout-<stack> and <project>-order-validation-<stack>
 # (components.state_machine): a workflow is found by that part of the name, in the region.
-WORKFLOW_NAME_PARTS = {"checkout": "checkout-saga-checkout", "validation": "checkout-saga-order-validation"}
+WORKFLOW_NAME_PARTS = {
+    "checkout": "checkout-saga-checkout",
+    "validation": "checkout-saga-order-validation",
+    "rollback": "checkout-saga-checkout-rollback",
+}
 _TABLE_VARIABLES = {
     "payments": "PAYMENTS_TABLE_NAME",
     "inventory": "INVENTORY_TABLE_NAME",
@@ -58,6 +62,8 @@ class SagaStack:
     dead_letter_queue_url: str
     tables: TableNames
     function_arns: dict[str, str]  # state name (ValidateOrder, ProcessPayment, ..., RefundPayment) -> function ARN
+    # The rollback workflow of the saga (components/rollback_workflow.py); None: a stack without one.
+    rollback_arn: str | None = None
 
     def function_name(self, state: str) -> str:
         return self.function_arns[state].split(":")[6]
@@ -87,6 +93,7 @@ def discover(clients: AwsClients, checkout_arn: str | None = None) -> SagaStack:
         dead_letter_queue_url=queue_url,
         tables=_tables_of(clients, list(function_arns.values())),
         function_arns=function_arns,
+        rollback_arn=sibling_machine(sfn, checkout_arn, "rollback"),
     )
 
 
@@ -97,7 +104,7 @@ def find_state_machine(sfn: Any, workflow: str) -> str:
         machine["stateMachineArn"]
         for page in sfn.get_paginator("list_state_machines").paginate(PaginationConfig={"PageSize": 1000})
         for machine in page["stateMachines"]
-        if part in machine["name"]
+        if part in machine["name"] and not _is_other_workflow(machine["name"], workflow)
     ]
     if not matches:
         raise StackNotFound(
@@ -110,13 +117,27 @@ def find_state_machine(sfn: Any, workflow: str) -> str:
     return str(matches[0])
 
 
+def _is_other_workflow(name: str, workflow: str) -> bool:
+    """A longer workflow name containing this one's (the checkout's rollback contains the checkout's name)."""
+    part = WORKFLOW_NAME_PARTS[workflow]
+    return any(
+        other != workflow and len(longer) > len(part) and longer.startswith(part) and longer in name
+        for other, longer in WORKFLOW_NAME_PARTS.items()
+    )
+
+
 def _validation_machine_of(sfn: Any, checkout_arn: str) -> str | None:
-    candidate = checkout_arn.replace(WORKFLOW_NAME_PARTS["checkout"], WORKFLOW_NAME_PARTS["validation"])
+    return sibling_machine(sfn, checkout_arn, "validation")
+
+
+def sibling_machine(sfn: Any, checkout_arn: str, workflow: str) -> str | None:
+    """The stack's `workflow` machine, named like its checkout saga; None when the stack has none."""
+    candidate = checkout_arn.replace(WORKFLOW_NAME_PARTS["checkout"], WORKFLOW_NAME_PARTS[workflow])
     try:
         sfn.describe_state_machine(stateMachineArn=candidate)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("StateMachineDoesNotExist", "InvalidArn"):
-            return None  # a stack without the Express workflow: the checks that need it say so
+            return None  # a stack without that workflow: the checks that need it say so
         raise
     return candidate
 

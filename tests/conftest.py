@@ -208,6 +208,8 @@ class FakeCloud:
             return {"arn": f"{prefix.format('lambda')}:code-signing-config:{config_id}", "configId": config_id}
         if typ == "aws:sns/topic:Topic":
             return {"arn": f"{prefix.format('sns')}:{physical}"}
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return {"arn": f"{prefix.format('cloudwatch')}:alarm:{physical}"}
         if typ == "aws:cloudwatch/eventRule:EventRule":
             return {"arn": f"{prefix.format('events')}:rule/{physical}"}
         if typ == "aws:backup/vault:Vault":

@@ -51,8 +51,19 @@ def _header(trail: Trail) -> list[str]:
         f"           {execution.arn}",
         *wrapped(f"Outcome    {status}", _HEADER_INDENT),
         f"Started    {timestamp(outcome.started)}   took {duration(outcome.duration_s)}",
+        *_link_lines(trail),
         "",
     ]
+
+
+def _link_lines(trail: Trail) -> list[str]:
+    """The rollback this execution is, or the rollbacks that repaired it (sagactl trace either to follow)."""
+    lines = []
+    for link in trail.links:
+        detail = "  ".join(part for part in (link.status, f"({link.reason})" if link.reason else None) if part)
+        label = "Rollback of" if link.relation == "rollback of" else "Rolled back by"
+        lines.append(f"{label}  {link.arn}" + (f"  {detail}" if detail else ""))
+    return lines
 
 
 def _row(trail: Trail, visit: StateVisit) -> tuple[str, str, str, str, str]:

@@ -31,6 +31,7 @@ from sagactl.reliability.chaos_orders import ChaosOrders, Submission, build_orde
 from sagactl.reliability.check_run import render_report, run_check
 from sagactl.reliability.execution_records import describe_all
 from sagactl.reliability.invariants import CheckReport
+from sagactl.reliability.operator_stops import OperatorStops, outlive_stopped_steps, wait_for_rollbacks
 from sagactl.reliability.recovery import RecoveryResult, recover, render_recoveries
 from sagactl.reliability.store_snapshot import stock_levels
 from sagactl.text_table import render_table
@@ -55,6 +56,7 @@ class ChaosSettings:
     mid_flight: bool = False  # also kill handlers mid-flight (after their 2nd or 3rd AWS call)
     timeout_s: float = 1800.0
     recover: bool = True
+    operator_stop_rate: float = 0.0  # share of the executions an operator stops at a random moment (operator_stops)
 
 
 @dataclass
@@ -114,6 +116,8 @@ class _Started:
     deduplicated: int = 0
     rejected: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stops: OperatorStops | None = None
+    index_of: dict[int, int] = field(default_factory=dict)  # id(submission) -> its index (the stop plan's key)
 
 
 def run_chaos(
@@ -141,13 +145,26 @@ def run_chaos(
             mid_flight = settings.mid_flight and calls_aws
             policy = chaos_policy(seed, settings.fault_rate, settings.latency_rate, mid_flight)
             control.set_faults(function, policy)
-        started = _submit_all(clients, stack, orders.submissions, settings, log)
+        stops = None
+        if settings.operator_stop_rate:
+            stops = OperatorStops(settings.seed, settings.operator_stop_rate)
+            stops.plan(len(orders.submissions))
+        started = _submit_all(clients, stack, orders.submissions, settings, log, stops)
+        started.index_of.clear()
     finally:
         for function in functions:
             control.clear_faults(function)
+    if stops is not None and stops.aborted:
+        log(f"{len(stops.aborted)} checkouts stopped by the operator; waiting for their rollbacks ...")
+        if stack.rollback_arn is None:
+            raise RuntimeError("operator stops need the stack's rollback workflow, and this stack has none")
+        wait_for_rollbacks(clients.stepfunctions, stack.rollback_arn, stops.aborted, settings.timeout_s)
+        outlive_stopped_steps(clients, stack.function_arns.values())
     figures.duration_s = time.monotonic() - clock
     injected_after = control.fault_status().injected_by_kind(functions)
     figures.faults_injected = {k: injected_after.get(k, 0) - injected_before.get(k, 0) for k in sorted(injected_after)}
+    if stops is not None:
+        figures.faults_injected["operator_stop"] = len(stops.aborted)
     figures.redeliveries_deduplicated, figures.redeliveries_rejected = started.deduplicated, started.rejected
     arns = list(started.arns)
     figures.executions = len(arns)
@@ -177,8 +194,9 @@ def _submit_all(
     submissions: list[Submission],
     settings: ChaosSettings,
     say: Callable[[str], None],
+    stops: OperatorStops | None = None,
 ) -> _Started:
-    started = _Started()
+    started = _Started(stops=stops, index_of={id(s): index for index, s in enumerate(submissions)})
     sfn = clients.stepfunctions
     if settings.concurrency >= len(submissions):
         with ThreadPoolExecutor(_STARTER_THREADS) as pool:
@@ -191,6 +209,8 @@ def _submit_all(
             still_running = [arn for arn in leftovers if arn]
     if still_running:
         say(f"chaos: {len(still_running)} executions still running at the timeout")
+    if stops is not None:
+        stops.join()
     return started
 
 
@@ -204,10 +224,13 @@ def _start(sfn: Any, stack: SagaStack, submission: Submission, started: _Started
             started.rejected += 1
         return None
     with started.lock:
-        if arn in started.arns:
-            started.deduplicated += 1
-        else:
+        first = arn not in started.arns
+        if first:
             started.arns[arn] = submission
+        else:
+            started.deduplicated += 1
+    if first and started.stops is not None:
+        started.stops.started(sfn, started.index_of[id(submission)], arn)
     return arn
 
 

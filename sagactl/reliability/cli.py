@@ -4,7 +4,7 @@
   sagactl faults list | clear [<function>]
   sagactl check      the saga's invariants over executions, tables and dead-letter queue (AWS or emulator)
   sagactl chaos      N concurrent sagas with random faults everywhere, then the check (fresh emulator by default)
-  sagactl recover    re-run the pending compensations of escalated sagas from the dead-letter queue
+  sagactl recover    start the rollback workflow for each escalated saga in the dead-letter queue
   sagactl fuzz       malformed orders through both workflows: clean refusals, no side effects
 """
 
@@ -25,9 +25,10 @@ from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
 from sagactl import progress
 from sagactl.connection import DEFAULT_EMULATOR_ENDPOINT, add_connection_arguments, clients_for, connect
 from sagactl.discovery import SagaStack, StackNotFound, discover
+from sagactl.errors import UserFacingError
 from sagactl.reliability.chaos import ChaosSettings, render_chaos, run_chaos
 from sagactl.reliability.check_run import render_report, run_check
-from sagactl.reliability.recovery import recover, render_recoveries
+from sagactl.reliability.recovery import DEFAULT_WAIT_SECONDS, recover, render_recoveries
 from sagactl.text_table import render_table
 
 
@@ -53,14 +54,18 @@ def add_subcommands(sub: Any) -> None:
     chaos.add_argument("--redeliveries", type=float, default=0.0, help="share of orders submitted again (0..1)")
     chaos.add_argument("--mid-flight", action="store_true", help="also kill handlers in the middle of their work")
     chaos.add_argument("--no-recover", action="store_true", help="leave escalations in the dead-letter queue")
+    chaos.add_argument("--operator-stops", type=float, default=0.0,
+                       help="share of the executions an operator stops at a random moment (0..1; default 0)")
     chaos.add_argument("--lambda-pool-size", type=int, default=4, help="fresh emulator: workers per function")
     chaos.add_argument("--retry-max-delay", default="1", help="fresh emulator: retryMaxDelaySeconds (default 1)")
     chaos.add_argument("--json", type=Path, help="also write the figures to this file")
     chaos.set_defaults(run=chaos_command)
 
-    rec = sub.add_parser("recover", help="re-run pending compensations from the dead-letter queue")
+    rec = sub.add_parser("recover", help="start the rollback workflow for each dead letter and wait for it")
     _add_stack_arguments(rec)
     rec.add_argument("--discard-confirmed", action="store_true", help="drop messages of orders CONFIRMED and whole")
+    rec.add_argument("--wait", type=float, default=DEFAULT_WAIT_SECONDS,
+                     help=f"seconds to wait for each rollback (default {DEFAULT_WAIT_SECONDS:.0f})")
     rec.add_argument("--json", action="store_true", help="print the results as JSON")
     rec.set_defaults(run=recover_command)
 
@@ -193,7 +198,7 @@ def check_command(args: argparse.Namespace) -> int:
 
 def recover_command(args: argparse.Namespace) -> int:
     clients, stack = _stack(args)
-    results = recover(clients, stack, discard_confirmed=args.discard_confirmed)
+    results = recover(clients, stack, discard_confirmed=args.discard_confirmed, wait_seconds=args.wait)
     print(json.dumps([r.to_json() for r in results], indent=2) if args.json else render_recoveries(results))
     return 0 if all(r.recovered for r in results) else 1
 
@@ -229,6 +234,8 @@ def _read_stock(path: Path) -> dict[str, int]:
 
 
 def chaos_command(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.operator_stops <= 1.0:
+        raise UserFacingError(f"--operator-stops must be a share between 0 and 1, got {args.operator_stops}")
     settings = ChaosSettings(
         sagas=args.sagas,
         concurrency=args.concurrency,
@@ -238,12 +245,14 @@ def chaos_command(args: argparse.Namespace) -> int:
         redelivery_share=args.redeliveries,
         mid_flight=args.mid_flight,
         recover=not args.no_recover,
+        operator_stop_rate=args.operator_stops,
     )
     with _emulator_stack(args.endpoint_url, args.lambda_pool_size, args.retry_max_delay) as (clients, stack, url):
         figures = run_chaos(clients, stack, EmulatorControl(url), settings)
-    print(render_chaos(figures))
-    if args.json:
-        args.json.write_text(json.dumps(figures.to_json(), indent=2) + "\n")
+        # Reported before the emulator stops: a slow shutdown on a loaded machine must not lose a long run's figures.
+        print(render_chaos(figures), flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(figures.to_json(), indent=2) + "\n")
     return 0 if figures.violations == 0 else 1
 
 

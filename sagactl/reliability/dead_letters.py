@@ -1,7 +1,8 @@
 """The saga's dead-letter queue: the escalations of compensations that failed after all their retries.
 
 The escalation state (asl.saga_builder) sends {"executionArn", "orderId", "failedCompensation",
-"pendingCompensations", "error", "originalFailure"}. Reading is either a *peek* (every message is made visible
+"pendingCompensations", "error", "originalFailure"}; the rollback workflow's (asl.rollback_builder) adds
+"originExecutionArn" and "reason". Reading is either a *peek* (every message is made visible
 again at once, so a check never hides work from a recovery) or a *lease* (messages stay hidden while a
 recovery works on them; it deletes each one it resolved and releases the others).
 """
@@ -24,6 +25,13 @@ class DeadLetter:
     failed_compensation: str | None
     pending_compensations: tuple[str, ...]
     body: dict[str, Any] = field(repr=False)
+    # Set when a rollback workflow escalated (asl.rollback_builder): the saga execution it was rolling back.
+    origin_execution_arn: str | None = None
+
+    @property
+    def saga_execution_arn(self) -> str | None:
+        """The saga execution this letter is about, whether the saga or its rollback escalated."""
+        return self.origin_execution_arn or self.execution_arn
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> DeadLetter:
@@ -42,6 +50,7 @@ class DeadLetter:
             failed_compensation=_text(body.get("failedCompensation")),
             pending_compensations=tuple(str(p) for p in pending) if isinstance(pending, list) else (),
             body=body,
+            origin_execution_arn=_text(body.get("originExecutionArn")),
         )
 
 

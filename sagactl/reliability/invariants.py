@@ -11,8 +11,11 @@ to the client, the tables are what actually happened to the money and the goods,
   failure-stock          failed   => no reservation held (none made, or RELEASED)
   failure-order          failed   => the order is FAILED (or was never recorded)
   escalation             CompensationFailed => a dead-letter message naming the execution, its order and the
-                         failed compensation; once that message is gone (recovered), the failure rules apply
-  dead-letter            every dead-letter message names an execution that escalated, and its order
+                         failed compensation; once that message is gone (recovered), the failure rules apply.
+                         A stopped execution whose rollback escalated is held to the same rule (the rollback's
+                         dead letter names it as its origin)
+  dead-letter            every dead-letter message names an execution that escalated (or a stopped one, through
+                         its rollback), and its order
   effect-owner           every order record, ledger entry and reservation belongs to the order of an execution
                          that passed validation (no effect without an execution that owns it)
   settled                per order, whatever its executions said: a CONFIRMED order holds exactly one charge of
@@ -21,6 +24,10 @@ to the client, the tables are what actually happened to the money and the goods,
   stock-conserved        for each SKU: stock before == available now + quantities held by RESERVED reservations
   idempotency            no powertools record is INPROGRESS without an in-progress expiry (stuck until the TTL);
                          a COMPLETED step record replays the ids the tables hold (no replay of a stale result)
+
+A stopped execution (ABORTED or TIMED_OUT: Step Functions ran none of its compensations; the rollback workflow
+does) is judged by what its order became: a CONFIRMED order was past the pivot (the rollback left it alone, forward
+recovery), so the success rules apply; otherwise the failure rules.
 
 A "failed" execution is any terminal one that did not succeed and did not escalate, except OrderInvalid,
 which by definition touched nothing (effect-owner covers it). Redeliveries of one order under several
@@ -52,6 +59,10 @@ IDEMPOTENT_STEPS = (
 )
 # Step -> (field of the stored result, where the tables keep the same id): a replay must return what exists.
 _REPLAYED_IDS = {"ProcessPayment": ("payment_id", "charge"), "ReserveInventory": ("reservation_id", "reservation")}
+
+
+# Ends Step Functions gives an execution without running its Catch (the rollback workflow compensates them).
+STOPPED = ("ABORTED", "TIMED_OUT")
 
 
 class Rule(StrEnum):
@@ -148,8 +159,8 @@ class _Checker:
         self.report = CheckReport(executions=len(scope.executions))
         self.letters_by_execution: dict[str, list[DeadLetter]] = {}
         for letter in scope.dead_letters:
-            if letter.execution_arn:
-                self.letters_by_execution.setdefault(letter.execution_arn, []).append(letter)
+            if letter.saga_execution_arn:  # a rollback's escalation counts for the saga it rolls back
+                self.letters_by_execution.setdefault(letter.saga_execution_arn, []).append(letter)
         # Orders some execution really worked on: it passed validation (an invalid input has no owner rights).
         self.owned: dict[str, list[ExecutionRecord]] = {}
         for execution in scope.executions:
@@ -185,9 +196,12 @@ class _Checker:
         if outcome == ORDER_INVALID or order_id is None:
             return  # nothing was done for it; any effect under its id must have another owner (effect-owner)
         snapshot = self.store.snapshot(order_id)
-        if execution.status == "SUCCEEDED":
+        past_the_pivot = execution.status in STOPPED and snapshot.status == "CONFIRMED"
+        if execution.status == "SUCCEEDED" or past_the_pivot:
             self._check_success(execution, snapshot)
-        elif outcome == COMPENSATION_FAILED and self.letters_by_execution.get(execution.arn):
+        elif (outcome == COMPENSATION_FAILED or execution.status in STOPPED) and self.letters_by_execution.get(
+            execution.arn
+        ):
             self._check_escalation(execution)
         elif any(e.status == "SUCCEEDED" for e in self.owned.get(order_id, [])):
             self.report.superseded_failures += 1
@@ -246,11 +260,11 @@ class _Checker:
     def _check_dead_letters(self) -> None:
         executions = {e.arn: e for e in self.scope.executions}
         for letter in self.scope.dead_letters:
-            execution = executions.get(letter.execution_arn or "")
+            execution = executions.get(letter.saga_execution_arn or "")
             if execution is None:
                 continue  # another run's escalation: not ours to judge
             self.report.dead_letters += 1
-            if outcome_of(execution) != COMPENSATION_FAILED:
+            if outcome_of(execution) != COMPENSATION_FAILED and execution.status not in STOPPED:
                 detail = f"dead letter {letter.message_id} for a {outcome_of(execution)} execution"
                 self._violation(Rule.DEAD_LETTER, execution, detail)
 

@@ -55,6 +55,8 @@ VALID_CONFIG = StackConfig(
          "codeSigningLayerPublishers: 'arn:aws:signer:eu-west-1:1:/x' is not a signing-profile version ARN"),
         ({"backup_retention_days": 0}, "backupRetentionDays"),
         ({"alarm_email": "security-oncall"}, "alarmEmail"),
+        ({"saga_timeout_seconds": 0}, "sagaTimeoutSeconds=0"),
+        ({"saga_timeout_seconds": 366 * 24 * 3600}, "sagaTimeoutSeconds"),
     ],
 )
 def test_bad_stack_config_is_rejected_with_the_key_named(change, message):
@@ -132,6 +134,7 @@ def engine_config(**changes: str) -> Any:
         "deletionProtection": "false",
         "pointInTimeRecovery": "true",
         "owner": "checkout-team",
+        "sagaTimeoutSeconds": "3600",
         "reservedConcurrency": '{"validate-order": 20, "process-payment": 10, "refund-payment": 5}',
     }
     return FakeConfig({**values, **changes})
@@ -157,3 +160,42 @@ def test_loading_reads_the_reservations_as_a_map_and_checks_them_against_the_fun
         )
     with pytest.raises(KeyError, match="owner"):
         stack_config.load_stack_config(FakeConfig({k: v for k, v in engine_config().values.items() if k != "owner"}))
+
+
+def test_a_saga_timeout_shorter_than_the_slowest_healthy_saga_is_rejected_with_the_key_named():
+    with pytest.raises(ValueError, match=r"config sagaTimeoutSeconds=600 is shorter than the 601 s"):
+        stack_config.check_saga_timeout(600, 600.5)
+    assert stack_config.check_saga_timeout(601, 600.5) is None
+    assert stack_config.check_saga_timeout(None, 600.5) is None
+
+
+def test_loading_requires_the_saga_timeout():
+    values = engine_config().values
+    del values["sagaTimeoutSeconds"]
+
+    with pytest.raises(KeyError, match="sagaTimeoutSeconds"):
+        stack_config.load_stack_config(FakeConfig(values))
+    assert stack_config.load_stack_config(engine_config()).saga_timeout_seconds == 3600
+
+
+@pytest.mark.parametrize(
+    "alarms, message",
+    [
+        ('{"periodSeconds": 30}', r"alarms\.periodSeconds=30 must be between 60"),
+        ('{"periodSeconds": 90}', r"alarms\.periodSeconds=90 must be a multiple of 60"),
+        ('{"lambdaErrors": 0}', r"alarms\.lambdaErrors=0"),
+        ('{"businessFailurePercent": 101}', r"alarms\.businessFailurePercent=101"),
+        ('{"evaluationPeriods": "2"}', r"alarms\.evaluationPeriods='2' must be an integer"),
+        ('{"lambdaError": 3}', r"config alarms has unknown keys \['lambdaError'\]"),
+        ('[1]', "config alarms must be a map"),
+    ],
+)
+def test_bad_alarm_settings_are_rejected_with_the_key_named(alarms, message):
+    with pytest.raises(ValueError, match=message):
+        stack_config.load_stack_config(engine_config(alarms=alarms))
+
+
+def test_alarm_settings_default_when_unset_and_read_each_key():
+    assert stack_config.load_stack_config(engine_config()).alarms == stack_config.AlarmSettings()
+    loaded = stack_config.load_stack_config(engine_config(alarms='{"periodSeconds": 120, "lambdaThrottles": 3}'))
+    assert (loaded.alarms.period_seconds, loaded.alarms.lambda_throttles) == (120, 3)

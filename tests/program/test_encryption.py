@@ -71,6 +71,7 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
         "ThroughStepFunctionsForTheStackStateMachines",
         "StateMachineLogDelivery",
         "EventBridgeToTheStackAlarmTopics",
+        "CloudWatchAlarmsToTheStackAlarmTopics",
         "ThroughBackup",
     }
     logs = statements["CloudWatchLogsForTheStackLogGroups"]
@@ -85,8 +86,11 @@ def test_the_at_rest_key_serves_exactly_the_stack_s_services_and_resources(decla
     machines = statements["ThroughStepFunctionsForTheStackStateMachines"]["Condition"]["StringEquals"]
     assert machines["kms:ViaService"] == f"states.{region}.amazonaws.com"
     assert set(machines["kms:EncryptionContext:aws:states:stateMachineArn"]) == arns(prod, STATE_MACHINE)
-    topics = statements["EventBridgeToTheStackAlarmTopics"]["Condition"]["StringEquals"]
-    assert set(topics["kms:EncryptionContext:aws:sns:topicArn"]) == arns(prod, "aws:sns/topic:Topic")
+    for sid, service in (("EventBridgeToTheStackAlarmTopics", "events"), ("CloudWatchAlarmsToTheStackAlarmTopics",
+                                                                          "cloudwatch")):
+        assert statements[sid]["Principal"] == {"Service": f"{service}.amazonaws.com"}
+        topics = statements[sid]["Condition"]["StringEquals"]
+        assert set(topics["kms:EncryptionContext:aws:sns:topicArn"]) == arns(prod, "aws:sns/topic:Topic")
     assert statements["ThroughBackup"]["Principal"] == {"AWS": root(prod)}
     assert statements["ThroughBackup"]["Condition"]["StringEquals"] == {
         "kms:ViaService": f"backup.{region}.amazonaws.com",
@@ -119,6 +123,7 @@ def test_only_the_payment_step_s_role_may_unseal_tokens(declared_stack):
 
 def test_trust_policies_name_one_service_and_this_account_and_state_machines_their_own_arn(declared_stack):
     machines = {m.name: m.outputs["arn"] for m in declared_stack.cloud.of_type(STATE_MACHINE)}
+    rules = {r.name: r.outputs["arn"] for r in declared_stack.cloud.of_type("aws:cloudwatch/eventRule:EventRule")}
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         assert statement["Action"] == "sts:AssumeRole"
@@ -131,6 +136,9 @@ def test_trust_policies_name_one_service_and_this_account_and_state_machines_the
         if workflow in machines:
             assert statement["Principal"] == {"Service": "states.amazonaws.com"}
             assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": machines[workflow]}
+        elif workflow in rules:  # the rollback trigger: only its own rule may assume it
+            assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+            assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": rules[workflow]}
         else:
             # Lambda documents no aws:SourceArn for execution roles (docs/security.md).
             assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}

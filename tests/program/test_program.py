@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 import yaml
 from statelint.linter import Linter
 
@@ -40,23 +41,28 @@ def test_resource_inventory(declared_stack):
     prod = declared_stack.name == "prod"
     assert counts[FUNCTION] == 6
     assert counts[TABLE] == 4
-    assert counts[STATE_MACHINE] == 2
+    assert counts[STATE_MACHINE] == 3  # the saga, its rollback workflow, the validation
     assert counts[QUEUE] == 1
-    assert counts[LOG_GROUP] == 9  # one per function and per state machine, the API's access logs
-    # One role per function and per state machine, the API's two (integrations, account logging); prod adds AWS
-    # Backup's.
-    assert counts[ROLE] == counts[ROLE_POLICY] == (11 if prod else 10)
+    assert counts[LOG_GROUP] == 10  # one per function and per state machine, the API's access logs
+    # One role per function and per state machine, the API's two (integrations, account logging), the rollback
+    # trigger's; prod adds AWS Backup's.
+    assert counts[ROLE] == counts[ROLE_POLICY] == (13 if prod else 12)
     # The payment-token key everywhere; prod adds its at-rest key.
     assert counts[KEY] == counts[ALIAS] == (2 if prod else 1)
-    # The alarm topic and the security events' rules (prod: the code-signing configuration's too).
+    # The alarm topic, the security events' rules (prod: the code-signing configuration's too), the rollback trigger.
     assert counts["aws:sns/topic:Topic"] == counts["aws:sns/topicPolicy:TopicPolicy"] == 1
     assert counts["aws:cloudwatch/eventRule:EventRule"] == counts["aws:cloudwatch/eventTarget:EventTarget"] == (
-        3 if prod else 2
+        4 if prod else 3
     )
     # Prod: code signing (one profile and configuration, a signed copy per function) and AWS Backup.
     assert counts["aws:lambda/codeSigningConfig:CodeSigningConfig"] == counts["aws:backup/plan:Plan"] == int(prod)
     assert counts["aws:signer/signingJob:SigningJob"] == (6 if prod else 0)
     assert counts["pulumi:providers:aws"] == 1
+    # The operations alarms: the dead letters, 3 stopped/throttled checkout kinds, the technical failures of the
+    # checkout and of the validation, 3 on the rollback, 2 per function, the business-failure surge.
+    assert counts["aws:cloudwatch/metricAlarm:MetricAlarm"] == 1 + 3 + 2 + 3 + 2 * 6 + 1
+    assert counts["aws:cloudwatch/logMetricFilter:LogMetricFilter"] == 3
+    assert counts["aws:cloudwatch/dashboard:Dashboard"] == 1
     components = {t for t in counts if t.startswith("checkout:")}
     assert components == {
         "checkout:security:EncryptionKey",
@@ -65,6 +71,8 @@ def test_resource_inventory(declared_stack):
         "checkout:compute:HandlerFunction",
         "checkout:workflow:SagaWorkflow",
         "checkout:workflow:ValidationWorkflow",
+        "checkout:workflow:RollbackWorkflow",
+        "checkout:operations:SagaAlarms",
         "checkout:operations:AlarmTopic",
         "checkout:security:SecurityEventAlarms",
         "checkout:api:CheckoutApi",
@@ -191,9 +199,9 @@ def test_trust_policies_are_scoped_to_this_account(declared_stack):
     for role in declared_stack.cloud.of_type(ROLE):
         (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         service = statement["Principal"]["Service"]
-        assert service in (
-            "lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com", "apigateway.amazonaws.com"
-        )
+        services = ("lambda.amazonaws.com", "states.amazonaws.com", "backup.amazonaws.com", "apigateway.amazonaws.com",
+                    "events.amazonaws.com")
+        assert service in services
         # AWS Backup and API Gateway document no confused-deputy key for assuming their roles: checked whenever
         # they send one.
         unsent = ("backup.amazonaws.com", "apigateway.amazonaws.com")
@@ -273,6 +281,7 @@ def test_stack_outputs(declared_stack):
         "paymentTokenKeyArn",
         "alarmTopicArn",
         "checkoutApiUrl",
+        "rollbackStateMachineArn",
     }
     cloud = declared_stack.cloud
     assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]
@@ -302,3 +311,16 @@ def test_the_pivot_and_compensations_wait_out_a_killed_invocation(declared_stack
         first = states[name]["Retry"][0]
         assert first["ErrorEquals"] == ["TransientError"] and first["JitterStrategy"] == "NONE"
         assert first["IntervalSeconds"] * first["MaxAttempts"] > timeout, name
+
+
+def test_the_saga_times_out_after_its_configured_limit_which_outlasts_its_slowest_healthy_run(declared_stack):
+    from asl.durations import worst_case_seconds
+
+    saga = json.loads(declared_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
+    assert saga["TimeoutSeconds"] == int(config(declared_stack.name)["sagaTimeoutSeconds"])
+    assert worst_case_seconds(saga) < saga["TimeoutSeconds"]
+
+
+def test_a_saga_timeout_shorter_than_its_retries_allow_fails_naming_the_key(declare_stack):
+    with pytest.raises(Exception, match="config sagaTimeoutSeconds=600 is shorter than"):
+        declare_stack("dev", {"checkout-saga:sagaTimeoutSeconds": "600"})

@@ -29,3 +29,16 @@ def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(r
     assert {"SUCCEEDED", "OutOfStock", "PaymentDeclined", "OrderInvalid", "CheckoutFailed"} <= set(figures.outcomes)
     assert all(recovery.recovered for recovery in figures.recoveries)
     assert rs.control.fault_status().policies == {}  # the run lifts its faults
+
+
+def test_sagas_an_operator_stops_at_random_moments_roll_back_and_keep_every_invariant(rs) -> None:
+    """The operator-stop fault, seeded, mixed with the others: every stopped saga is rolled back by the stack's rule
+    and rollback workflow (or, past the pivot, left confirmed), and the check finds nothing wrong."""
+    settings = ChaosSettings(sagas=40, concurrency=20, seed=5, fault_rate=0.1, latency_rate=0.3,
+                             operator_stop_rate=0.4)
+    figures = run_chaos(rs.clients, rs.parts, rs.control, settings, log=lambda message: None)
+
+    assert figures.check is not None
+    assert figures.violations == 0, render_report(figures.check_after_recovery or figures.check)
+    assert figures.faults_injected["operator_stop"] == figures.outcomes.get("ABORTED", 0) > 0
+    assert all(recovery.recovered for recovery in figures.recoveries)

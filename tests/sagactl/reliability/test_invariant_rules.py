@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -190,3 +191,36 @@ def test_checking_chosen_executions_leaves_other_orders_alone() -> None:
     store.reservations.update(mine.reservations)
     assert check(CheckScope([execution("o1")], [], store, every_execution=False)).ok
     assert rules_broken(CheckScope([execution("o1")], [], store)) == {Rule.EFFECT_OWNER}  # "other" has no owner
+
+
+@pytest.mark.parametrize("status", ["ABORTED", "TIMED_OUT"])
+def test_a_stopped_execution_is_judged_by_what_its_order_became(status: str) -> None:
+    stopped = execution("o1", status)
+    # Rolled back: the failure rules hold.
+    assert check(CheckScope([stopped], [], failed_store("o1"))).ok
+    # Past the pivot (the rollback left the confirmed order alone): the success rules hold.
+    assert check(CheckScope([stopped], [], confirmed_store("o1"))).ok
+    # Not rolled back: still charged and reserved, still PENDING.
+    pending = confirmed_store("o1")
+    pending.orders["o1"]["status"] = "PENDING"
+    assert rules_broken(CheckScope([stopped], [], pending)) == {Rule.FAILURE_CHARGE, Rule.FAILURE_STOCK,
+                                                                 Rule.FAILURE_ORDER, Rule.SETTLED}
+    # Confirmed but not charged: the success rules catch it.
+    unpaid = confirmed_store("o1")
+    unpaid.charges.clear()
+    assert Rule.SUCCESS_CHARGE in rules_broken(CheckScope([stopped], [], unpaid))
+
+
+def test_a_stopped_execution_whose_rollback_escalated_is_held_to_the_escalation_rule() -> None:
+    stopped = execution("o1", "ABORTED")
+    rollback_arn = "arn:aws:states:eu-west-1:123456789012:execution:checkout-saga-checkout-rollback-dev:r1"
+    body = {"executionArn": rollback_arn, "originExecutionArn": stopped.arn, "orderId": "o1",
+            "failedCompensation": "RefundPayment", "pendingCompensations": ["RefundPayment"]}
+    from_rollback = DeadLetter.from_message({"MessageId": "m2", "ReceiptHandle": "h", "Body": json.dumps(body)})
+    assert from_rollback.saga_execution_arn == stopped.arn
+    pending = confirmed_store("o1")
+    pending.orders["o1"]["status"] = "FAILED"
+    report = check(CheckScope([stopped], [from_rollback], pending))
+    assert report.ok and report.dead_letters == 1
+    # Without the letter, the same state is a violation.
+    assert not check(CheckScope([stopped], [], pending)).ok
