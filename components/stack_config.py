@@ -84,6 +84,12 @@ class StackConfig:
     backup_retention_days: int | None = None
     # Who the security alarms e-mail (an SNS subscription the recipient confirms); None: the topic only.
     alarm_email: str | None = None
+    # The checkout saga's `live` alias: the percentage of new executions on the newest version, the previous version
+    # keeping the rest (a canary); None: all of them on the newest. `sagactl rollout` moves it step by step.
+    canary_weight: int | None = None
+    # Lambda SnapStart (ApplyOn PublishedVersions) for every handler: restored from a snapshot of its initialized
+    # environment instead of importing on each cold start.
+    snap_start: bool = False
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -129,6 +135,8 @@ class StackConfig:
             _one_of("codeSigning", self.code_signing, CODE_SIGNING_POLICIES)
         if self.backup_retention_days is not None:
             _within("backupRetentionDays", self.backup_retention_days, 1, 3650)
+        if self.canary_weight is not None:
+            _within("canaryWeight", self.canary_weight, 0, 100)
         if self.alarm_email is not None and not EMAIL.match(self.alarm_email):
             raise ValueError(f"config alarmEmail={self.alarm_email!r} must be an e-mail address")
 
@@ -185,6 +193,8 @@ def load_stack_config(
         code_signing=config.get("codeSigning") or None,
         backup_retention_days=config.get_int("backupRetentionDays"),
         alarm_email=config.get("alarmEmail") or None,
+        canary_weight=config.get_int("canaryWeight"),
+        snap_start=config.get_bool("snapStart") or False,
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

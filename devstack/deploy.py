@@ -86,6 +86,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:lambda/function:Function": self._function,
             "aws:sqs/queue:Queue": self._queue,
             "aws:sfn/stateMachine:StateMachine": self._state_machine,
+            "aws:sfn/alias:Alias": self._state_machine_alias,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
             "aws:s3/bucket:Bucket": self._bucket,
@@ -262,7 +263,10 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "Architectures": inputs.get("architectures") or ["x86_64"],
             "Layers": inputs.get("layers") or [],
             "Tags": _tags(inputs),
+            "Publish": bool(inputs.get("publish")),
         }
+        if inputs.get("snapStart"):  # recorded; moto keeps no snapshots (cold starts import as without it)
+            request["SnapStart"] = {"ApplyOn": inputs["snapStart"]["applyOn"]}
         if inputs.get("codeSigningConfigArn"):  # recorded; signatures are not checked locally (STAND_INS)
             request["CodeSigningConfigArn"] = inputs["codeSigningConfigArn"]
         if inputs.get("tracingConfig"):
@@ -276,13 +280,15 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             self.client("lambda").put_function_concurrency(
                 FunctionName=function_name, ReservedConcurrentExecutions=int(reserved)
             )
+        # With Publish, the answer describes the version just published (its ARN qualified by its number).
+        unqualified_arn = configuration["FunctionArn"].removesuffix(f":{configuration['Version']}")
         return function_name, {
             **inputs,
             "name": function_name,
-            "arn": configuration["FunctionArn"],
-            "invokeArn": configuration["FunctionArn"],
-            "qualifiedArn": f"{configuration['FunctionArn']}:$LATEST",
-            "version": "$LATEST",
+            "arn": unqualified_arn,
+            "invokeArn": unqualified_arn,
+            "qualifiedArn": f"{unqualified_arn}:{configuration['Version']}",
+            "version": configuration["Version"],
             "sourceCodeHash": configuration["CodeSha256"],
             **({"code": code} if code is not None else {}),
         }
@@ -316,6 +322,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "definition": inputs["definition"],
             "roleArn": inputs["roleArn"],
             "type": inputs.get("type", "STANDARD"),
+            "publish": bool(inputs.get("publish")),
         }
         if _tags(inputs):
             request["tags"] = [{"key": key, "value": value} for key, value in _tags(inputs).items()]
@@ -337,8 +344,23 @@ class EmulatorProvider(pulumi.runtime.Mocks):
                 request["encryptionConfiguration"]["kmsDataKeyReusePeriodSeconds"] = int(
                     encryption["kmsDataKeyReusePeriodSeconds"]
                 )
-        arn = self.client("stepfunctions").create_state_machine(**request)["stateMachineArn"]
-        return arn, {**inputs, "name": machine_name, "arn": arn}
+        created = self.client("stepfunctions").create_state_machine(**request)
+        arn = created["stateMachineArn"]
+        published = {"stateMachineVersionArn": created["stateMachineVersionArn"]} if request["publish"] else {}
+        return arn, {**inputs, "name": machine_name, "arn": arn, **published}
+
+    def _state_machine_alias(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        alias_name = inputs.get("name") or _autoname(name)
+        routing = [
+            {"stateMachineVersionArn": route["stateMachineVersionArn"], "weight": int(route["weight"])}
+            for route in inputs["routingConfigurations"]
+        ]
+        extra = {"description": inputs["description"]} if inputs.get("description") else {}
+        arn = self.client("stepfunctions").create_state_machine_alias(
+            name=alias_name, routingConfiguration=routing, **extra
+        )["stateMachineAliasArn"]
+        # An alias's Pulumi ID is its ARN.
+        return arn, {**inputs, "name": alias_name, "arn": arn}
 
     def _kms_key(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         kms = self.client("kms")

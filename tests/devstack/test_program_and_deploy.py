@@ -98,13 +98,13 @@ def test_the_provider_s_default_tags_go_on_what_is_created_through_it() -> None:
 
 
 def test_a_function_with_signed_code_is_created_from_its_s3_object_with_its_reservation() -> None:
-    lambda_client = Recorder({"create_function": {"FunctionArn": "arn:aws:lambda:eu-west-1:1:function:f",
-                                                  "CodeSha256": "c2hh"}})
+    lambda_client = Recorder({"create_function": {"FunctionArn": "arn:aws:lambda:eu-west-1:1:function:f:1",
+                                                  "Version": "1", "CodeSha256": "c2hh"}})
     provider = provider_with(**{"lambda": lambda_client})
     inputs = {
         "name": "f", "runtime": "python3.13", "role": "arn:aws:iam::1:role/r", "handler": "m.lambda_handler",
         "s3Bucket": "artifacts", "s3Key": "signed/f-code/job.zip", "reservedConcurrentExecutions": 5,
-        "codeSigningConfigArn": "arn:aws:lambda:eu-west-1:1:code-signing-config:csc-1",
+        "codeSigningConfigArn": "arn:aws:lambda:eu-west-1:1:code-signing-config:csc-1", "publish": True,
     }
 
     _, outputs = register(provider, "aws:lambda/function:Function", "f", inputs)
@@ -114,6 +114,10 @@ def test_a_function_with_signed_code_is_created_from_its_s3_object_with_its_rese
     assert create["CodeSigningConfigArn"] == inputs["codeSigningConfigArn"]
     assert ("put_function_concurrency", {"FunctionName": "f", "ReservedConcurrentExecutions": 5}) in lambda_client.calls
     assert "code" not in outputs
+    # Published: the answer describes version 1, which is what a workflow invokes.
+    assert create["Publish"] is True
+    assert outputs["arn"] == "arn:aws:lambda:eu-west-1:1:function:f"
+    assert outputs["qualifiedArn"] == "arn:aws:lambda:eu-west-1:1:function:f:1"
 
 
 def test_the_signing_job_stand_in_copies_the_unsigned_object_where_the_signed_one_would_be() -> None:
