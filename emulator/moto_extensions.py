@@ -30,6 +30,7 @@ from emulator.stepfunctions import (
     lambda_errors,
     service_calls,
     start_execution,
+    versions,
 )
 
 PINNED_MOTO_VERSION = "5.2.5"
@@ -38,6 +39,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     *moto_lambda.EXTENSIONS,
     public_layers.EXTENSION,
     start_execution.EXTENSION,
+    versions.EXTENSION,  # after sfn-start-execution: resolves version and alias ARNs before it sees them
     execution_logging.EXTENSION,
     express.EXTENSION,
     error_codes.EXTENSION,
