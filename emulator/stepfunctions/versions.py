@@ -9,6 +9,7 @@ moto (a version has no executions of its own) and on an alias ARN answers StateM
   DescribeExecution adds ``stateMachineVersionArn`` and, through an alias, ``stateMachineAliasArn``;
 - CreateStateMachine with the name of an existing machine but another definition, role or type answers AWS's
   ``StateMachineAlreadyExists`` (moto answered the existing ARN and kept the old definition silently).
+- ListStateMachineVersions answers (moto has no such action), newest first.
 Only StartExecution is routed: StartSyncExecution still takes the state machine's ARN.
 """
 
@@ -28,7 +29,7 @@ from moto.stepfunctions import models as sfn_models
 from moto.stepfunctions import responses as sfn_responses
 from moto.stepfunctions.parser import models as parser_models
 
-from emulator.moto_seams import Kind, MotoExtension, SetsAttributes, Signature, SourceLine, around
+from emulator.moto_seams import Holds, Kind, MotoExtension, SetsAttributes, Signature, SourceLine, around
 
 ROUTING_SEED_VARIABLE = "EMULATOR_ALIAS_ROUTING_SEED"
 # What a version runs with, copied from it onto the snapshot of the machine that an execution takes.
@@ -130,7 +131,22 @@ def create_state_machine(original: Callable[..., Any], backend: Any, name: str, 
     return original(backend, name, definition, roleArn, *args, **kwargs)
 
 
+def list_state_machine_versions_action(response: Any) -> ActionResult:
+    """The ListStateMachineVersions action of moto's StepFunctionResponse (moto answers 404 without it)."""
+    machine = response.stepfunction_backend.describe_state_machine(response._get_param("stateMachineArn"))
+    versions = sorted(machine.versions.values(), key=lambda version: -version.version)
+    return ActionResult({
+        "stateMachineVersions": [
+            {"stateMachineVersionArn": version.arn, "creationDate": version.creation_date} for version in versions
+        ]
+    })
+
+
 def _install() -> None:
+    # moto dispatches a JSON action to the response method of the same snake_case name.
+    sfn_responses.StepFunctionResponse.list_state_machine_versions = (  # type: ignore[attr-defined]
+        list_state_machine_versions_action
+    )
     around(parser_models.StepFunctionsParserBackend, "start_execution", start_execution)
     around(sfn_models.StepFunctionBackend, "describe_state_machine", describe_state_machine)
     around(sfn_responses.StepFunctionResponse, "describe_execution", describe_execution)
@@ -141,7 +157,7 @@ EXTENSION = MotoExtension(
     name="sfn-versions-and-aliases",
     kind=Kind.FIDELITY,
     purpose="StartExecution on version and alias ARNs (weighted, seedable), their ARNs in DescribeExecution, "
-    "StateMachineAlreadyExists",
+    "ListStateMachineVersions, StateMachineAlreadyExists",
     module=__name__,
     seams=(
         Signature(parser_models.StepFunctionsParserBackend, "start_execution",
@@ -156,6 +172,11 @@ EXTENSION = MotoExtension(
                   ("self", "name", "definition", "roleArn", "tags", "publish", "loggingConfiguration",
                    "tracingConfiguration", "encryptionConfiguration", "version_description", "sm_type")),
         SetsAttributes(sfn_models.StateMachineAlias, "__init__", ("routing_configuration",)),
+        SetsAttributes(sfn_models.StateMachine, "__init__", ("versions",)),
+        SetsAttributes(sfn_models.StateMachineVersion, "__init__", ("version",)),
+        Holds("StepFunctionResponse has no list_state_machine_versions of its own",
+              lambda: getattr(sfn_responses.StepFunctionResponse, "list_state_machine_versions", None)
+              in (None, list_state_machine_versions_action)),
         SetsAttributes(sfn_models.StateMachineInstance, "__init__", VERSIONED_ATTRIBUTES),
     ),
     install=_install,

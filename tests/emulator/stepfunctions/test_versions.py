@@ -73,7 +73,7 @@ def test_a_version_arn_runs_that_versions_definition(kit, emulator: EmulatorProc
 
 def test_an_alias_routes_by_its_weights_and_shows_in_describe_execution(kit, emulator: EmulatorProcess) -> None:
     sfn = emulator.client("stepfunctions")
-    machine, (first, second) = machine_with_versions(kit, emulator, 2)
+    _, (first, second) = machine_with_versions(kit, emulator, 2)
     alias = sfn.create_state_machine_alias(
         name="live",
         routingConfiguration=[{"stateMachineVersionArn": second, "weight": 100}],
@@ -98,7 +98,7 @@ def test_alias_routing_is_reproducible_under_a_seed(kit) -> None:
     seeded = kit.start_emulator(extra_env={ROUTING_SEED_VARIABLE: "19"})
     try:
         sfn = seeded.client("stepfunctions")
-        machine, (first, second) = machine_with_versions(kit, seeded, 2)
+        _, (first, second) = machine_with_versions(kit, seeded, 2)
         routing = [{"stateMachineVersionArn": second, "weight": 10}, {"stateMachineVersionArn": first, "weight": 90}]
         alias = sfn.create_state_machine_alias(name="live", routingConfiguration=routing)["stateMachineAliasArn"]
 
