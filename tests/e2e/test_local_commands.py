@@ -82,7 +82,7 @@ def test_demo_runs_every_scenario_and_leaves_nothing_running():
         "express burst of 20"}]
     assert len(rows) == 6 and all("  ok  " in row for row in rows), stdout
     assert "6/6 scenarios behaved as expected" in stdout
-    assert "deployed 39 resources" in stderr  # progress is reported while it works
+    assert "deployed 47 resources" in stderr  # progress is reported while it works
     assert spawned, "the scenarios should have started Lambda workers"
     assert wait_until_gone(spawned) == set()
 
