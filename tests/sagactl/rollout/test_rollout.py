@@ -13,7 +13,6 @@ from sagactl.rollout.steps import RolloutSettings, roll_out
 
 MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:checkout-saga-checkout-prod"
 ALIAS = f"{MACHINE}:live"
-NOW = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=1)  # started after any rollout began
 
 
 class FakeStepFunctions:
@@ -37,7 +36,8 @@ class FakeStepFunctions:
         self.routes.append(routingConfiguration)
 
     def get_paginator(self, operation: str) -> Any:
-        executions = [{"executionArn": arn, "startDate": NOW, "status": e["status"]}
+        started = datetime.datetime.now(datetime.UTC)  # after the rollout began, as the watch asks
+        executions = [{"executionArn": arn, "startDate": started, "status": e["status"]}
                       for arn, e in self.executions.items()]
         return type("Paginator", (), {"paginate": lambda _self, **kwargs: [{"executions": executions}]})()
 
