@@ -58,7 +58,7 @@ handlers-on-lambda-python: $(if $(LAMBDA_PYTHON),$(LAMBDA_VENV)/.installed)
 ifeq ($(LAMBDA_PYTHON),)
 	@echo "python3.13 not found: handler tests ran on $$($(BIN)/python --version) only (set LAMBDA_PYTHON=...)"
 else
-	$(LAMBDA_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/handlers
+	$(LAMBDA_VENV)/bin/python -m pytest -q -p no:cacheprovider -W error::pytest.PytestUnraisableExceptionWarning tests/handlers
 endif
 
 # The four checks run side by side (both venvs are built side by side first); each one's output stays together.

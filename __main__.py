@@ -222,6 +222,7 @@ def handler_function(module: str, tables: dict[str, tuple[Table, tuple[str, ...]
             extra_statements=token_statements,
             reserved_concurrency=config.reserved_concurrency[logical_name(module)],
             code_signing=code_signing,
+            snap_start=config.snap_start,
         ),
         opts=stack_options,
     )
@@ -261,6 +262,7 @@ checkout = SagaWorkflow(
         account_id=account_id,
         region=region,
         kms_key_arn=data_key_arn,
+        canary_weight=config.canary_weight,
     ),
     opts=stack_options,
 )
@@ -379,6 +381,9 @@ if config.backup_retention_days is not None:
         opts=stack_options,
     )
 
+# Callers start executions through the `live` aliases; the state machine ARNs list and describe them.
+pulumi.export("checkoutAliasArn", checkout.alias_arn)
+pulumi.export("orderValidationAliasArn", validation.alias_arn)
 pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
 pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
 pulumi.export("deadLetterQueueUrl", checkout.dead_letter_queue_url)

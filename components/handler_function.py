@@ -70,6 +70,9 @@ class HandlerFunctionArgs:
     reserved_concurrency: int | None = None
     # The stack's code signing (prod): the function's code is the signed copy of its archive, and Lambda checks it.
     code_signing: CodeSigning | None = None
+    # SnapStart (prod): each published version is initialized once and its environments restored from a snapshot.
+    # Every handler's init is snapshot-safe; the comment above each module-level object says why.
+    snap_start: bool = False
 
     def __post_init__(self) -> None:
         if self.reserved_concurrency is not None and self.reserved_concurrency < 0:
@@ -79,8 +82,13 @@ class HandlerFunctionArgs:
 
 
 class HandlerFunction(pulumi.ComponentResource):
+    """`qualified_arn` is the version this deployment published: what a workflow should invoke, so that one workflow
+    version always runs the handler versions it was deployed with. `arn` (unqualified) is $LATEST."""
+
     function_name: pulumi.Output[str]
     arn: pulumi.Output[str]
+    qualified_arn: pulumi.Output[str]
+    version: pulumi.Output[str]
 
     def __init__(self, name: str, args: HandlerFunctionArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("checkout:compute:HandlerFunction", name, None, opts)
@@ -121,6 +129,9 @@ class HandlerFunction(pulumi.ComponentResource):
             **self._code(name, handler_archive(args.handlers_dir, args.module, args.shared_packages), args),
             role=self.role.arn,
             reserved_concurrent_executions=args.reserved_concurrency,
+            # A new version on every code or configuration change; callers invoke versions, never $LATEST.
+            publish=True,
+            snap_start=aws.lambda_.FunctionSnapStartArgs(apply_on="PublishedVersions") if args.snap_start else None,
             memory_size=settings.memory_mb,
             timeout=settings.timeout_seconds,
             layers=[settings.powertools_layer_arn],
@@ -145,7 +156,11 @@ class HandlerFunction(pulumi.ComponentResource):
         )
         self.function_name = self.function.name
         self.arn = self.function.arn
-        self.register_outputs({"functionName": self.function_name, "arn": self.arn})
+        self.qualified_arn = self.function.qualified_arn
+        self.version = self.function.version
+        self.register_outputs(
+            {"functionName": self.function_name, "arn": self.arn, "qualifiedArn": self.qualified_arn}
+        )
 
     def _code(self, name: str, archive: pulumi.Archive, args: HandlerFunctionArgs) -> dict[str, Any]:
         """The archive itself, or (with code signing) its signed copy in S3 and the configuration Lambda checks."""

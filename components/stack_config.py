@@ -142,6 +142,12 @@ class StackConfig:
     # The checkout saga's execution TimeoutSeconds (see check_saga_timeout); None: Standard's one-year limit.
     saga_timeout_seconds: int | None = None
     alarms: AlarmSettings = field(default_factory=AlarmSettings)
+    # The checkout saga's `live` alias: the percentage of new executions on the newest version, the previous version
+    # keeping the rest (a canary); None: all of them on the newest. `sagactl rollout` moves it step by step.
+    canary_weight: int | None = None
+    # Lambda SnapStart (ApplyOn PublishedVersions) for every handler: restored from a snapshot of its initialized
+    # environment instead of importing on each cold start.
+    snap_start: bool = False
 
     def __post_init__(self) -> None:
         _one_of("logLevel", self.log_level, LOG_LEVELS)
@@ -192,6 +198,8 @@ class StackConfig:
                 raise ValueError(f"config codeSigningLayerPublishers: {arn!r} is not a signing-profile version ARN")
         if self.backup_retention_days is not None:
             _within("backupRetentionDays", self.backup_retention_days, 1, 3650)
+        if self.canary_weight is not None:
+            _within("canaryWeight", self.canary_weight, 0, 100)
         if self.alarm_email is not None and not EMAIL.match(self.alarm_email):
             raise ValueError(f"config alarmEmail={self.alarm_email!r} must be an e-mail address")
         if self.saga_timeout_seconds is not None:
@@ -265,6 +273,8 @@ def load_stack_config(
         alarm_email=config.get("alarmEmail") or None,
         saga_timeout_seconds=config.require_int("sagaTimeoutSeconds"),
         alarms=AlarmSettings.from_config(_object(config, "alarms")),
+        canary_weight=config.get_int("canaryWeight"),
+        snap_start=config.get_bool("snapStart") or False,
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

@@ -5,6 +5,11 @@ dependency order, with the program's inputs (camelCase). We create the resource 
 boto3 and return its real ARN/ID/URL, so dependants (policies, definitions) see real identifiers.
 A resource type we do not know how to create is an error naming it, never silently skipped.
 
+Redeploying onto the same emulator (``deploy(..., previous=<the last Deployment>)``) updates in place, as
+``pulumi up`` does: a resource whose inputs did not change is left as it is; a changed function gets its new code
+and configuration and publishes a new version, a changed state machine is updated and publishes a new version, a
+changed alias is re-routed, a changed role policy is put again. Any other change is an error naming the resource.
+
 The program's explicit AWS provider arrives as a resource too: its default tags are applied, as the AWS provider
 does, to every resource created through it that the emulator can tag. A few types moto cannot create at all are
 recorded as stand-ins instead, each listed in STAND_INS with what the emulator therefore does not reproduce.
@@ -12,6 +17,7 @@ recorded as stand-ins instead, each listed in STAND_INS with what the emulator t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import string
@@ -64,6 +70,8 @@ class CreatedResource:
     name: str
     physical_id: str
     outputs: Outputs
+    # What the program declared (code archives by their zip's digest): a redeploy compares it to find changes.
+    inputs: Outputs = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +80,8 @@ class EmulatorProvider(pulumi.runtime.Mocks):
     region: str
     created: list[CreatedResource] = field(default_factory=list)
     on_created: Callable[[CreatedResource], None] | None = None
+    # The resources of the stack's last deployment on this emulator: what a redeploy updates in place.
+    previous: list[CreatedResource] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._session = boto3.session.Session(
@@ -88,6 +98,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "aws:lambda/function:Function": self._function,
             "aws:sqs/queue:Queue": self._queue,
             "aws:sfn/stateMachine:StateMachine": self._state_machine,
+            "aws:sfn/alias:Alias": self._state_machine_alias,
             "aws:kms/key:Key": self._kms_key,
             "aws:kms/alias:Alias": self._kms_alias,
             "aws:s3/bucket:Bucket": self._bucket,
@@ -119,6 +130,13 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         self._creators.update(apigateway_creators(self))  # the checkout API (served by emulator/apigateway)
         if set(STAND_INS) - set(self._creators):
             raise AssertionError("every stand-in needs its creator")
+        self._updaters: dict[str, Callable[[CreatedResource, Outputs], tuple[str, Outputs]]] = {
+            "aws:lambda/function:Function": self._update_function,
+            "aws:sfn/stateMachine:StateMachine": self._update_state_machine,
+            "aws:sfn/alias:Alias": self._update_state_machine_alias,
+            "aws:iam/rolePolicy:RolePolicy": self._update_role_policy,
+        }
+        self._previous = {(resource.type, resource.name): resource for resource in self.previous}
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -142,8 +160,15 @@ class EmulatorProvider(pulumi.runtime.Mocks):
         tags = {**self._provider_tags(args.provider), **(inputs.get("tags") or {})}
         if tags:
             inputs["tagsAll"] = tags  # what the AWS provider tags the resource with; creators apply it if they can
-        physical_id, outputs = creator(args.name, inputs)
-        created = CreatedResource(args.typ, args.name, physical_id, outputs)
+        declared = _comparable(inputs)
+        before = self._previous.get((args.typ, args.name))
+        if before is None:
+            physical_id, outputs = creator(args.name, inputs)
+        elif before.inputs == declared:
+            physical_id, outputs = before.physical_id, before.outputs
+        else:
+            physical_id, outputs = self._update(before, inputs, declared)
+        created = CreatedResource(args.typ, args.name, physical_id, outputs, declared)
         self.created.append(created)
         if self.on_created:
             self.on_created(created)
@@ -167,6 +192,70 @@ class EmulatorProvider(pulumi.runtime.Mocks):
                 "description": "embedded emulator",
             }
         raise UnsupportedResourceError(f"the emulator cannot answer the data source {args.token}")
+
+    # --- redeploys: updates in place ---------------------------------------------------------------
+
+    def _update(self, before: CreatedResource, inputs: Outputs, declared: Outputs) -> tuple[str, Outputs]:
+        updater = self._updaters.get(before.type)
+        if updater is None:
+            changed = sorted(key for key in {*before.inputs, *declared} if before.inputs.get(key) != declared.get(key))
+            raise UnsupportedResourceError(
+                f"the emulator cannot update resource '{before.name}' of type {before.type} in place "
+                f"(changed: {', '.join(changed)}); start a fresh emulator"
+            )
+        return updater(before, inputs)
+
+    def _update_function(self, before: CreatedResource, inputs: Outputs) -> tuple[str, Outputs]:
+        lam, function_name = self.client("lambda"), before.physical_id
+        if _comparable(inputs).get("code") != before.inputs.get("code"):
+            code = inputs.get("code")
+            if not isinstance(code, pulumi.Archive):
+                raise UnsupportedResourceError(f"function {before.name}: only zip code archives can be updated")
+            lam.update_function_code(FunctionName=function_name, ZipFile=archive_to_zip(code))
+        lam.update_function_configuration(
+            FunctionName=function_name,
+            Environment={"Variables": (inputs.get("environment") or {}).get("variables", {})},
+            Timeout=int(inputs.get("timeout", 3)),
+            MemorySize=int(inputs.get("memorySize", 128)),
+            Handler=inputs["handler"],
+            Layers=inputs.get("layers") or [],
+        )
+        outputs = {**before.outputs, **inputs}
+        if inputs.get("publish"):
+            version = lam.publish_version(FunctionName=function_name)["Version"]
+            outputs.update(version=version, qualifiedArn=f"{before.outputs['arn']}:{version}")
+        return function_name, outputs
+
+    def _update_state_machine(self, before: CreatedResource, inputs: Outputs) -> tuple[str, Outputs]:
+        problems = definition_problems(inputs["definition"])
+        if problems:
+            raise InvalidDefinitionError(f"state machine {before.name} has an invalid definition: {problems}")
+        updated = self.client("stepfunctions").update_state_machine(
+            stateMachineArn=before.physical_id,
+            definition=inputs["definition"],
+            roleArn=inputs["roleArn"],
+            publish=bool(inputs.get("publish")),
+        )
+        outputs = {**before.outputs, **inputs}
+        if inputs.get("publish"):
+            outputs["stateMachineVersionArn"] = updated["stateMachineVersionArn"]
+        return before.physical_id, outputs
+
+    def _update_state_machine_alias(self, before: CreatedResource, inputs: Outputs) -> tuple[str, Outputs]:
+        self.client("stepfunctions").update_state_machine_alias(
+            stateMachineAliasArn=before.physical_id,
+            routingConfiguration=[
+                {"stateMachineVersionArn": route["stateMachineVersionArn"], "weight": int(route["weight"])}
+                for route in inputs["routingConfigurations"]
+            ],
+        )
+        return before.physical_id, {**before.outputs, **inputs}
+
+    def _update_role_policy(self, before: CreatedResource, inputs: Outputs) -> tuple[str, Outputs]:
+        self.client("iam").put_role_policy(
+            RoleName=inputs["role"], PolicyName=before.outputs["name"], PolicyDocument=inputs["policy"]
+        )
+        return before.physical_id, {**before.outputs, **inputs}
 
     # --- the provider and its default tags ----------------------------------------------------------
 
@@ -274,7 +363,10 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "Architectures": inputs.get("architectures") or ["x86_64"],
             "Layers": inputs.get("layers") or [],
             "Tags": _tags(inputs),
+            "Publish": bool(inputs.get("publish")),
         }
+        if inputs.get("snapStart"):  # recorded; moto keeps no snapshots (cold starts import as without it)
+            request["SnapStart"] = {"ApplyOn": inputs["snapStart"]["applyOn"]}
         if inputs.get("codeSigningConfigArn"):  # recorded; signatures are not checked locally (STAND_INS)
             request["CodeSigningConfigArn"] = inputs["codeSigningConfigArn"]
         if inputs.get("tracingConfig"):
@@ -290,13 +382,15 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             self.client("lambda").put_function_concurrency(
                 FunctionName=function_name, ReservedConcurrentExecutions=int(reserved)
             )
+        # With Publish, the answer describes the version just published (its ARN qualified by its number).
+        unqualified_arn = configuration["FunctionArn"].removesuffix(f":{configuration['Version']}")
         return function_name, {
             **inputs,
             "name": function_name,
-            "arn": configuration["FunctionArn"],
-            "invokeArn": configuration["FunctionArn"],
-            "qualifiedArn": f"{configuration['FunctionArn']}:$LATEST",
-            "version": "$LATEST",
+            "arn": unqualified_arn,
+            "invokeArn": unqualified_arn,
+            "qualifiedArn": f"{unqualified_arn}:{configuration['Version']}",
+            "version": configuration["Version"],
             "sourceCodeHash": configuration["CodeSha256"],
             **({"code": code} if code is not None else {}),
         }
@@ -330,6 +424,7 @@ class EmulatorProvider(pulumi.runtime.Mocks):
             "definition": inputs["definition"],
             "roleArn": inputs["roleArn"],
             "type": inputs.get("type", "STANDARD"),
+            "publish": bool(inputs.get("publish")),
         }
         if _tags(inputs):
             request["tags"] = [{"key": key, "value": value} for key, value in _tags(inputs).items()]
@@ -351,8 +446,23 @@ class EmulatorProvider(pulumi.runtime.Mocks):
                 request["encryptionConfiguration"]["kmsDataKeyReusePeriodSeconds"] = int(
                     encryption["kmsDataKeyReusePeriodSeconds"]
                 )
-        arn = self.client("stepfunctions").create_state_machine(**request)["stateMachineArn"]
-        return arn, {**inputs, "name": machine_name, "arn": arn}
+        created = self.client("stepfunctions").create_state_machine(**request)
+        arn = created["stateMachineArn"]
+        published = {"stateMachineVersionArn": created["stateMachineVersionArn"]} if request["publish"] else {}
+        return arn, {**inputs, "name": machine_name, "arn": arn, **published}
+
+    def _state_machine_alias(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
+        alias_name = inputs.get("name") or _autoname(name)
+        routing = [
+            {"stateMachineVersionArn": route["stateMachineVersionArn"], "weight": int(route["weight"])}
+            for route in inputs["routingConfigurations"]
+        ]
+        extra = {"description": inputs["description"]} if inputs.get("description") else {}
+        arn = self.client("stepfunctions").create_state_machine_alias(
+            name=alias_name, routingConfiguration=routing, **extra
+        )["stateMachineAliasArn"]
+        # An alias's Pulumi ID is its ARN.
+        return arn, {**inputs, "name": alias_name, "arn": arn}
 
     def _kms_key(self, name: str, inputs: Outputs) -> tuple[str, Outputs]:
         kms = self.client("kms")
@@ -551,12 +661,29 @@ def deploy(
     project_dir: Path = PROJECT_DIR,
     on_created: Callable[[CreatedResource], None] | None = None,
     config_overrides: dict[str, str] | None = None,
+    previous: Deployment | None = None,
 ) -> Deployment:
-    """Deploy `stack` (its Pulumi.<stack>.yaml, plus overrides such as `checkout-saga:retryMaxDelaySeconds`)."""
+    """Deploy `stack` (its Pulumi.<stack>.yaml, plus overrides such as `checkout-saga:retryMaxDelaySeconds`);
+    with `previous` (its last deployment on this emulator), update that deployment in place."""
     region = stack_config(stack, project_dir).get("aws:region", "eu-west-1")
-    provider = EmulatorProvider(endpoint_url=endpoint_url, region=region, on_created=on_created)
+    provider = EmulatorProvider(
+        endpoint_url=endpoint_url,
+        region=region,
+        on_created=on_created,
+        previous=list(previous.resources) if previous else [],
+    )
     run = run_program(provider, stack, project_dir, config_overrides)
     return Deployment(stack=stack, outputs=run.outputs, resources=provider.created)
+
+
+def _comparable(inputs: Mapping[str, Any]) -> Outputs:
+    """The inputs with each code archive replaced by its zip's digest (archives are deterministic zips)."""
+    return {
+        key: {"archiveSha256": hashlib.sha256(archive_to_zip(value)).hexdigest()}
+        if isinstance(value, pulumi.Archive)
+        else value
+        for key, value in inputs.items()
+    }
 
 
 def _tags(inputs: Mapping[str, Any]) -> dict[str, str]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from devstack.clients import EMULATOR_PORT, AwsClients, client_environment
@@ -29,7 +30,7 @@ from devstack.executions import (
     wait_for_execution,
 )
 from devstack.orders import fixture_stock
-from devstack.program import project_name
+from devstack.program import PROJECT_DIR, project_name
 
 # The same retries as deployed, their backoff capped at one second: retries take seconds, not minutes.
 FAST_RETRIES = {"checkout-saga:retryMaxDelaySeconds": "1"}
@@ -61,6 +62,11 @@ class LocalStack:
         return str(self.outputs["checkoutStateMachineArn"])
 
     @property
+    def checkout_alias_arn(self) -> str:
+        """What callers start checkouts with: the `live` alias (its routing picks the saga version)."""
+        return str(self.outputs["checkoutAliasArn"])
+
+    @property
     def validation_arn(self) -> str:
         return str(self.outputs["orderValidationStateMachineArn"])
 
@@ -80,8 +86,10 @@ class LocalStack:
         return seed_stock(self.outputs["inventoryTableName"], levels, self.clients.dynamodb)
 
     def start_checkout(self, order: dict[str, Any], name: str | None = None) -> str:
-        """Starts the checkout saga; the execution name is the order id unless given."""
-        return start_execution(self.clients.stepfunctions, self.checkout_arn, order, name or str(order["order_id"]))
+        """Starts the checkout saga through its `live` alias; the execution name is the order id unless given."""
+        return start_execution(
+            self.clients.stepfunctions, self.checkout_alias_arn, order, name or str(order["order_id"])
+        )
 
     def checkout(self, order: dict[str, Any], name: str | None = None, timeout_s: float = 180) -> ExecutionResult:
         return wait_for_execution(self.clients.stepfunctions, self.start_checkout(order, name), timeout_s)
@@ -89,6 +97,16 @@ class LocalStack:
     def validate(self, order: Any) -> SyncResult:
         """The Express order validation (StartSyncExecution)."""
         return start_sync_execution(self.clients.stepfunctions, self.validation_arn, order)
+
+
+    def redeploy(self, config_overrides: dict[str, str] | None = None, project_dir: Path | None = None) -> LocalStack:
+        """Deploys the program again onto this emulator, updating this stack in place as `pulumi up` does (new
+        function and state machine versions where something changed); the stack as it is now deployed."""
+        deployment = deploy(
+            self.endpoint_url, self.name, project_dir or PROJECT_DIR, config_overrides=config_overrides,
+            previous=self.deployment,
+        )
+        return replace(self, deployment=deployment)
 
 
 def deploy_on(

@@ -38,6 +38,7 @@ from emulator.stepfunctions import (
     start_execution,
     status_events,
     stop_execution,
+    versions,
     wait_limit,
 )
 from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
@@ -49,6 +50,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     public_layers.EXTENSION,
     log_format.EXTENSION,
     start_execution.EXTENSION,
+    versions.EXTENSION,  # after sfn-start-execution: resolves version and alias ARNs before it sees them
     execution_logging.EXTENSION,
     express.EXTENSION,
     error_codes.EXTENSION,

@@ -11,6 +11,7 @@ python -m sagactl recover   re-run pending compensations of escalated sagas from
 python -m sagactl fuzz      malformed orders through both workflows (hypothesis)
 python -m sagactl cost      the AWS bill per 1M checkouts and per 1M validations, measured on the emulator
 python -m sagactl http METHOD URL [--data @file]  a SigV4-signed request to the checkout API
+python -m sagactl rollout   move the live alias to the newest saga version in steps, rolling back by itself
 
 With --endpoint-url (the emulator), every command defaults to the emulator's region and credentials.
 A problem the user can fix is answered in one line on stderr (sagactl: ...) with exit code 2.
@@ -27,6 +28,7 @@ from sagactl.cost import cli as cost_cli
 from sagactl.errors import EXIT_USER_ERROR, user_message
 from sagactl.local import cli as local_cli
 from sagactl.reliability import cli as reliability_cli
+from sagactl.rollout import cli as rollout_cli
 
 EXIT_INTERRUPTED = 130
 
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="sagactl", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for package in (local_cli, audit_cli, reliability_cli, cost_cli, api_cli):
+    for package in (local_cli, audit_cli, reliability_cli, cost_cli, api_cli, rollout_cli):
         package.add_subcommands(sub)
     return parser
 

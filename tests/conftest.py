@@ -140,6 +140,8 @@ class FakeCloud:
     resources: list[DeclaredResource] = field(default_factory=list)
     account_id: str = ACCOUNT_ID
     region: str = REGION
+    # The version number a publish answers (Lambda functions, state machines): more than 1 is a stack redeployed.
+    published_version: int = 1
 
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         physical = args.inputs.get("name") or f"{args.name}-0a1b2c3"
@@ -174,7 +176,8 @@ class FakeCloud:
         if typ == "aws:dynamodb/table:Table":
             return {"arn": f"{prefix.format('dynamodb')}:table/{physical}"}
         if typ == "aws:lambda/function:Function":
-            return {"arn": f"{prefix.format('lambda')}:function:{physical}"}
+            arn, version = f"{prefix.format('lambda')}:function:{physical}", self._version(inputs)
+            return {"arn": arn, "version": version, "qualifiedArn": f"{arn}:{version}"}
         if typ == "aws:cloudwatch/logGroup:LogGroup":
             return {"arn": f"{prefix.format('logs')}:log-group:{physical}"}
         if typ == "aws:sqs/queue:Queue":
@@ -185,7 +188,12 @@ class FakeCloud:
         if typ == "aws:iam/role:Role":
             return {"arn": f"arn:aws:iam::{self.account_id}:role/{physical}"}
         if typ == "aws:sfn/stateMachine:StateMachine":
-            return {"arn": f"{prefix.format('states')}:stateMachine:{physical}"}
+            arn = f"{prefix.format('states')}:stateMachine:{physical}"
+            published = {"stateMachineVersionArn": f"{arn}:{self._version(inputs)}"} if inputs.get("publish") else {}
+            return {"arn": arn, **published}
+        if typ == "aws:sfn/alias:Alias":  # arn:aws:states:<region>:<account>:stateMachine:<machine>:<alias>
+            machine_arn = inputs["routingConfigurations"][0]["stateMachineVersionArn"].rsplit(":", 1)[0]
+            return {"arn": f"{machine_arn}:{physical}"}
         if typ == "aws:kms/key:Key":
             key_id = str(uuid.uuid5(uuid.NAMESPACE_URL, physical))  # stable per logical name, like a real key id
             return {"arn": f"{prefix.format('kms')}:key/{key_id}", "keyId": key_id}
@@ -224,6 +232,9 @@ class FakeCloud:
             return {"arn": f"{prefix.format('backup')}:backup-plan:{stable_id}", "version": stable_id[:8]}
         return {}
 
+    def _version(self, inputs: Mapping[str, Any]) -> str:
+        return str(self.published_version) if inputs.get("publish") else "$LATEST"
+
 
 @dataclass
 class DeclaredStack:
@@ -246,12 +257,15 @@ def new_fake_cloud() -> Callable[[], FakeCloud]:
 
 @pytest.fixture(scope="session")
 def declare_stack(new_fake_cloud: Callable[[], FakeCloud]) -> Callable[..., DeclaredStack]:
-    """`declare_stack(stack, config_overrides=None)`: the real program (`__main__.py`, Pulumi.<stack>.yaml) run
-    under Pulumi mocks on a fresh FakeCloud."""
+    """`declare_stack(stack, config_overrides=None, published_version=1)`: the real program (`__main__.py`,
+    Pulumi.<stack>.yaml) run under Pulumi mocks on a fresh FakeCloud (whose publishes answer `published_version`)."""
     from devstack.program import run_program  # imports pulumi: only for the tests that declare the program
 
-    def declare(stack: str, config_overrides: Mapping[str, str] | None = None) -> DeclaredStack:
+    def declare(
+        stack: str, config_overrides: Mapping[str, str] | None = None, published_version: int = 1
+    ) -> DeclaredStack:
         cloud = new_fake_cloud()
+        cloud.published_version = published_version
         run = run_program(cloud, stack, config_overrides=dict(config_overrides or {}))
         # The engine learns `protect` from the registration; the mocks are not told, the resource objects know.
         protected = {(r._type, r._name): bool(r._protect) for r in run.resources}

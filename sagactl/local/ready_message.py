@@ -67,8 +67,8 @@ def ready_commands(stack: LocalStack, cli: str | None = None) -> list[tuple[str,
     return [
         ("Any credentials work against the emulator", f"export {credentials}"),
         (
-            "Start a checkout (the execution name is the order id: it dedupes resubmissions)",
-            f"{aws} stepfunctions start-execution --state-machine-arn {shlex.quote(stack.checkout_arn)} "
+            "Start a checkout through the live alias (the execution name is the order id: it dedupes resubmissions)",
+            f"{aws} stepfunctions start-execution --state-machine-arn {shlex.quote(stack.checkout_alias_arn)} "
             f"--name {shlex.quote(order_id)} --input {_file_uri('happy')}",
         ),
         ("See how it ended", f"{aws} stepfunctions describe-execution --execution-arn {execution}"),

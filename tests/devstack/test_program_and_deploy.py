@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from devstack.deploy import STAND_INS, EmulatorProvider, UnsupportedResourceError, deploy
+from devstack.deploy import STAND_INS, CreatedResource, EmulatorProvider, UnsupportedResourceError, deploy
 from devstack.program import StackConfigError, project_name, stack_config
 
 
@@ -98,13 +98,13 @@ def test_the_provider_s_default_tags_go_on_what_is_created_through_it() -> None:
 
 
 def test_a_function_with_signed_code_is_created_from_its_s3_object_with_its_reservation() -> None:
-    lambda_client = Recorder({"create_function": {"FunctionArn": "arn:aws:lambda:eu-west-1:1:function:f",
-                                                  "CodeSha256": "c2hh"}})
+    lambda_client = Recorder({"create_function": {"FunctionArn": "arn:aws:lambda:eu-west-1:1:function:f:1",
+                                                  "Version": "1", "CodeSha256": "c2hh"}})
     provider = provider_with(**{"lambda": lambda_client})
     inputs = {
         "name": "f", "runtime": "python3.13", "role": "arn:aws:iam::1:role/r", "handler": "m.lambda_handler",
         "s3Bucket": "artifacts", "s3Key": "signed/f-code/job.zip", "reservedConcurrentExecutions": 5,
-        "codeSigningConfigArn": "arn:aws:lambda:eu-west-1:1:code-signing-config:csc-1",
+        "codeSigningConfigArn": "arn:aws:lambda:eu-west-1:1:code-signing-config:csc-1", "publish": True,
     }
 
     _, outputs = register(provider, "aws:lambda/function:Function", "f", inputs)
@@ -114,6 +114,10 @@ def test_a_function_with_signed_code_is_created_from_its_s3_object_with_its_rese
     assert create["CodeSigningConfigArn"] == inputs["codeSigningConfigArn"]
     assert ("put_function_concurrency", {"FunctionName": "f", "ReservedConcurrentExecutions": 5}) in lambda_client.calls
     assert "code" not in outputs
+    # Published: the answer describes version 1, which is what a workflow invokes.
+    assert create["Publish"] is True
+    assert outputs["arn"] == "arn:aws:lambda:eu-west-1:1:function:f"
+    assert outputs["qualifiedArn"] == "arn:aws:lambda:eu-west-1:1:function:f:1"
 
 
 def test_the_signing_job_stand_in_copies_the_unsigned_object_where_the_signed_one_would_be() -> None:
@@ -142,3 +146,49 @@ def test_the_stand_ins_are_exactly_what_moto_cannot_create_and_each_says_what_is
         "aws:backup/selection:Selection",
     }
     assert all("locally" in what or "unsigned" in what for what in STAND_INS.values())
+
+
+# --- redeploys: updates in place ----------------------------------------------------------------------------------
+
+ALIAS_ARN = "arn:aws:states:eu-west-1:1:stateMachine:m:live"
+
+
+def redeploying(previous: list[CreatedResource], **clients: Recorder) -> EmulatorProvider:
+    provider = EmulatorProvider(endpoint_url="http://127.0.0.1:9", region="eu-west-1", previous=previous)
+    provider._clients.update(clients)
+    return provider
+
+
+def test_a_redeploy_leaves_an_unchanged_resource_alone() -> None:
+    logs = Recorder({})
+    inputs = {"name": "/g", "retentionInDays": 14}
+    before = CreatedResource("aws:cloudwatch/logGroup:LogGroup", "g", "/g", {**inputs, "arn": "arn:g"}, inputs)
+
+    physical_id, outputs = register(redeploying([before], logs=logs), before.type, "g", inputs)
+
+    assert (physical_id, outputs, logs.calls) == ("/g", before.outputs, [])
+
+
+def test_a_redeploy_refuses_a_change_it_cannot_make_in_place_naming_it() -> None:
+    inputs = {"name": "/g", "retentionInDays": 14}
+    before = CreatedResource("aws:cloudwatch/logGroup:LogGroup", "g", "/g", dict(inputs), inputs)
+
+    with pytest.raises(UnsupportedResourceError, match=r"resource 'g' .*in place \(changed: retentionInDays\)"):
+        register(redeploying([before], logs=Recorder({})), before.type, "g", {**inputs, "retentionInDays": 30})
+
+
+def test_a_redeploy_reroutes_a_changed_alias() -> None:
+    sfn = Recorder({})
+    old = {"name": "live", "routingConfigurations": [{"stateMachineVersionArn": "m:1", "weight": 100}]}
+    new = {"name": "live", "routingConfigurations": [{"stateMachineVersionArn": "m:2", "weight": 10.0},
+                                                     {"stateMachineVersionArn": "m:1", "weight": 90.0}]}
+    before = CreatedResource("aws:sfn/alias:Alias", "checkout-live", ALIAS_ARN, {**old, "arn": ALIAS_ARN}, old)
+
+    physical_id, outputs = register(redeploying([before], stepfunctions=sfn), before.type, "checkout-live", new)
+
+    assert physical_id == ALIAS_ARN and outputs["arn"] == ALIAS_ARN
+    assert sfn.calls == [("update_state_machine_alias", {
+        "stateMachineAliasArn": ALIAS_ARN,
+        "routingConfiguration": [{"stateMachineVersionArn": "m:2", "weight": 10},
+                                 {"stateMachineVersionArn": "m:1", "weight": 90}],
+    })]

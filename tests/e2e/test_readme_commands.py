@@ -38,6 +38,7 @@ RUN_ELSEWHERE = {
     "venv/bin/python -m sagactl chaos": "minutes at full size; tests/e2e/reliability runs the same at CI size",
     "venv/bin/python -m sagactl fuzz": "minutes at full size; tests/e2e/reliability runs the same at CI size",
     "venv/bin/python -m sagactl cost": "starts its own emulator (tests/sagactl/cost covers the model)",
+    "venv/bin/python -m sagactl rollout": "on AWS after a canary deploy (tests/e2e/test_versions.py runs it locally)",
 }
 
 

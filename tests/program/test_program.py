@@ -216,7 +216,8 @@ def test_trust_policies_are_scoped_to_this_account(declared_stack):
 def test_saga_role_invokes_only_its_functions_and_sends_only_to_its_queue(declared_stack):
     cloud = declared_stack.cloud
     statements = {s["Sid"]: s for s in cloud.named(ROLE_POLICY, "checkout-policy").policy_statements()}
-    function_arns = {cloud.named(FUNCTION, n).outputs["arn"] for n in HANDLERS}
+    # The versions this deployment published, which its definition invokes (tests/program/test_versions.py).
+    function_arns = {cloud.named(FUNCTION, n).outputs["qualifiedArn"] for n in HANDLERS}
     assert statements["InvokeOwnFunctions"]["Action"] == ["lambda:InvokeFunction"]
     assert set(statements["InvokeOwnFunctions"]["Resource"]) == function_arns
     queue = cloud.of_type(QUEUE)[0]
@@ -227,7 +228,9 @@ def test_saga_role_invokes_only_its_functions_and_sends_only_to_its_queue(declar
         "Resource": [queue.outputs["arn"]],
     }
     validation = {s["Sid"]: s for s in cloud.named(ROLE_POLICY, "order-validation-policy").policy_statements()}
-    assert validation["InvokeOwnFunction"]["Resource"] == [cloud.named(FUNCTION, "validate-order").outputs["arn"]]
+    assert validation["InvokeOwnFunction"]["Resource"] == [
+        cloud.named(FUNCTION, "validate-order").outputs["qualifiedArn"]
+    ]
 
 
 def test_state_machines_log_and_trace_per_stack_config(declared_stack):
@@ -251,7 +254,7 @@ def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(decl
     validation = json.loads(declared_stack.cloud.named(STATE_MACHINE, "order-validation").inputs["definition"])
     assert Linter.validate(saga) == [] and Linter.validate(validation) == []
     states = saga["States"]
-    process_payment_arn = declared_stack.cloud.named(FUNCTION, "process-payment").outputs["arn"]
+    process_payment_arn = declared_stack.cloud.named(FUNCTION, "process-payment").outputs["qualifiedArn"]
     assert states["ProcessPayment"]["Resource"] == process_payment_arn
     assert states["ReserveInventory"]["Catch"][0] == {
         "ErrorEquals": ["InventoryDepletedException"],
@@ -260,7 +263,7 @@ def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(decl
     }
     assert states["ReleaseInventory"]["Next"] == "RefundPayment"
     assert states["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == declared_stack.outputs["deadLetterQueueUrl"]
-    validate_arn = declared_stack.cloud.named(FUNCTION, "validate-order").outputs["arn"]
+    validate_arn = declared_stack.cloud.named(FUNCTION, "validate-order").outputs["qualifiedArn"]
     assert states["ValidateOrder"]["Resource"] == validation["States"]["ValidateOrder"]["Resource"] == validate_arn
     timeout = int(config(declared_stack.name)["lambdaTimeoutSeconds"])
     assert all(
@@ -271,6 +274,8 @@ def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(decl
 def test_stack_outputs(declared_stack):
     outputs = declared_stack.outputs
     assert set(outputs) == {
+        "checkoutAliasArn",
+        "orderValidationAliasArn",
         "checkoutStateMachineArn",
         "orderValidationStateMachineArn",
         "deadLetterQueueUrl",

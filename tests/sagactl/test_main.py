@@ -13,7 +13,7 @@ from sagactl.__main__ import build_parser
 REPO = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = [
     ["serve"], ["demo"], ["executions"], ["trace"], ["faults"], ["faults", "set"], ["faults", "list"],
-    ["faults", "clear"], ["check"], ["chaos"], ["recover"], ["fuzz"], ["cost"], ["http"],
+    ["faults", "clear"], ["check"], ["chaos"], ["recover"], ["fuzz"], ["cost"], ["http"], ["rollout"],
 ]  # fmt: skip
 
 

@@ -23,6 +23,7 @@ API = f"{ENDPOINT}/_aws/execute-api/ae8adf990e/v1"
 def stack() -> LocalStack:
     outputs = {
         "checkoutStateMachineArn": f"{MACHINES}:checkout-saga-checkout-dev",
+        "checkoutAliasArn": f"{MACHINES}:checkout-saga-checkout-dev:live",
         "orderValidationStateMachineArn": f"{MACHINES}:checkout-saga-order-validation-dev",
         "inventoryTableName": "checkout-saga-inventory-dev",
         "checkoutApiUrl": API,
@@ -61,6 +62,8 @@ def test_inputs_are_absolute_file_uris_that_survive_the_shell(stack: LocalStack,
     monkeypatch.setattr("sagactl.local.ready_message.example_path", lambda name: Path("/a dir/order-happy.json"))
     (start,) = [c for _, c in ready_commands(stack) if " start-execution " in c]
     assert shlex.split(start)[-2:] == ["--input", "file:///a dir/order-happy.json"]
+    # Callers start through the live alias; the execution is the state machine's (describe-execution's ARN).
+    assert f"--state-machine-arn {MACHINES}:checkout-saga-checkout-dev:live " in start
     assert example_path("happy").is_absolute()
 
 
