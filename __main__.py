@@ -312,6 +312,7 @@ checkout_api = CheckoutApi(
     CHECKOUT_API,
     CheckoutApiArgs(
         checkout_state_machine_arn=checkout.state_machine_arn,
+        checkout_alias_arn=checkout.alias_arn,
         validation_state_machine_arn=validation.state_machine_arn,
         invalid_order_outcome=CHECKOUT_SAGA.validation.invalid.outcome,
         throttling=api_config.throttling,
@@ -388,6 +389,7 @@ pulumi.export("checkoutStateMachineArn", checkout.state_machine_arn)
 pulumi.export("orderValidationStateMachineArn", validation.state_machine_arn)
 pulumi.export("deadLetterQueueUrl", checkout.dead_letter_queue_url)
 pulumi.export("rollbackStateMachineArn", rollback.state_machine_arn)
+pulumi.export("rollbackAliasArn", rollback.alias_arn)
 pulumi.export("idempotencyTableName", idempotency.name)
 pulumi.export("paymentsTableName", payments.name)
 pulumi.export("inventoryTableName", inventory.name)

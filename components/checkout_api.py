@@ -91,6 +91,8 @@ class ApiThrottling:
 @dataclass(frozen=True)
 class CheckoutApiArgs:
     checkout_state_machine_arn: pulumi.Input[str]
+    # What new checkouts start through (the saga's `live` alias): its executions still belong to the state machine.
+    checkout_alias_arn: pulumi.Input[str]
     validation_state_machine_arn: pulumi.Input[str]
     # The validation workflow's Fail error for an invalid order: answered 422.
     invalid_order_outcome: str
@@ -155,7 +157,7 @@ class CheckoutApi(pulumi.ComponentResource):
             checkouts,
             "POST",
             "StartExecution",
-            pulumi.Output.from_input(args.checkout_state_machine_arn).apply(
+            pulumi.Output.from_input(args.checkout_alias_arn).apply(
                 lambda arn: templates.fill(templates.START_CHECKOUT_REQUEST, state_machine_arn=arn)
             ),
             [
@@ -466,7 +468,7 @@ class CheckoutApi(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         statements = [
-            iam.allow("StartCheckouts", ["states:StartExecution"], [args.checkout_state_machine_arn]),
+            iam.allow("StartCheckouts", ["states:StartExecution"], [args.checkout_alias_arn]),
             iam.allow("ValidateOrders", ["states:StartSyncExecution"], [args.validation_state_machine_arn]),
             iam.allow("ReadCheckoutStatus", ["states:DescribeExecution"], [checkout_executions]),
         ]

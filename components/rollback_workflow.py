@@ -64,6 +64,7 @@ TRIGGER_INPUT_TEMPLATE = f'{{"{ORIGINAL_INPUT}": <input>, "{ORIGIN_EXECUTION}": 
 
 class RollbackWorkflow(pulumi.ComponentResource):
     state_machine_arn: pulumi.Output[str]
+    alias_arn: pulumi.Output[str]
     trigger_rule_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: RollbackWorkflowArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -74,7 +75,8 @@ class RollbackWorkflow(pulumi.ComponentResource):
         missing = [f for f in used if f not in args.functions]
         if missing:
             raise ValueError(f"rollback {name} needs functions {missing}")
-        function_arns = {key: args.functions[key].arn for key in used}
+        # The versions this deployment published, as the saga's own compensations invoke them.
+        function_arns = {key: args.functions[key].qualified_arn for key in used}
         definition = pulumi.Output.all(args.dead_letter_queue_url, function_arns).apply(
             lambda resolved: json.dumps(
                 build_rollback_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
@@ -127,7 +129,8 @@ class RollbackWorkflow(pulumi.ComponentResource):
             description=f"EventBridge starts the rollback workflow {naming.state_machine_name(name)}, nothing else",
             opts=child,
         )
-        start = [iam.allow("StartTheRollbackOnly", ["states:StartExecution"], [parts.machine.arn])]
+        # The rule starts the rollback through its `live` alias, as every caller does.
+        start = [iam.allow("StartTheRollbackOnly", ["states:StartExecution"], [parts.alias.arn])]
         if args.kms_key_arn is not None:
             # Starting an execution of a state machine encrypted with a customer-managed key encrypts its input.
             start.append(
@@ -149,7 +152,7 @@ class RollbackWorkflow(pulumi.ComponentResource):
         self.trigger_target = aws.cloudwatch.EventTarget(
             f"{rule_name}-to-rollback",
             rule=self.trigger_rule.name,
-            arn=parts.machine.arn,
+            arn=parts.alias.arn,
             role_arn=self.trigger_role.arn,
             input_transformer=aws.cloudwatch.EventTargetInputTransformerArgs(
                 input_paths=TRIGGER_INPUT_PATHS, input_template=TRIGGER_INPUT_TEMPLATE
@@ -157,5 +160,12 @@ class RollbackWorkflow(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.trigger_policy]),
         )
         self.state_machine_arn = parts.machine.arn
+        self.alias_arn = parts.alias.arn
         self.trigger_rule_arn = self.trigger_rule.arn
-        self.register_outputs({"stateMachineArn": self.state_machine_arn, "triggerRuleArn": self.trigger_rule_arn})
+        self.register_outputs(
+            {
+                "stateMachineArn": self.state_machine_arn,
+                "aliasArn": self.alias_arn,
+                "triggerRuleArn": self.trigger_rule_arn,
+            }
+        )

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl.rollback_builder import rollback_input
+from components.alias_routing import LIVE_ALIAS
 from devstack.clients import AwsClients
 from devstack.executions import ExecutionTimeout, wait_for_execution
 from sagactl.discovery import SagaStack
@@ -138,7 +139,10 @@ def _recover_one(
 def _start(clients: AwsClients, rollback_machine_arn: str, name: str, payload: dict[str, str]) -> str:
     sfn = clients.stepfunctions
     try:
-        started = sfn.start_execution(stateMachineArn=rollback_machine_arn, name=name, input=json.dumps(payload))
+        # Through the rollback's `live` alias, as every caller starts it; the execution belongs to the machine.
+        started = sfn.start_execution(
+            stateMachineArn=f"{rollback_machine_arn}:{LIVE_ALIAS}", name=name, input=json.dumps(payload)
+        )
     except sfn.exceptions.ExecutionAlreadyExists:  # recovered before: that rollback is the answer
         return f"{rollback_machine_arn.replace(':stateMachine:', ':execution:')}:{name}"
     return str(started["executionArn"])

@@ -22,6 +22,7 @@ def declare(cloud, **options):
             "api",
             CheckoutApiArgs(
                 checkout_state_machine_arn=SAGA,
+                checkout_alias_arn=f"{SAGA}:live",
                 validation_state_machine_arn=VALIDATION,
                 invalid_order_outcome="OrderInvalid",
                 throttling=ApiThrottling(rate_limit=10, burst_limit=20),

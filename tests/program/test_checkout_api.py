@@ -51,7 +51,8 @@ def test_integrations_call_step_functions_directly_with_the_api_role(declared_st
     integrations = {i.name: i.inputs for i in declared_stack.cloud.of_type(INTEGRATION)}
     role = declared_stack.cloud.named("aws:iam/role:Role", "checkout-api-role")
     expected = {
-        "checkout-api-start-checkout": ("StartExecution", machine_arn(stack, "checkout")),
+        # New checkouts start through the saga's live alias; its executions still belong to the state machine.
+        "checkout-api-start-checkout": ("StartExecution", machine_arn(stack, "checkout") + ":live"),
         "checkout-api-validate-order": ("StartSyncExecution", machine_arn(stack, "order-validation")),
         "checkout-api-checkout-status": (
             "DescribeExecution",
@@ -74,7 +75,7 @@ def test_the_api_role_may_start_only_the_saga_and_the_validation(declared_stack)
     statements = {
         s["Sid"]: s for s in declared_stack.cloud.named(ROLE_POLICY, "checkout-api-policy").policy_statements()
     }
-    assert statements.pop("StartCheckouts")["Resource"] == [machine_arn(stack, "checkout")]
+    assert statements.pop("StartCheckouts")["Resource"] == [machine_arn(stack, "checkout") + ":live"]
     assert statements.pop("ValidateOrders")["Resource"] == [machine_arn(stack, "order-validation")]
     read = statements.pop("ReadCheckoutStatus")
     assert read["Action"] == ["states:DescribeExecution"]

@@ -287,6 +287,7 @@ def test_stack_outputs(declared_stack):
         "alarmTopicArn",
         "checkoutApiUrl",
         "rollbackStateMachineArn",
+        "rollbackAliasArn",
     }
     cloud = declared_stack.cloud
     assert outputs["checkoutStateMachineArn"] == cloud.named(STATE_MACHINE, "checkout").outputs["arn"]

@@ -62,9 +62,9 @@ def test_state_machine_roles_may_invoke_exactly_those_versions(declare_stack):
 
 def test_state_machines_publish_and_callers_get_the_live_aliases(declared_stack):
     machines = declared_stack.cloud.of_type(STATE_MACHINE)
-    assert len(machines) == 2 and all(machine.inputs.get("publish") is True for machine in machines)
+    assert len(machines) == 3 and all(machine.inputs.get("publish") is True for machine in machines)
     aliases = declared_stack.cloud.of_type(STATE_MACHINE_ALIAS)
-    assert sorted(alias.inputs["name"] for alias in aliases) == ["live", "live"]
+    assert sorted(alias.inputs["name"] for alias in aliases) == ["live", "live", "live"]
     outputs = declared_stack.outputs
     for workflow, machine in (("checkout", "checkout"), ("orderValidation", "order-validation")):
         machine_arn = outputs[f"{workflow}StateMachineArn"]
