@@ -122,6 +122,8 @@ class DeclaredResource:
     # Whether the resource is protected (`protect`, its own or its parent's): set by `declare_stack`, from the
     # resource objects, because `pulumi.runtime.Mocks` is not told.
     protect: bool = False
+    # False for a ComponentResource: a grouping in the program, nothing a cloud creates.
+    custom: bool = True
 
     def policy_statements(self) -> list[dict[str, Any]]:
         """The statements of the JSON policy document in `policy` (role policies, key policies)."""
@@ -146,7 +148,9 @@ class FakeCloud:
     def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
         physical = args.inputs.get("name") or f"{args.name}-0a1b2c3"
         outputs = {**args.inputs, "name": physical, **self._computed(args.typ, physical, args.inputs)}
-        self.resources.append(DeclaredResource(args.typ, args.name, dict(args.inputs), outputs, args.provider))
+        self.resources.append(
+            DeclaredResource(args.typ, args.name, dict(args.inputs), outputs, args.provider, custom=args.custom)
+        )
         return f"{physical}-id", outputs
 
     def call(self, args: Any) -> dict[str, Any]:

@@ -44,7 +44,10 @@ class Submission:
 class Run:
     submissions: list[Submission] = field(default_factory=list)
     plaintext: Submission | None = None
+    broken_validation: dict[str, Any] = field(default_factory=dict)  # StartSyncExecution's answer
     captured: dict[str, list[str]] = field(default_factory=dict)  # where -> texts
+    # What leaves the stack for a caller or an operator: executions' outcome, sync responses, dead letters.
+    answered: dict[str, list[str]] = field(default_factory=dict)
 
     def outcome(self, stack: str, path: str) -> ExecutionResult:
         (submission,) = [s for s in self.submissions if (s.stack, s.path) == (stack, path)]
@@ -100,6 +103,11 @@ def run_every_path(
         submit(run, dev, "unexpected-failure", "happy", distinctive())
     with misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         submit(run, dev, "failed-compensation", "out-of-stock", distinctive())
+    # A validation that breaks down (told to seal plaintext tokens, with no key to seal them with): a technical
+    # failure on Express. The token is Stripe's public test token, not one of the run's secrets.
+    with misconfigured("validate_order", ACCEPT_PLAINTEXT_PAYMENT_TOKENS="true", PAYMENT_TOKEN_KEY_ARN=""):
+        run.broken_validation = dev.clients.stepfunctions.start_sync_execution(
+            stateMachineArn=dev.outputs["orderValidationStateMachineArn"], input=json.dumps(order("happy", "tok_visa")))
 
     plaintext = order("happy", distinctive("tok_plaintext"))
     run.plaintext = Submission("dev", "plaintext", plaintext["payment_token"], dev.checkout(plaintext))
@@ -119,13 +127,17 @@ def capture_everything(run: Run, stacks: list[LocalStack]) -> None:
             history = paginate(sfn, "get_execution_history", "events", executionArn=arn)
             described = sfn.describe_execution(executionArn=arn)
             run.captured[f"execution {arn}"] = [json.dumps(e, default=str) for e in [*history, described]]
+            run.answered[f"execution {arn}"] = [json.dumps({key: described.get(key) for key in
+                                                            ("status", "error", "cause", "output")})]
     run.captured["sync responses"] = [json.dumps(s.sync_response, default=str) for s in run.submissions
                                       if s.sync_response]
+    run.answered["sync responses"] = [*run.captured["sync responses"], json.dumps(run.broken_validation, default=str)]
     sqs = clients.client("sqs")
     for stack in stacks:
         queue = stack.outputs["deadLetterQueueUrl"]
         messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
         run.captured[f"dead-letter queue {queue}"] = [m["Body"] for m in messages]
+        run.answered[f"dead-letter queue {queue}"] = run.captured[f"dead-letter queue {queue}"]
     dynamodb = clients.dynamodb
     for table in paginate(dynamodb, "list_tables", "TableNames"):
         items = paginate(dynamodb, "scan", "Items", TableName=table)
@@ -220,6 +232,22 @@ def test_a_plaintext_token_is_refused_and_stays_in_its_own_execution(run: Run):
     holders = {place: texts for place, texts in holders.items() if texts}
     assert set(holders) == {f"execution {result.arn}", "log group /aws/vendedlogs/states/checkout-saga-checkout-dev"}
     assert all(result.arn in line for line in holders["log group /aws/vendedlogs/states/checkout-saga-checkout-dev"])
+
+
+def test_no_error_cause_express_answer_or_dead_letter_carries_a_stack_trace(run: Run):
+    answers = "\n".join(text for texts in run.answered.values() for text in texts)
+    unexpected = run.outcome("dev", "unexpected-failure")
+    broken = run.broken_validation
+    assert (broken["status"], broken["error"]) == ("FAILED", "RuntimeError")
+    assert "PAYMENT_TOKEN_KEY_ARN is not set" in broken["cause"]
+    letters = [json.loads(t) for place, texts in run.answered.items() if place.startswith("dead-letter") for t in texts]
+    assert letters and all(set(letter["error"]["Cause"]) == {"errorType", "errorMessage"} for letter in letters)
+    assert "ResourceNotFoundException" in (unexpected.cause or "")  # the error's type and message stay
+
+    for trace_mark in ("stackTrace", "Traceback", 'File "/'):
+        assert trace_mark not in answers, trace_mark
+    # The traces exist: the execution history (AWS's audit trail) keeps them, so their absence above is the strip's.
+    assert "stackTrace" in "\n".join(run.captured[f"execution {unexpected.arn}"])
 
 
 def test_the_scan_would_find_card_numbers(card_like_numbers):

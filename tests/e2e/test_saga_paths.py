@@ -83,7 +83,9 @@ def test_unexpected_failure_after_the_reservation_compensates_everything_in_reve
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
     rollback = result.path[result.path.index("ReleaseInventory"):]
-    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed")
+    # The failure is a function's own error: its stack trace is stripped from the cause on the way out.
+    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause",
+                        "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed")
     snapshot = stack.snapshot(order["order_id"])
     assert snapshot.status == "FAILED"
     assert snapshot.net_charge_minor == 0 and snapshot.charges == 1
@@ -96,7 +98,11 @@ def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack):
     with stack.misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
-    assert result.path[-3:] == ("RefundPayment", "EscalateRefundPayment", "CompensationFailed")
+    # Both failures the dead letter carries lose their stack traces first.
+    assert result.path[-9:] == ("RefundPayment", "EscalateRefundPaymentCause", "ParseEscalateRefundPaymentCause",
+                               "TrimEscalateRefundPaymentCause", "EscalateRefundPaymentOriginalCause",
+                               "ParseEscalateRefundPaymentOriginalCause", "TrimEscalateRefundPaymentOriginalCause",
+                               "EscalateRefundPayment", "CompensationFailed")
     assert result.path.count("RefundPayment") == 1  # retries happen inside the state, visible as attempts
     sqs = stack.clients.client("sqs")
     messages = sqs.receive_message(QueueUrl=stack.outputs["deadLetterQueueUrl"], MaxNumberOfMessages=10,
