@@ -80,30 +80,36 @@ class StackUnderTest:
     def misconfigured(self, module: str, **variables: str) -> Iterator[None]:
         """Points a function at a table that does not exist: every call fails, as a broken dependency would.
 
-        Checkouts run the saga version the `live` alias routes to, which invokes the function versions it was
-        deployed with; so this does what a redeploy would: a new function version with these variables, a new saga
-        version invoking it, the alias routed to that; all put back after."""
+        Each workflow invokes the function versions it was deployed with, so this does what a redeploy would: a new
+        function version with these variables, and a new version of every workflow invoking the function that
+        invokes the new one (the checkout's `live` alias routed to it; the validation, started by its own ARN, runs
+        its newest definition); all put back after."""
         lam, sfn = self.clients.client("lambda"), self.sfn
-        name, machine, alias = self.function_name(module), self.local.checkout_arn, self.local.checkout_alias_arn
+        name, alias = self.function_name(module), self.local.checkout_alias_arn
         original = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
-        definition = sfn.describe_state_machine(stateMachineArn=machine)["definition"]
-        routing = sfn.describe_state_machine_alias(stateMachineAliasArn=alias)["routingConfiguration"]
         function_arn = lam.get_function_configuration(FunctionName=name)["FunctionArn"]
         deployed = re.compile(re.escape(function_arn) + r":\d+\b")
-        assert deployed.search(definition), f"the saga does not invoke a published version of {name}"
+        definitions = {machine: sfn.describe_state_machine(stateMachineArn=machine)["definition"]
+                       for machine in (self.local.checkout_arn, self.local.validation_arn)}
+        invoking = {machine: text for machine, text in definitions.items() if deployed.search(text)}
+        assert invoking, f"no workflow invokes a published version of {name}"
+        routing = sfn.describe_state_machine_alias(stateMachineAliasArn=alias)["routingConfiguration"]
         lam.update_function_configuration(FunctionName=name, Environment={"Variables": {**original, **variables}})
         version = lam.publish_version(FunctionName=name)["Version"]
-        broken = sfn.update_state_machine(
-            stateMachineArn=machine, definition=deployed.sub(f"{function_arn}:{version}", definition), publish=True
-        )["stateMachineVersionArn"]
-        sfn.update_state_machine_alias(
-            stateMachineAliasArn=alias, routingConfiguration=[{"stateMachineVersionArn": broken, "weight": 100}]
-        )
+        for machine, definition in invoking.items():
+            broken = sfn.update_state_machine(
+                stateMachineArn=machine, definition=deployed.sub(f"{function_arn}:{version}", definition), publish=True
+            )["stateMachineVersionArn"]
+            if machine == self.local.checkout_arn:
+                sfn.update_state_machine_alias(
+                    stateMachineAliasArn=alias, routingConfiguration=[{"stateMachineVersionArn": broken, "weight": 100}]
+                )
         try:
             yield
         finally:
             lam.update_function_configuration(FunctionName=name, Environment={"Variables": original})
-            sfn.update_state_machine(stateMachineArn=machine, definition=definition)
+            for machine, definition in invoking.items():
+                sfn.update_state_machine(stateMachineArn=machine, definition=definition)
             sfn.update_state_machine_alias(stateMachineAliasArn=alias, routingConfiguration=routing)
 
 

@@ -37,15 +37,16 @@ def test_a_charge_that_lands_after_its_task_timed_out_is_still_undone(
 
 
 def _outlived_invocation_ended(rs, since: datetime, timeout_s: float = 20.0) -> bool:
-    """Lambda logs a REPORT line when an invocation ends: this test makes exactly one of ProcessPayment."""
+    """Lambda logs a REPORT when an invocation ends (the handlers log in JSON: a platform.report record); this test
+    makes exactly one invocation of ProcessPayment."""
     logs = rs.clients.client("logs")
     group = f"/aws/lambda/{rs.parts.function_name('ProcessPayment')}"
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         pages = logs.get_paginator("filter_log_events").paginate(
-            logGroupName=group, startTime=int(since.timestamp() * 1000), filterPattern="REPORT"
+            logGroupName=group, startTime=int(since.timestamp() * 1000)
         )
-        if any(event["message"].startswith("REPORT") for page in pages for event in page["events"]):
+        if any('"type":"platform.report"' in event["message"] for page in pages for event in page["events"]):
             return True
         time.sleep(0.5)
     return False
