@@ -1,8 +1,8 @@
 """Checkout saga domain: order models, the order/payment/inventory stores and the errors the state machine
 catches by name.
 
-Nothing is imported here on purpose: validate_order (the high-volume Express step) imports only the models
-and validation modules, so its cold start never pays for boto3 or the idempotency store.
+Nothing but logging is imported here on purpose: validate_order (the high-volume Express step) imports only the
+models and validation modules, so its cold start never pays for boto3 or the idempotency store.
 
 Snapshot safety (prod runs the handlers with Lambda SnapStart: one initialized environment is snapshotted per
 published version and every cold start resumes a copy of it). What the handlers create at import holds nothing
@@ -18,3 +18,11 @@ that must differ between copies or that a copy cannot reuse:
 So no after-restore hook is needed; anything added at import must keep to these rules or register one
 (`snapshot_restore_py.register_after_restore`, part of Lambda's Python runtime).
 """
+
+import logging as _logging
+
+# With Lambda's JSON log format the runtime sets the root logger to the function's application log level: at DEBUG
+# (dev) the AWS SDK would log every request it signs and sends, bodies included. The handlers' own loggers keep the
+# configured level; the SDK's stop at INFO.
+for _sdk_logger in ("boto3", "botocore", "urllib3"):
+    _logging.getLogger(_sdk_logger).setLevel(_logging.INFO)
