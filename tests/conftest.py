@@ -309,6 +309,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         group = next((group for name, group in _SHARED_FIXTURE_GROUPS.items() if name in fixtures), None)
+        if group is None and item.nodeid.startswith("tests/e2e/"):
+            # An end-to-end module's own stack (module-scoped fixtures) carries state from one test to the next.
+            group = item.nodeid.split("::", 1)[0]
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
 

@@ -60,8 +60,10 @@ def wait_until_gone(pids: set[int], timeout_s: float = 15.0) -> set[int]:
 
 
 def sagactl(*arguments: str, **kwargs: Any) -> subprocess.Popen[str]:
+    # As from a terminal: Ctrl-C interrupts. pytest-xdist's workers ignore SIGINT, and a child inherits that.
     return subprocess.Popen([sys.executable, "-m", "sagactl", *arguments], cwd=REPO, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **kwargs)
 
 
 def test_demo_runs_every_scenario_and_leaves_nothing_running(declare_stack):

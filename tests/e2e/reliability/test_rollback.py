@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from devstack.executions import poll_until, states_entered, wait_for_execution
+from devstack.executions import poll_until, start_execution, states_entered, wait_for_execution
 from emulator.lambda_runtime.faults import FaultKind, FaultRule, RandomFaults
 from sagactl.rollbacks import rollbacks_of
 
@@ -84,8 +84,9 @@ def test_a_checkout_stopped_once_confirmed_is_left_alone(rs, check: Callable) ->
 
 
 def test_a_checkout_that_times_out_is_rolled_back_by_itself(rs, check: Callable) -> None:
-    """The deployed timeout outlasts every healthy saga; this test gives the deployed saga a short one for a moment
-    (the rule watches the machine, whatever its definition)."""
+    """The deployed timeout outlasts every healthy saga; this test gives the saga a short one for a moment, started
+    by the machine's own ARN (which runs its newest definition; the `live` alias runs published versions only). The
+    rule watches the machine, whatever its definition and however its executions were started."""
     sfn = rs.sfn
     deployed = sfn.describe_state_machine(stateMachineArn=rs.parts.checkout_arn)["definition"]
     short = {**json.loads(deployed), "TimeoutSeconds": 2}
@@ -93,7 +94,7 @@ def test_a_checkout_that_times_out_is_rolled_back_by_itself(rs, check: Callable)
     slow(rs, "ReserveInventory", 3000)
     sfn.update_state_machine(stateMachineArn=rs.parts.checkout_arn, definition=json.dumps(short))
     try:
-        arn = rs.start(order)
+        arn = start_execution(sfn, rs.parts.checkout_arn, order, order["order_id"])
     finally:
         sfn.update_state_machine(stateMachineArn=rs.parts.checkout_arn, definition=deployed)
 
