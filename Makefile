@@ -42,11 +42,11 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 graphviz:
 	@command -v dot >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
 
-# Tests that share a session-scoped stack stay on one worker (tests/conftest.py); the rest spread out. More
-# workers than cores: the end-to-end tests spend much of their time waiting (retries run in real time).
+# A module's tests stay on one worker (--dist loadfile): an end-to-end module's stack carries state from one test
+# to the next. More workers than cores: the end-to-end tests spend much of their time waiting (real-time retries).
 PYTEST_WORKERS ?= 4
 unit: $(INSTALLED) graphviz
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 $(LAMBDA_VENV)/.installed: handlers/requirements.txt tests/handlers/requirements.txt
 	$(LAMBDA_PYTHON) -m venv $(LAMBDA_VENV)

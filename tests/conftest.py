@@ -293,29 +293,6 @@ def declared_stack(request: pytest.FixtureRequest, declared_stacks: dict[str, De
     return declared_stacks[request.param]
 
 
-# --- running in parallel (pytest-xdist, --dist loadgroup) -------------------------------------------------------
-
-# A session-scoped stack or emulator is started once per worker that uses it: tests sharing one run on one worker.
-_SHARED_FIXTURE_GROUPS = {
-    "stack": "e2e-stack",
-    "reliability": "e2e-reliability",
-    "emulator": "emulator",
-    "world": "audit-moto",
-    "declared_stacks": "declared-program",
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        group = next((group for name, group in _SHARED_FIXTURE_GROUPS.items() if name in fixtures), None)
-        if group is None and item.nodeid.startswith("tests/e2e/"):
-            # An end-to-end module's own stack (module-scoped fixtures) carries state from one test to the next.
-            group = item.nodeid.split("::", 1)[0]
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
 # --- card numbers: one set of cases for the handlers' check and the data-protection scan --------------------------
 
 # 46722829-2871-4454-9...: all-digit leading groups that happen to be Luhn-valid with a Visa prefix.
