@@ -26,4 +26,6 @@ CHECKOUT_SAGA = Saga(
         ),
         SagaStep(name="ConfirmOrder", function="confirm_order", pivot=True),
     ),
+    # Every compensation marks the order FAILED first, conditionally: a CONFIRMED order raises this instead.
+    committed_error="OrderStateConflictException",
 )

@@ -55,6 +55,9 @@ class Saga:
     steps: tuple[SagaStep, ...]
     failure_outcome: str = "CheckoutFailed"
     escalation_outcome: str = "CompensationFailed"
+    # The error a compensation raises when the saga has already passed its pivot (e.g. the order is confirmed):
+    # there is nothing to undo, and a rollback must leave it alone (forward recovery). None: no such error.
+    committed_error: str | None = None
     functions: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:

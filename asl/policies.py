@@ -37,6 +37,11 @@ class RetryPolicy:
         if self.max_delay_seconds is not None and self.max_delay_seconds < 1:
             raise ValueError("MaxDelaySeconds must be >= 1")
 
+    def longest_waits_seconds(self) -> float:
+        """The most a state can wait between its attempts under this policy: every retry taken, every backoff at its
+        full (jitter only shortens a wait), capped by MaxDelaySeconds as Step Functions caps it."""
+        return retry_waits_seconds(self.interval_seconds, self.max_attempts, self.backoff_rate, self.max_delay_seconds)
+
     def retrier(self, errors: tuple[str, ...]) -> dict[str, Any]:
         retrier: dict[str, Any] = {
             "ErrorEquals": list(errors),
@@ -48,6 +53,15 @@ class RetryPolicy:
         if self.max_delay_seconds is not None:
             retrier["MaxDelaySeconds"] = self.max_delay_seconds
         return retrier
+
+
+def retry_waits_seconds(interval: float, attempts: int, backoff_rate: float, max_delay: float | None) -> float:
+    waits = (interval * backoff_rate**retry for retry in range(attempts))
+    return float(sum(wait if max_delay is None else min(wait, max_delay) for wait in waits))
+
+
+# Step Functions' limit on a Standard execution's duration: one year.
+MAX_EXECUTION_SECONDS = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,13 @@ class SagaTiming:
     # invocation's record stays INPROGRESS until its Lambda timeout) retry TransientError for at least that
     # long, without jitter so the wait is guaranteed. None: no such retrier.
     in_progress_retry: RetryPolicy | None = None
+    # The whole execution's TimeoutSeconds: past it Step Functions ends the execution TIMED_OUT, and no Catch runs
+    # (the rollback workflow does the undoing). None: no limit but Standard's year.
+    execution_timeout_seconds: int | None = None
 
     def __post_init__(self) -> None:
         if self.task_timeout_seconds < 1:
             raise ValueError("TimeoutSeconds must be >= 1")
+        limit = self.execution_timeout_seconds
+        if limit is not None and not 1 <= limit <= MAX_EXECUTION_SECONDS:
+            raise ValueError(f"an execution's TimeoutSeconds must be between 1 and {MAX_EXECUTION_SECONDS}")

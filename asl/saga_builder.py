@@ -17,11 +17,22 @@ A compensation that still fails after its retries is escalated to the dead-lette
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
+from asl.durations import worst_case_seconds
 from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationStep
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
-from asl.states import State, catch, choice, explain_lambda_error, fail, lambda_task, sqs_send
+from asl.states import (
+    State,
+    catch,
+    choice,
+    explain_lambda_error,
+    fail,
+    lambda_task,
+    sqs_send,
+    without_stack_trace,
+)
 
 FAILURE_PATH = "$.failure"
 COMPENSATION_FAILURE_PATH = "$.compensationFailure"
@@ -35,6 +46,11 @@ def explain_state(outcome: str) -> str:
 
 def escalate_state(compensation: Compensation) -> str:
     return f"Escalate{compensation.name}"
+
+
+def cause_state(outcome_or_state: str) -> str:
+    """Entry of the states that strip a stack trace from the cause before ``outcome_or_state``."""
+    return f"{outcome_or_state}Cause"
 
 
 def build_saga_definition(
@@ -52,7 +68,29 @@ def build_saga_definition(
     states.update(_forward_chain(saga, function_arns, timing))
     states.update(_compensation_chain(saga, function_arns, dead_letter_queue_url, timing))
     states.update(_outcomes(saga))
-    return {"Comment": saga.comment, "StartAt": saga.validation.name, "States": states}
+    definition: dict[str, Any] = {"Comment": saga.comment, "StartAt": saga.validation.name, "States": states}
+    if timing.execution_timeout_seconds is not None:
+        worst_case = worst_case_seconds(definition)
+        if timing.execution_timeout_seconds < worst_case:
+            raise ValueError(
+                f"an execution TimeoutSeconds of {timing.execution_timeout_seconds} s could end a saga that is still "
+                f"retrying as its policies allow (up to {worst_case:.0f} s)"
+            )
+        definition["TimeoutSeconds"] = timing.execution_timeout_seconds
+    return definition
+
+
+def worst_case_execution_seconds(saga: Saga, timing: SagaTiming) -> float:
+    """The longest a saga built with `timing` can run on its own (asl/durations.py); the ARNs do not matter."""
+    unlimited = replace(timing, execution_timeout_seconds=None)
+    placeholder_arns = {function: f"arn:aws:lambda:::function:{function}" for function in saga.functions}
+    return worst_case_seconds(build_saga_definition(saga, placeholder_arns, "dead-letter-queue", unlimited))
+
+
+def business_outcomes(saga: Saga) -> tuple[str, ...]:
+    """The Fail errors that are business outcomes (declined, out of stock, invalid), not something broken."""
+    outcomes = [saga.validation.invalid.outcome, *(e.outcome for s in saga.steps for e in s.business_errors)]
+    return tuple(dict.fromkeys(outcomes))
 
 
 def compensations_in_rollback_order(saga: Saga) -> list[Compensation]:
@@ -85,7 +123,7 @@ def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict
         explain_state(validation.invalid.outcome): explain_lambda_error(
             FAILURE_PATH, next_state=validation.invalid.outcome, source_path="$"
         ),
-        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": saga.failure_outcome},
+        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": cause_state(saga.failure_outcome)},
     }
 
 
@@ -132,7 +170,7 @@ def _step_catches(saga: Saga, index: int) -> list[dict[str, Any]]:
         )
         for error in step.business_errors
     ]
-    unknown_next = undo_unknown_work.name if undo_unknown_work else saga.failure_outcome
+    unknown_next = undo_unknown_work.name if undo_unknown_work else cause_state(saga.failure_outcome)
     catches.append(catch(["States.ALL"], unknown_next, FAILURE_PATH))
     return catches
 
@@ -145,20 +183,53 @@ def _latest_compensation(steps: tuple[SagaStep, ...]) -> Compensation | None:
 
 
 def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming) -> dict[str, State]:
+    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else cause_state(saga.failure_outcome)
+    return compensation_states(saga, arns, queue_url, timing, end_of_chain=end_of_chain)
+
+
+def compensation_states(
+    saga: Saga,
+    arns: Mapping[str, str],
+    queue_url: str,
+    timing: SagaTiming,
+    *,
+    end_of_chain: str,
+    dead_letter_fields: Mapping[str, Any] | None = None,
+    committed_next: str | None = None,
+) -> dict[str, State]:
+    """The compensations in reverse step order, each escalated to the dead-letter queue when it still fails.
+
+    The saga and the rollback workflow share these states, so both run each compensation with the same payload
+    (hence the same idempotency key), the same retries and the same escalation. `dead_letter_fields` adds to every
+    dead letter; `committed_next`: where to go when a compensation finds the saga past its pivot
+    (`saga.committed_error`), which is then neither retried nor escalated.
+    """
     chain = compensations_in_rollback_order(saga)
-    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else saga.failure_outcome
+    committed = saga.committed_error if committed_next else None
     states: dict[str, State] = {}
     for position, compensation in enumerate(chain):
         following = chain[position + 1 :]
+        retry = [*_outlive_in_progress(timing), timing.compensation_retry.retrier(("States.ALL",))]
+        catches = [catch(["States.ALL"], cause_state(escalate_state(compensation)), COMPENSATION_FAILURE_PATH)]
+        if committed and committed_next:
+            retry.insert(0, {"ErrorEquals": [committed], "MaxAttempts": 0})
+            catches.insert(0, catch([committed], committed_next, COMPENSATION_FAILURE_PATH))
         states[compensation.name] = lambda_task(
             arns[compensation.function],
             timeout_seconds=timing.task_timeout_seconds,
             parameters=dict(STEP_PAYLOAD),
             result_path=f"$.results.{compensation.name}",
             next_state=following[0].name if following else end_of_chain,
-            retry=[*_outlive_in_progress(timing), timing.compensation_retry.retrier(("States.ALL",))],
-            catch=[catch(["States.ALL"], escalate_state(compensation), COMPENSATION_FAILURE_PATH)],
+            retry=retry,
+            catch=catches,
         )
+        # Both failures go into the dead letter: neither may carry a handler's stack trace.
+        original_cause = f"{escalate_state(compensation)}Original"
+        states.update(
+            without_stack_trace(COMPENSATION_FAILURE_PATH, cause_state(escalate_state(compensation)),
+                                cause_state(original_cause))
+        )
+        states.update(without_stack_trace(FAILURE_PATH, cause_state(original_cause), escalate_state(compensation)))
         escalation = sqs_send(
             queue_url,
             {
@@ -169,6 +240,7 @@ def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, tim
                 "pendingCompensations": [c.name for c in [compensation, *following]],
                 "error.$": COMPENSATION_FAILURE_PATH,
                 "originalFailure.$": FAILURE_PATH,
+                **(dead_letter_fields or {}),
             },
             timeout_seconds=timing.task_timeout_seconds,
             next_state=saga.escalation_outcome,
@@ -200,12 +272,13 @@ def _outcomes(saga: Saga) -> dict[str, State]:
             {"Variable": f"{FAILURE_PATH}.Error", "StringEquals": e.error, "Next": explain_state(e.outcome)}
             for e in rolled_back
         ]
-        states[ROLLBACK_OUTCOME] = choice(rules, default=saga.failure_outcome)
+        states[ROLLBACK_OUTCOME] = choice(rules, default=cause_state(saga.failure_outcome))
     states[saga.validation.invalid.outcome] = _business_failure(saga.validation.invalid.outcome)
     for error in (e for s in saga.steps for e in s.business_errors):
         states[explain_state(error.outcome)] = explain_lambda_error(FAILURE_PATH, next_state=error.outcome)
         states[error.outcome] = _business_failure(error.outcome)
-    # Unexpected errors keep their original Error/Cause for operators; the history has the full detail.
+    # Unexpected errors keep their original error and message for operators; the history has the full detail.
+    states.update(without_stack_trace(FAILURE_PATH, cause_state(saga.failure_outcome), saga.failure_outcome))
     states[saga.failure_outcome] = fail(saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})")
     states[saga.escalation_outcome] = fail(
         saga.escalation_outcome,

@@ -68,6 +68,43 @@ def explain_lambda_error(error_path: str, next_state: str, *, source_path: str |
     }
 
 
+# A Lambda function error's Cause is the runtime's JSON error object, stack trace included.
+STACK_TRACE_PATTERN = '*"stackTrace"*'
+
+
+def without_stack_trace(failure_path: str, name: str, next_state: str) -> dict[str, State]:
+    """States that replace a caught Lambda error's Cause at ``failure_path`` (a JSON string) with the object
+    ``{errorType, errorMessage}``.
+
+    A function error's Cause carries the handler's stack trace (file paths, code lines): it stays in the function's
+    log and the execution history, and never reaches a caller, a Fail state's cause or a dead letter. Causes without
+    one (service errors, timeouts: plain text) pass as they are. Only failure paths run these states.
+    """
+    cause = f"{failure_path}.Cause"
+    parse, trim = f"Parse{name}", f"Trim{name}"
+    return {
+        name: choice(
+            [
+                {"Not": {"Variable": cause, "IsPresent": True}, "Next": next_state},
+                {"Variable": cause, "StringMatches": STACK_TRACE_PATTERN, "Next": parse},
+            ],
+            default=next_state,
+        ),
+        parse: {
+            "Type": "Pass",
+            "Parameters": {"Error.$": f"{failure_path}.Error", "Cause.$": f"States.StringToJson({cause})"},
+            "ResultPath": failure_path,
+            "Next": trim,
+        },
+        trim: {
+            "Type": "Pass",
+            "Parameters": {"errorType.$": f"{cause}.errorType", "errorMessage.$": f"{cause}.errorMessage"},
+            "ResultPath": cause,
+            "Next": next_state,
+        },
+    }
+
+
 def sqs_send(
     queue_url: str, message: dict[str, Any], *, timeout_seconds: int, next_state: str, retry: dict[str, Any]
 ) -> State:

@@ -1,11 +1,13 @@
-"""``python -m bench``: every benchmark and the cost model, on one emulator, in one run.
+"""``python -m bench``: every benchmark and the cost model, on one emulator, in one run; tables, then the targets.
 
     python -m bench                         all of them (a few minutes), tables on stdout
     python -m bench --json out/bench/latest.json --markdown out/bench/latest.md
-    python -m bench --only sagas,express    a subset (sagas, express, cold_start, idempotency, cost)
+    python -m bench --only sagas,express    a subset of: idempotency, cost, sagas, express, cold_start
 
-Order: idempotency and cost first (they meter single calls, on a quiet emulator), then the sagas and the
-Express validations (load), cold starts last (they replace warm workers).
+What each measures: its module's docstring (bench/<name>.py; cost: sagactl/cost/measure.py). Order: idempotency
+and cost first (they meter single calls, on a quiet emulator), then the sagas and the Express validations,
+cold starts last (they replace warm workers). What each emulator speed-up buys is measured apart, side by side
+in alternation: ``python -m bench.speedups``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from typing import Any
 from bench import cold_start, express, idempotency, sagas
 from bench.cli import add_stack_arguments, stop_cleanly_on_sigterm
 from bench.cpu import run_tree_seconds, system_busy_seconds
-from bench.harness import BenchStack, bench_stack
+from bench.harness import BenchRun, bench_run
 from bench.report import Result, Table, targets_table, write_json
+from sagactl import progress
 from sagactl.cost.measure import measure
 from sagactl.cost.model import MILLION, bill
 from sagactl.cost.prices import load_prices
 from sagactl.cost.report import cost_tables
-from sagactl.local_stack import progress
 
 ALL = ("idempotency", "cost", "sagas", "express", "cold_start")
 
@@ -42,9 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     sagas.add_arguments(parser)
     parser.add_argument("--validations", type=int, default=express.Settings().validations)
     parser.add_argument("--validation-concurrency", type=int, default=express.Settings().concurrency)
-    parser.add_argument("--rounds", type=int, default=cold_start.Settings().rounds)
-    parser.add_argument("--orders", type=int, default=idempotency.Settings().orders)
+    parser.add_argument("--rounds", type=int, default=cold_start.Settings().rounds, help="cold starts per function")
+    parser.add_argument("--import-runs", type=int, default=cold_start.Settings().import_runs,
+                        help="importtime runs per handler")
+    parser.add_argument("--orders", type=int, default=idempotency.Settings().orders,
+                        help="orders whose handler calls idempotency meters")
     args = parser.parse_args(argv)
+    unknown = set(args.only.split(",")) - set(ALL)
+    if unknown:
+        parser.error(f"--only: no benchmark {', '.join(sorted(unknown))}; choose from {','.join(ALL)}")
     stop_cleanly_on_sigterm()
     chosen = [name for name in ALL if name in args.only.split(",")]
 
@@ -52,22 +60,22 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     started = time.time()
     progress(f"bench: starting the emulator and deploying '{args.stack}' ...")
-    with bench_stack(args.stack, args.lambda_pool_size) as stack:
-        busy_before, ours_before = system_busy_seconds(), run_tree_seconds(stack.emulator_pid)
+    with bench_run(args.stack, args.lambda_pool_size) as bench:
+        busy_before, ours_before = system_busy_seconds(), run_tree_seconds(bench.emulator_pid)
         for name in chosen:
             progress(f"bench: {name} ...")
             if name == "idempotency":
-                results.append(idempotency.run(stack, idempotency.Settings(orders=args.orders)))
+                results.append(idempotency.run(bench, idempotency.Settings(orders=args.orders)))
             elif name == "cost":
-                results.append(_cost(stack, args.cost_executions))
+                results.append(_cost(bench, args.cost_executions))
             elif name == "sagas":
-                results.append(sagas.run(stack, sagas.settings_from(args)))
+                results.append(sagas.run(bench, sagas.settings_from(args)))
             elif name == "express":
-                results.append(express.run(stack, express.Settings(args.validations, args.validation_concurrency)))
+                results.append(express.run(bench, express.Settings(args.validations, args.validation_concurrency)))
             elif name == "cold_start":
-                results.append(cold_start.run(stack, cold_start.Settings(rounds=args.rounds)))
+                results.append(cold_start.run(bench, cold_start.Settings(args.rounds, args.import_runs)))
         busy = system_busy_seconds() - busy_before
-        others = max(busy - (run_tree_seconds(stack.emulator_pid) - ours_before), 0.0)
+        others = max(busy - (run_tree_seconds(bench.emulator_pid) - ours_before), 0.0)
     elapsed = time.time() - started
     # Other processes on the machine take CPU from the run: the share says how much the figures suffered.
     machine["other_processes_cpu_share"] = round(others / busy, 3) if busy else 0.0
@@ -88,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _cost(stack: BenchStack, executions: int) -> Result:
+def _cost(bench: BenchRun, executions: int) -> Result:
     prices = load_prices()
-    measurement = measure(stack, executions, progress)
+    measurement = measure(bench.stack, bench.skus, executions, progress)
     tables = [Table(t.title, t.headers, t.rows, t.notes) for t in cost_tables(measurement, prices)]
     bills = {key: bill(b, prices, MILLION).to_json() for key, b in measurement.behaviours.items()}
     figures = {"measurement": measurement.to_json(), "bills_per_million": bills}

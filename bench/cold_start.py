@@ -7,10 +7,11 @@
   best of a few runs (this venv's Python and, when ./venv-lambda exists, Lambda's python3.13).
 - The floor under those import times: ``import boto3`` and one DynamoDB client (which the idempotency store
   needs), timed the same way in a fresh interpreter with the same environment; no handler that calls DynamoDB
-  imports faster than this.
-- The deployed archive's size as Lambda reports it (CodeSize).
+  imports faster than this. The figure with a target is a handler's import time above that floor (at most
+  50 ms, on the slower Python): what our code and its libraries add to what any DynamoDB caller pays.
+- The deployed archive's size as Lambda reports it (CodeSize; at most 100 KB).
 
-    python -m bench.cold_start [--rounds 3] [--json out.json]
+    python -m bench.cold_start [--rounds 3] [--import-runs 5] [--json out.json]
 """
 
 from __future__ import annotations
@@ -21,25 +22,31 @@ import subprocess
 import sys
 import uuid
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.harness import HANDLERS_DIR, PROJECT_ROOT, BenchStack
+from bench.harness import BenchRun
 from bench.report import Result, Table, at_most
 from bench.stats import Latency, ms, percentile
-from bench.worker_like import worker_like_environment
-from sagactl.cost.invoke import Invoked, SagaEvents, invoke
-from sagactl.cost.orders import OrderFactory, SagaPath
+from bench.worker_like import HANDLERS_DIR, worker_like_environment
+from devstack.emulator_process import PROJECT_ROOT
+from sagactl.cost.invoke import Invoked, SagaEvents, function_configuration, invoke
+from sagactl.cost.orders import SagaPath
 
-IMPORT_TARGET_MS = 150.0
+if TYPE_CHECKING:
+    from devstack.stack import LocalStack
+
+ABOVE_FLOOR_TARGET_MS = 50.0
 ARCHIVE_TARGET_KB = 100.0
 LAMBDA_PYTHON = PROJECT_ROOT / "venv-lambda" / "bin" / "python"
 SAGA_ORDER = ("validate_order", "process_payment", "reserve_inventory", "confirm_order")
 COMPENSATIONS = ("refund_payment", "release_inventory")
 # What the import of every handler that calls DynamoDB pays before any code of ours: the SDK and one client.
+FLOOR = "import boto3 + a DynamoDB client"
 FLOOR_STEPS = {
     "import boto3": "import boto3",
-    "import boto3 + a DynamoDB client": "import boto3; boto3.client('dynamodb')",
+    FLOOR: "import boto3; boto3.client('dynamodb')",
 }
+_VENV = f"py{sys.version_info.major}.{sys.version_info.minor}"  # this venv's Python
 _TIMED = "import time; started = time.perf_counter(); {code}; print((time.perf_counter() - started) * 1000)"
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
 
@@ -50,8 +57,8 @@ class Settings:
     import_runs: int = 5
 
 
-def run(stack: BenchStack, settings: Settings) -> Result:
-    factory = OrderFactory(stack)
+def run(bench: BenchRun, settings: Settings) -> Result:
+    stack, factory = bench.stack, bench.order_factory()
     cold: dict[str, list[Invoked]] = {module: [] for module in (*SAGA_ORDER, *COMPENSATIONS)}
     for _ in range(settings.rounds):
         for module in cold:
@@ -68,15 +75,15 @@ def run(stack: BenchStack, settings: Settings) -> Result:
             cold[module].append(invoke(stack, module, nothing_to_undo.for_module(module)))
     imports = {module: _import_times(stack, module, settings.import_runs) for module in cold}
     floor = _floor_times(stack, settings.import_runs)
-    sizes = {module: int(stack.function_configuration(module)["CodeSize"]) for module in cold}
+    sizes = {module: int(function_configuration(stack, module)["CodeSize"]) for module in cold}
     return _result(settings, cold, imports, floor, sizes)
 
 
-def _retire_workers(stack: BenchStack, module: str) -> None:
+def _retire_workers(stack: LocalStack, module: str) -> None:
     """A configuration change: the runtime retires the function's warm workers (as a new version would)."""
     lam = stack.clients.client("lambda")
     name = stack.function_name(module)
-    variables = dict(stack.function_configuration(module).get("Environment", {}).get("Variables", {}))
+    variables = dict(function_configuration(stack, module).get("Environment", {}).get("Variables", {}))
     variables["BENCH_COLD_START"] = uuid.uuid4().hex
     lam.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
 
@@ -88,7 +95,7 @@ def _pythons() -> dict[str, str]:
     return pythons
 
 
-def _floor_times(stack: BenchStack, runs: int) -> dict[str, dict[str, float]]:
+def _floor_times(stack: LocalStack, runs: int) -> dict[str, dict[str, float]]:
     """Best of ``runs`` fresh interpreters for each FLOOR_STEPS entry, per Python, in process_payment's
     environment (the SDK reads its region, credentials and endpoint from it)."""
     environment = worker_like_environment(stack, ("process_payment",))
@@ -108,7 +115,7 @@ def _timed_once(python: str, code: str, environment: dict[str, str]) -> float:
     return float(completed.stdout.strip())
 
 
-def _import_times(stack: BenchStack, module: str, runs: int) -> dict[str, Any]:
+def _import_times(stack: LocalStack, module: str, runs: int) -> dict[str, Any]:
     environment = worker_like_environment(stack, (module,))
     times: dict[str, Any] = {}
     for label, python in _pythons().items():
@@ -148,28 +155,31 @@ def _result(
 ) -> Result:
     rows = []
     targets = []
+    above: dict[str, float] = {}
     for module, invocations in cold.items():
         first_response = Latency.of([i.client_s for i in invocations])
         inits = [i.init_ms for i in invocations if i.init_ms is not None]
         venv = imports[module]["venv"]
         lambda_python = imports[module].get("python3.13")
         heaviest = ", ".join(f"{name} {value:.0f}" for name, value in venv["heaviest"])
+        above[module] = above_floor({python: times["best_ms"] for python, times in imports[module].items()}, floor)
         rows.append((
             module, ms(first_response.p50_ms), ms(percentile(inits, 0.5)) if inits else "-",
-            ms(venv["best_ms"]), ms(lambda_python["best_ms"]) if lambda_python else "-", heaviest,
-            f"{sizes[module] / 1024:.1f}",
+            ms(venv["best_ms"]), ms(lambda_python["best_ms"]) if lambda_python else "-", f"{above[module]:+.1f}",
+            heaviest, f"{sizes[module] / 1024:.1f}",
         ))
-        slowest_import = max(venv["best_ms"], lambda_python["best_ms"] if lambda_python else 0.0)
-        targets.append(at_most(f"import time {module}", slowest_import, IMPORT_TARGET_MS, "ms"))
+        targets.append(at_most(f"import above the floor, {module}", above[module], ABOVE_FLOOR_TARGET_MS, "ms"))
         targets.append(at_most(f"code archive {module}", sizes[module] / 1024, ARCHIVE_TARGET_KB, "KB"))
     table = Table(
         "Cold starts (ms) and deployed code archives",
-        ("function", "first response p50", "Init Duration p50", "importtime py3.11", "importtime py3.13",
-         "heaviest imports (ms, py3.11)", "archive KB"),
+        ("function", "first response p50", "Init Duration p50", f"importtime {_VENV}", "importtime py3.13",
+         "above the floor", f"heaviest imports (ms, {_VENV})", "archive KB"),
         rows,
         notes=(
             f"{settings.rounds} cold starts per function; importtime: best of {settings.import_runs} fresh "
             "interpreters, cumulative time of `import <handler>`.",
+            f"above the floor: importtime minus `{FLOOR}` (table below) on the same Python, the larger of the "
+            f"two; target at most {ABOVE_FLOOR_TARGET_MS:.0f} ms.",
             "first response = Invoke sent -> response received, for a worker started for that call "
             "(process start, imports, the handler's first run with its first AWS clients).",
         ),
@@ -180,16 +190,20 @@ def _result(
         "cold_first_response": {m: Latency.of([i.client_s for i in v]).to_json() for m, v in cold.items()},
         "init_duration_ms": {m: [i.init_ms for i in v] for m, v in cold.items()},
         "importtime_ms": imports,
+        "import_above_floor_ms": above,
         "archive_bytes": sizes,
     }
     return Result("cold_start", [table, _floor_table(settings, floor)], figures, targets)
 
 
+def above_floor(import_ms: dict[str, float], floor: dict[str, dict[str, float]]) -> float:
+    """A handler's import time above the floor (``FLOOR``), per Python (``import_ms``: Python -> ms); the largest."""
+    return max(taken - floor[python][FLOOR] for python, taken in import_ms.items())
+
+
 def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Table:
-    labels = {"venv": "py3.11", "python3.13": "py3.13"}
+    labels = {"venv": _VENV, "python3.13": "py3.13"}
     rows = [(step, *(ms(floor[python][step]) for python in floor)) for step in FLOOR_STEPS]
-    lowest = min(times["import boto3 + a DynamoDB client"] for times in floor.values())
-    verdict = "below" if lowest > IMPORT_TARGET_MS else "above"
     return Table(
         "Import floor (ms): the AWS SDK every handler that calls DynamoDB imports, before any code of ours",
         ("what", *(labels[python] for python in floor)),
@@ -197,7 +211,6 @@ def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Tabl
         notes=(
             f"best of {settings.import_runs} fresh interpreters, with process_payment's environment; no handler "
             "that calls DynamoDB imports faster.",
-            f"the import target ({IMPORT_TARGET_MS:.0f} ms) is {verdict} this floor on this machine.",
         ),
     )
 
@@ -215,5 +228,5 @@ def settings_from(args: argparse.Namespace) -> Settings:
 if __name__ == "__main__":
     from bench.cli import main_for
 
-    main_for("cold_start", add_arguments, lambda stack, args: run(stack, settings_from(args)))
+    main_for("cold_start", add_arguments, lambda bench, args: run(bench, settings_from(args)))
 

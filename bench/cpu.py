@@ -1,8 +1,10 @@
-"""CPU time spent by the emulator process, its Lambda workers and this process (the load generator).
+"""CPU time spent by the emulator process, its Lambda workers and this process (the load generator), from /proc.
 
-Wall-clock rates depend on whatever else the machine runs; CPU time per operation does not (much), so every
-throughput figure comes with it. Workers are the emulator's child processes; a worker that exited during the
-measurement (a timeout kill, a pool replaced) takes its CPU time with it, which none of the benchmarks do.
+Wall-clock rates depend on whatever else the machine runs; CPU time per operation does not (much), so the
+figures under load (bench.sagas, bench.express) come with it, and ``python -m bench`` reports the share of the
+machine's CPU other processes took during the run. Workers are the emulator's child processes; a worker that
+exited during the measurement (a timeout kill, a pool replaced) takes its CPU time with it, which none of the
+benchmarks do. A helper, not run by itself.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """The saga's handlers called directly, in the order Step Functions calls them, in a fresh Python process.
 
-The same handler code as the deployed archives, in a worker's environment (the functions' variables and
-Lambda's reserved ones, a trace id per call: see worker_like), talking to the same emulator; what is missing
-is exactly the orchestration: no Step Functions, no Lambda Invoke, no worker pool. A process of its own
-(``python -m bench.direct_chain``, orders on stdin, durations on stdout) so that it runs like a worker does:
-only the handlers imported, its own interpreter lock, its stdout (the handlers' logs) going to a file.
+What the orchestration overhead is measured against (bench.sagas: happy saga p50 / direct chain p50) and the
+in-process validation beside the Express one (bench.express). The same handler code as the deployed archives,
+in a worker's environment (the functions' variables and Lambda's reserved ones, a trace id per call: see
+worker_like), talking to the same emulator; what is missing is exactly the orchestration: no Step Functions, no
+Lambda Invoke, no worker pool. A process of its own so that it runs like a worker does: only the handlers
+imported, its own interpreter lock, its stdout (the handlers' logs) going to a file. ``run_direct`` starts it
+(``python -m bench.direct_chain``, a JSON request on stdin, the durations as JSON on stdout); it is not meant
+to be run by hand.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ import time
 import uuid
 from collections.abc import Iterator
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.lambda_runtime.invocation import new_trace_id
 from emulator.lambda_runtime.lambda_context import LambdaContext
+
+if TYPE_CHECKING:
+    from devstack.stack import LocalStack
 
 SAGA_STEPS = (("ProcessPayment", "process_payment"), ("ReserveInventory", "reserve_inventory"),
               ("ConfirmOrder", "confirm_order"))
@@ -31,17 +37,18 @@ MODULES = ("validate_order", *(module for _, module in SAGA_STEPS))
 _DEADLINE_S = 10.0
 
 
-def run_direct(stack: Any, what: str, orders: list[dict[str, Any]], warm_up: int) -> list[float]:
+def run_direct(stack: LocalStack, what: str, orders: list[dict[str, Any]], warm_up: int) -> list[float]:
     """Durations (s) of ``what`` ("chain" or "validate") for each order after the first ``warm_up`` ones."""
-    from bench.worker_like import worker_like_environment
+    from bench.worker_like import HANDLERS_DIR, worker_like_environment  # here: the child imports only handlers
 
     environment = worker_like_environment(stack, MODULES)
-    handlers_dir = str(stack_handlers_dir())
-    environment["PYTHONPATH"] = os.pathsep.join([handlers_dir, str(project_root())])
+    # The handlers are top-level modules, as in a worker (LAMBDA_TASK_ROOT on its path); the project root
+    # makes this module and the emulator's LambdaContext importable in the child.
+    environment["PYTHONPATH"] = os.pathsep.join([str(HANDLERS_DIR), str(HANDLERS_DIR.parent)])
     completed = subprocess.run(
         [sys.executable, "-m", "bench.direct_chain"],
         input=json.dumps({"what": what, "orders": orders, "warm_up": warm_up}),
-        cwd=handlers_dir, env=environment, capture_output=True, text=True, timeout=600, check=True,
+        cwd=HANDLERS_DIR, env=environment, capture_output=True, text=True, timeout=600, check=True,
     )
     durations: list[float] = json.loads(completed.stdout)["durations"]
     return durations
@@ -83,16 +90,6 @@ def handler_output_to_file() -> Iterator[None]:
             sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
-
-
-def stack_handlers_dir() -> Any:
-    from sagactl.cost.deployed_stack import HANDLERS_DIR
-
-    return HANDLERS_DIR
-
-
-def project_root() -> Any:
-    return stack_handlers_dir().parent
 
 
 def _context() -> LambdaContext:

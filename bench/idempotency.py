@@ -15,15 +15,15 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict, dataclass
 
-from bench.harness import BenchStack
+from bench.harness import BenchRun
 from bench.report import Result, Table, at_most
 from sagactl.cost.emulator_usage import Meter, Usage
 from sagactl.cost.invoke import SagaEvents, invoke
-from sagactl.cost.orders import OrderFactory, SagaPath
+from sagactl.cost.orders import SagaPath
 
 FIRST_CALL_TARGET_WCU = 2.0
 DUPLICATE_TARGET_WCU = 1.0
-# (handler, the saga step whose result it records, the step it undoes) in saga order.
+# (handler, the saga step whose result it returns), in saga order.
 STEPS = (
     ("process_payment", "ProcessPayment"),
     ("reserve_inventory", "ReserveInventory"),
@@ -59,8 +59,8 @@ class CallUsage:
         )
 
 
-def run(stack: BenchStack, settings: Settings) -> Result:
-    factory = OrderFactory(stack)
+def run(bench: BenchRun, settings: Settings) -> Result:
+    stack, factory = bench.stack, bench.order_factory()
     idempotency_table = str(stack.outputs["idempotencyTableName"])
     calls: dict[tuple[str, str], list[CallUsage]] = {}
     for _ in range(settings.orders):
@@ -68,7 +68,7 @@ def run(stack: BenchStack, settings: Settings) -> Result:
         for module, step in STEPS:
             event = saga.for_module(module)
             for call in ("first", "duplicate"):
-                with Meter(stack) as meter:
+                with Meter(stack.control) as meter:
                     invoked = invoke(stack, module, event)
                 calls.setdefault((module, call), []).append(CallUsage.of(meter.usage, idempotency_table))
             saga.record(step, invoked)
@@ -79,7 +79,7 @@ def run(stack: BenchStack, settings: Settings) -> Result:
         for module in COMPENSATIONS:
             event = undo.for_module(module)
             for call in ("first", "duplicate"):
-                with Meter(stack) as meter:
+                with Meter(stack.control) as meter:
                     invoke(stack, module, event)
                 calls.setdefault((module, call), []).append(CallUsage.of(meter.usage, idempotency_table))
     return _result(settings, calls)
@@ -139,4 +139,4 @@ def settings_from(args: argparse.Namespace) -> Settings:
 if __name__ == "__main__":
     from bench.cli import main_for
 
-    main_for("idempotency", add_arguments, lambda stack, args: run(stack, settings_from(args)))
+    main_for("idempotency", add_arguments, lambda bench, args: run(bench, settings_from(args)))

@@ -1,59 +1,72 @@
 """What each emulator speed-up buys a developer: happy saga p50, `make demo` time, test-suite time, with and without it.
 
-Alternation: every round measures the emulator as shipped, then with one speed-up left out, for each speed-up in
-turn (and with all of them left out), so that the machine's drift lands on both sides alike. Figures are the
-median over rounds.
+The speed-ups are the emulator's extensions of kind speed-up (emulator.speedups.EXTENSIONS). Paired alternation:
+for each speed-up in turn (and then all of them), every round measures the emulator as shipped and, right after,
+with that speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>; all: EMULATOR_SPEEDUPS=off), so that each pair shares
+the machine's state of the moment. Each figure is the median over rounds of the paired changes (the machine is
+shared: single runs move by ±20%), with their range.
 
-    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b]
+    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b,all-off]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from bench.cli import stop_cleanly_on_sigterm
 from bench.cpu import cpu_now
 from bench.executions import run_standard
-from bench.harness import PROJECT_ROOT, bench_stack
+from bench.harness import DEFAULT_STACK, bench_run
 from bench.report import Table, write_json
 from bench.stats import Latency
-from emulator.performance import OFF_VARIABLE, SPEEDUPS, SWITCH_VARIABLE
+from devstack.emulator_process import PROJECT_ROOT
+from emulator.moto_seams import Kind
 from emulator.ports import free_port
-from sagactl.cost.orders import OrderFactory, SagaPath
-from sagactl.local_stack import progress
+from emulator.speedups import ALL_VARIABLE, EXTENSIONS, OFF_VARIABLE
+from sagactl import progress
+from sagactl.cost.orders import SagaPath
 
-ALL_ON = "as shipped"
-ALL_OFF = "all speed-ups off"
+SHIPPED = "shipped"
+ALL_OFF = "all-off"
+LAMBDA_POOL_SIZE = 4  # one saga at a time
+WARM_UP_PER_PATH = 3
+# The emulator's CPU per saga stands beside the p50: it moves far less when others load the machine.
+METRICS = {"p50_ms": "happy saga p50 ms", "cpu_ms": "emulator CPU ms per saga", "demo_s": "demo s",
+           "tests_s": "tests s"}
+
+
+def speedup_names() -> list[str]:
+    return [extension.name for extension in EXTENSIONS if extension.kind is Kind.SPEED_UP]
 
 
 def environment_for(config: str) -> dict[str, str]:
-    if config == ALL_ON:
-        return {}
+    """The emulator's switches for a configuration, both always set (none inherited from the caller's shell)."""
+    if config == SHIPPED:
+        return {ALL_VARIABLE: "on", OFF_VARIABLE: ""}
     if config == ALL_OFF:
-        return {SWITCH_VARIABLE: "off"}
-    return {OFF_VARIABLE: config}
+        return {ALL_VARIABLE: "off", OFF_VARIABLE: ""}
+    return {ALL_VARIABLE: "on", OFF_VARIABLE: config}
 
 
-def happy_saga(config: str, sequential: int) -> tuple[float, float]:
-    """(p50 ms, emulator CPU ms per saga) of happy sagas one at a time, warm."""
-    with bench_stack("prod", 4, environment_for(config)) as stack:
-        factory = OrderFactory(stack)
-        sfn = stack.clients.stepfunctions
-        run_standard(sfn, stack.checkout_arn, [(path, factory.order(path)) for path in SagaPath for _ in range(3)], 1)
-        run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in factory.orders(SagaPath.HAPPY, 10)], 1)
-        before = cpu_now(stack.emulator_pid)
-        finished, _ = run_standard(sfn, stack.checkout_arn, [(SagaPath.HAPPY, o) for o in
-                                                             factory.orders(SagaPath.HAPPY, sequential)], 1)
-        cpu = (cpu_now(stack.emulator_pid) - before).per(len(finished))
-        return Latency.of([f.duration_s for f in finished]).p50_ms, cpu["emulator_ms"]
+def happy_saga(config: str, sequential: int) -> dict[str, float]:
+    """Happy sagas one at a time on a fresh emulator in this configuration, after every path ran a few times: their
+    p50 and the emulator's CPU per saga."""
+    with bench_run(DEFAULT_STACK, LAMBDA_POOL_SIZE, environment_for(config)) as bench:
+        factory = bench.order_factory()
+        sfn, checkout = bench.stack.clients.stepfunctions, bench.stack.checkout_arn
+        run_standard(sfn, checkout, [(path, factory.order(path)) for path in SagaPath
+                                     for _ in range(WARM_UP_PER_PATH)], 1)
+        happy = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, sequential)]
+        before = cpu_now(bench.emulator_pid)
+        finished, _ = run_standard(sfn, checkout, happy, 1)
+        cpu = (cpu_now(bench.emulator_pid) - before).per(len(finished))
+        return {"p50_ms": Latency.of([f.duration_s for f in finished]).p50_ms, "cpu_ms": cpu["emulator_ms"]}
 
 
 def command_seconds(config: str, command: list[str]) -> float:
@@ -66,59 +79,78 @@ def command_seconds(config: str, command: list[str]) -> float:
     return elapsed
 
 
+def paired_change(pairs: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """(median as shipped, median change, lowest change, highest change) of (shipped, without) pairs; a change is
+    a fraction: 0.25 is 25% more without the speed-up."""
+    changes = sorted((without - shipped) / shipped for shipped, without in pairs)
+    return statistics.median(shipped for shipped, _ in pairs), statistics.median(changes), changes[0], changes[-1]
+
+
+def comparison_table(pairs: dict[str, dict[str, list[tuple[float, float]]]]) -> Table:
+    """One row per configuration: for each metric, the median as shipped and the paired change without it."""
+    metrics = [name for name in METRICS if any(name in measured for measured in pairs.values())]
+    rows = []
+    for config, measured in pairs.items():
+        row = [_label(config)]
+        for name in metrics:
+            if name not in measured:
+                row.append("-")
+                continue
+            shipped, change, low, high = paired_change(measured[name])
+            row.append(f"{100 * change:+.0f}% [{100 * low:+.0f}% to {100 * high:+.0f}%] of {shipped:.1f}")
+        rows.append(row)
+    return Table("What each speed-up buys: the change without it, paired with a run as shipped (median of rounds "
+                 "[range]) of the median as shipped", ["emulator", *(METRICS[name] for name in metrics)], rows)
+
+
+def _label(config: str) -> str:
+    return "all speed-ups off" if config == ALL_OFF else f"without {config}"
+
+
+def measure(what: str, config: str, args: argparse.Namespace) -> dict[str, float]:
+    if what == "saga":
+        return happy_saga(config, args.sequential)
+    if what == "demo":
+        demo = [sys.executable, "-m", "sagactl", "demo", "--port", str(free_port("127.0.0.1"))]
+        return {"demo_s": command_seconds(config, demo)}
+    tests = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests]
+    return {"tests_s": command_seconds(config, tests)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.speedups", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sequential", type=int, default=30, help="happy sagas one at a time per measurement")
-    parser.add_argument("--only", help="comma-separated speed-ups (default: all, and all off)")
+    parser.add_argument("--only", help=f"comma-separated speed-ups, or {ALL_OFF} (default: each, then {ALL_OFF})")
     parser.add_argument("--no-p50", action="store_true", help="skip the saga latency")
     parser.add_argument("--demo", action="store_true", help="also time `python -m sagactl demo`")
     parser.add_argument("--tests", nargs="*", help="also time pytest on these paths")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    known = [*speedup_names(), ALL_OFF]
+    chosen = args.only.split(",") if args.only else known
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        parser.error(f"--only: no speed-up {', '.join(unknown)}; choose from {', '.join(known)}")
+    if args.no_p50 and not args.demo and not args.tests:
+        parser.error("nothing to measure: --no-p50 needs --demo or --tests")
     stop_cleanly_on_sigterm()
-    chosen = args.only.split(",") if args.only else [*SPEEDUPS, ALL_OFF]
-    configs = [ALL_ON, *chosen]
-    figures: dict[str, dict[str, list[float]]] = {config: {} for config in configs}
+    pairs: dict[str, dict[str, list[tuple[float, float]]]] = {config: {} for config in chosen}
     for round_number in range(args.rounds):
-        for config in configs:
-            progress(f"bench speedups: round {round_number + 1}, {config} ...")
-            measured = figures[config]
-            if not args.no_p50:
-                p50_ms, cpu_ms = happy_saga(config, args.sequential)
-                measured.setdefault("p50_ms", []).append(p50_ms)
-                measured.setdefault("cpu_ms", []).append(cpu_ms)
-            if args.demo:
-                demo = [sys.executable, "-m", "sagactl", "demo", "--port", str(free_port("127.0.0.1"))]
-                measured.setdefault("demo_s", []).append(command_seconds(config, demo))
-            if args.tests:
-                pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args.tests]
-                measured.setdefault("tests_s", []).append(command_seconds(config, pytest))
-            progress(f"  {json.dumps({k: [round(v, 1) for v in vs] for k, vs in measured.items()})}")
-    table = _table(figures, configs)
-    print(table.text())
+        for config in chosen:
+            progress(f"bench speedups: round {round_number + 1}, {_label(config)} ...")
+            for what, wanted in (("saga", not args.no_p50), ("demo", args.demo), ("tests", bool(args.tests))):
+                if not wanted:
+                    continue
+                shipped, without = measure(what, SHIPPED, args), measure(what, config, args)
+                for name in shipped:
+                    pairs[config].setdefault(name, []).append((shipped[name], without[name]))
+                    progress(f"  {METRICS[name]}: as shipped {shipped[name]:.1f}, {_label(config)} {without[name]:.1f}")
+    print(comparison_table(pairs).text())
     if args.json:
-        write_json(args.json, {"figures": figures, "rounds": args.rounds})
+        write_json(args.json, {"pairs": pairs, "rounds": args.rounds})
     return 0
-
-
-def _table(figures: dict[str, dict[str, list[float]]], configs: list[str]) -> Table:
-    metrics = [name for name in ("p50_ms", "cpu_ms", "demo_s", "tests_s") if figures[ALL_ON].get(name)]
-    base = {name: statistics.median(figures[ALL_ON][name]) for name in metrics}
-    rows: list[list[Any]] = []
-    for config in configs:
-        row: list[Any] = [config if config in (ALL_ON, ALL_OFF) else f"without {config}"]
-        for name in metrics:
-            value = statistics.median(figures[config][name])
-            spread = f"{min(figures[config][name]):.1f}-{max(figures[config][name]):.1f}"
-            delta = "" if config == ALL_ON else f" ({100 * (value - base[name]) / base[name]:+.0f}%)"
-            row.append(f"{value:.1f}{delta} [{spread}]")
-        rows.append(row)
-    labels = {"p50_ms": "happy saga p50 ms", "cpu_ms": "emulator CPU ms per saga", "demo_s": "demo s",
-              "tests_s": "tests s"}
-    headers = ["emulator", *(labels[name] for name in metrics)]
-    return Table("What each speed-up buys (median over rounds, change against as shipped, [min-max])", headers, rows)
 
 
 if __name__ == "__main__":

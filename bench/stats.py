@@ -1,4 +1,5 @@
-"""Latency summaries: nearest-rank percentiles (no interpolation: every figure is a measured value)."""
+"""Latency summaries for the benchmarks' tables: nearest-rank percentiles (no interpolation: every figure is a
+measured value). A helper, not run by itself."""
 
 from __future__ import annotations
 

@@ -1,23 +1,30 @@
-"""A worker's environment for code the benchmarks run outside the emulator (import timing, the direct chain).
+"""A worker's environment for handler code the benchmarks run outside the emulator (import timing, the direct chain).
 
 Exactly what the runtime gives a worker (emulator.lambda_runtime.worker_env), Lambda's reserved variables
 included: libraries change behaviour on them (powertools turns its Tracer and the X-Ray SDK on only inside
-Lambda), so handler code run without them would do less work than it does in a worker.
+Lambda), so handler code run without them would do less work than it does in a worker. The task root is the
+repository's handlers/, the code the deployed archives are built from.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from devstack.emulator_process import PROJECT_ROOT
 from emulator.lambda_runtime.function_spec import FunctionSpec, sorted_environment
 from emulator.lambda_runtime.worker_env import worker_environment
-from sagactl.cost.deployed_stack import HANDLERS_DIR, DeployedStack
+from sagactl.cost.invoke import function_configuration
+
+if TYPE_CHECKING:
+    from devstack.stack import LocalStack
+
+HANDLERS_DIR = PROJECT_ROOT / "handlers"
 
 
-def worker_like_environment(stack: DeployedStack, modules: tuple[str, ...]) -> dict[str, str]:
+def worker_like_environment(stack: LocalStack, modules: tuple[str, ...]) -> dict[str, str]:
     """The environment of the first module's worker, with the other modules' variables added (the direct
     chain runs several handlers in one process; their variables name the same tables and never conflict)."""
-    configurations = [stack.function_configuration(module) for module in modules]
+    configurations = [function_configuration(stack, module) for module in modules]
     variables: dict[str, Any] = {}
     for configuration in configurations:
         variables.update(configuration.get("Environment", {}).get("Variables", {}))

@@ -36,7 +36,9 @@ class EncryptionKey(pulumi.ComponentResource):
             rotation_period_in_days=ROTATION_PERIOD_DAYS,
             deletion_window_in_days=DELETION_WINDOW_DAYS,
             policy=args.policy,
-            opts=child,
+            # Whatever a key encrypted is lost with it: `pulumi destroy` (or a replacement) must not schedule its
+            # deletion. Tearing a stack down takes `pulumi state unprotect` first, on purpose.
+            opts=pulumi.ResourceOptions(parent=self, protect=True),
         )
         self.alias = aws.kms.Alias(
             f"{name}-alias",

@@ -75,16 +75,23 @@ def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
 
 
 def service_trust_policy(
-    service: str, account_id: pulumi.Input[str], source_arn: pulumi.Input[str] | None = None
+    service: str,
+    account_id: pulumi.Input[str],
+    source_arn: pulumi.Input[str] | None = None,
+    *,
+    if_sent: bool = False,
 ) -> pulumi.Output[str]:
     """Trust only `service` acting for this account, and for `source_arn` where the service sends it
     (guards against the confused-deputy problem).
 
     Step Functions sends both keys when it assumes an execution role. Lambda sends aws:SourceAccount but
     documents no aws:SourceArn for execution roles (a condition on it would stop the function from starting),
-    so Lambda roles are scoped to the account only; see docs/security.md.
+    so Lambda roles are scoped to the account only; see docs/security.md. `if_sent`: for a service that documents
+    neither key for assuming its role (AWS Backup), the account is checked whenever the service sends it
+    (StringEqualsIfExists), so the role works either way and another account's request is still refused.
     """
-    conditions: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}
+    operator = "StringEqualsIfExists" if if_sent else "StringEquals"
+    conditions: dict[str, Any] = {operator: {"aws:SourceAccount": account_id}}
     if source_arn is not None:
         conditions["ArnLike"] = {"aws:SourceArn": source_arn}
     return pulumi.Output.json_dumps(

@@ -11,7 +11,12 @@ service use requires), and operators must be able to read what the stack stores 
 queue, read an execution history, inspect an order) with their own IAM grants.
 
 The payment-token key is stricter: anyone in the account with an IAM grant may *seal* a token (the checkout
-backend does, see docs/security.md), but only the ProcessPayment role may *unseal* one, whatever IAM says.
+backend does, see docs/security.md), but only the ProcessPayment role may *unseal* one, whatever IAM says, and only
+from inside the ProcessPayment function: the key policy names the account (so an IAM grant is needed too) and the
+role (aws:PrincipalArn); the role's one grant to decrypt is conditioned on lambda:SourceFunctionArn, the key Lambda
+sets on every call made with a function's execution-role credentials. That key cannot go in the key policy itself:
+AWS documents it for identity policies and SCPs only ("You cannot use the lambda:SourceFunctionArn condition key in
+resource-based policies"), so a key policy condition on it would lock ProcessPayment out.
 """
 
 from __future__ import annotations
@@ -70,6 +75,12 @@ TABLE_USER_KEY_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:
 SQS_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 # Step Functions encrypts definitions and execution data with data keys it generates and decrypts.
 STATE_MACHINE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+# What a publisher to an SSE-KMS SNS topic needs (SNS: "Key management"); here EventBridge, for the alarm topic.
+SNS_PUBLISHER_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
+SNS_TOPIC_CONTEXT_KEY = "kms:EncryptionContext:aws:sns:topicArn"
+# What creating a vault with this key and backing up into it needs, through AWS Backup (AWS Backup: "Backup vault
+# creation"); AWS Backup keeps its own grants on the key for the vault's lifetime.
+BACKUP_KEY_ACTIONS = ("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey", "kms:RetireGrant")
 CLOUDWATCH_LOGS_KEY_ACTIONS = (
     "kms:Decrypt",
     "kms:Encrypt",
@@ -104,13 +115,30 @@ def state_machine_log_delivery_context(region: pulumi.Input[str], account_id: pu
     return {"StringEquals": {"kms:EncryptionContext:SourceArn": source_arn}}
 
 
+def unseal_conditions(function_arn: pulumi.Input[str]) -> Conditions:
+    """The conditions of the one IAM grant to unseal a token: the token purpose, from inside that function only."""
+    return {
+        "StringEquals": {PURPOSE_CONTEXT_KEY: PAYMENT_TOKEN_PURPOSE},
+        "ArnEquals": {"lambda:SourceFunctionArn": function_arn},
+    }
+
+
 def at_rest_key_statements(
-    account_id: pulumi.Input[str], region: pulumi.Input[str], functions: Sequence[str], workflows: Sequence[str]
+    account_id: pulumi.Input[str],
+    region: pulumi.Input[str],
+    functions: Sequence[str],
+    workflows: Sequence[str],
+    alarm_topics: Sequence[str] = (),
+    backups: bool = False,
+    extra_log_groups: Sequence[str] = (),
 ) -> list[Statement]:
-    """For the stack's `functions` and `workflows` (logical names): their log groups and state machines."""
+    """For the stack's `functions` and `workflows` (logical names): their log groups and state machines; for its
+    `alarm_topics` (logical names), EventBridge publishing to them; with `backups`, AWS Backup's vault;
+    `extra_log_groups` (full names), more log groups of the stack."""
     root = account_root(account_id)
     log_groups = [naming.lambda_log_group_name(f) for f in functions]
     log_groups += [naming.state_machine_log_group_name(w) for w in workflows]
+    log_groups += list(extra_log_groups)  # by full name, e.g. the API's access logs
     log_group_arns = [naming.log_group_arn(region, account_id, group) for group in log_groups]
     state_machine_arns = [naming.state_machine_arn(region, account_id, w) for w in workflows]
     return [
@@ -151,6 +179,34 @@ def at_rest_key_statements(
             {"AWS": root},
             ("kms:GenerateDataKey",),
             state_machine_log_delivery_context(region, account_id),
+        ),
+        *_alarm_topic_statements(region, account_id, alarm_topics),
+        *([_statement("ThroughBackup", {"AWS": root}, BACKUP_KEY_ACTIONS, via_service("backup", region, account_id))]
+          if backups else []),
+    ]
+
+
+def _alarm_topic_statements(
+    region: pulumi.Input[str], account_id: pulumi.Input[str], topics: Sequence[str]
+) -> list[Statement]:
+    if not topics:
+        return []
+    topic_arns = [naming.topic_arn(region, account_id, topic) for topic in topics]
+    return [
+        # EventBridge publishes the security events to the alarm topic, which SNS encrypts with this key: for those
+        # topics' encryption context only.
+        _statement(
+            "EventBridgeToTheStackAlarmTopics",
+            {"Service": "events.amazonaws.com"},
+            SNS_PUBLISHER_KEY_ACTIONS,
+            {"StringEquals": {SNS_TOPIC_CONTEXT_KEY: list(topic_arns)}},
+        ),
+        # And the operations alarms publish there through CloudWatch (components/saga_alarms.py).
+        _statement(
+            "CloudWatchAlarmsToTheStackAlarmTopics",
+            {"Service": "cloudwatch.amazonaws.com"},
+            SNS_PUBLISHER_KEY_ACTIONS,
+            {"StringEquals": {SNS_TOPIC_CONTEXT_KEY: list(topic_arns)}},
         ),
     ]
 

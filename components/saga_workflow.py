@@ -29,10 +29,15 @@ class SagaWorkflowArgs:
     region: pulumi.Input[str]
     # The stack's customer-managed key (prod) for the dead-letter queue and the state machine; None: AWS-owned.
     kms_key_arn: pulumi.Input[str] | None = None
+    # Percentage of new executions the `live` alias sends to the newest version; None: all (components/alias_routing).
+    canary_weight: int | None = None
 
 
 class SagaWorkflow(pulumi.ComponentResource):
+    """`alias_arn` is what callers start executions with; `state_machine_arn` (unqualified) is for reading them."""
+
     state_machine_arn: pulumi.Output[str]
+    alias_arn: pulumi.Output[str]
     dead_letter_queue_url: pulumi.Output[str]
 
     def __init__(self, name: str, args: SagaWorkflowArgs, opts: pulumi.ResourceOptions | None = None):
@@ -49,7 +54,9 @@ class SagaWorkflow(pulumi.ComponentResource):
             kms_master_key_id=args.kms_key_arn,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        function_arns = {key: function.arn for key, function in functions.items()}
+        # The versions this deployment published: a saga version always runs the handler versions it was deployed
+        # with, so a new handler reaches new executions only with the new saga version, through the alias.
+        function_arns = {key: function.qualified_arn for key, function in functions.items()}
         definition = pulumi.Output.all(self.dead_letter_queue.url, function_arns).apply(
             lambda resolved: json.dumps(
                 build_saga_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
@@ -79,12 +86,18 @@ class SagaWorkflow(pulumi.ComponentResource):
                 *escalate,
             ],
             encryption_key_arn=args.kms_key_arn,
+            canary_weight=args.canary_weight,
         )
         self.state_machine = parts.machine
         self.log_group = parts.log_group
         self.role = parts.role
         self.state_machine_arn = parts.machine.arn
+        self.alias_arn = parts.alias.arn
         self.dead_letter_queue_url = self.dead_letter_queue.url
         self.register_outputs(
-            {"stateMachineArn": self.state_machine_arn, "deadLetterQueueUrl": self.dead_letter_queue_url}
+            {
+                "stateMachineArn": self.state_machine_arn,
+                "aliasArn": self.alias_arn,
+                "deadLetterQueueUrl": self.dead_letter_queue_url,
+            }
         )

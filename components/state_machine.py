@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import iam, key_policies, naming
+from components.alias_routing import LIVE_ALIAS, live_routing
 
 # How long Step Functions may reuse a data key of a customer-managed key (AWS allows 60-900 s): the default
 # trade-off between KMS calls (cost, throttling) and how much data one data key protects.
@@ -29,6 +30,8 @@ class StateMachineParts:
     role: aws.iam.Role
     policy: aws.iam.RolePolicy
     log_group: aws.cloudwatch.LogGroup
+    # Callers start executions through it: it routes to the version(s) the stack config chose.
+    alias: aws.sfn.Alias
 
 
 def create_state_machine(
@@ -42,8 +45,11 @@ def create_state_machine(
     region: pulumi.Input[str],
     extra_statements: Sequence[iam.Statement] = (),
     encryption_key_arn: pulumi.Input[str] | None = None,
+    canary_weight: int | None = None,
 ) -> StateMachineParts:
-    """`encryption_key_arn`: a customer-managed key for the definition and execution data (prod)."""
+    """`encryption_key_arn`: a customer-managed key for the definition and execution data (prod). `canary_weight`:
+    the percentage of new executions the `live` alias sends to the newest version (the previous one gets the rest);
+    None: all of them."""
     child = pulumi.ResourceOptions(parent=parent)
     physical_name = naming.state_machine_name(name)
     log_group = aws.cloudwatch.LogGroup(
@@ -92,10 +98,25 @@ def create_state_machine(
             kms_key_id=encryption_key_arn,
             kms_data_key_reuse_period_seconds=KMS_DATA_KEY_REUSE_PERIOD_SECONDS,
         ),
+        # A new version on every change of the definition or configuration: executions started through the alias
+        # (or a version ARN) keep running the version they started on, whatever is deployed after them.
+        publish=True,
         # CreateStateMachine checks the role can deliver logs (and use the key): the policy must be in place first.
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[policy]),
     )
-    return StateMachineParts(machine=machine, role=role, policy=policy, log_group=log_group)
+    alias = aws.sfn.Alias(
+        f"{name}-{LIVE_ALIAS}",
+        name=LIVE_ALIAS,
+        description=f"What callers of {physical_name} start: the newest version, or a canary split with the previous",
+        routing_configurations=machine.state_machine_version_arn.apply(
+            lambda version_arn: [
+                aws.sfn.AliasRoutingConfigurationArgs(state_machine_version_arn=arn, weight=weight)
+                for arn, weight in live_routing(version_arn, canary_weight)
+            ]
+        ),
+        opts=child,
+    )
+    return StateMachineParts(machine=machine, role=role, policy=policy, log_group=log_group, alias=alias)
 
 
 def _encryption_statements(

@@ -28,11 +28,15 @@ class ValidationWorkflowArgs:
 
 
 class ValidationWorkflow(pulumi.ComponentResource):
+    """`alias_arn` is what callers start executions with (always the newest version: no canary for validation)."""
+
     state_machine_arn: pulumi.Output[str]
+    alias_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: ValidationWorkflowArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("checkout:workflow:ValidationWorkflow", name, None, opts)
-        function_arn = args.validate_function.arn
+        # The version this deployment published (see SagaWorkflow).
+        function_arn = args.validate_function.qualified_arn
         definition = function_arn.apply(
             lambda arn: json.dumps(build_validation_definition(args.validation, arn, args.timing), indent=2)
         )
@@ -51,4 +55,5 @@ class ValidationWorkflow(pulumi.ComponentResource):
         self.log_group = parts.log_group
         self.role = parts.role
         self.state_machine_arn = parts.machine.arn
-        self.register_outputs({"stateMachineArn": self.state_machine_arn})
+        self.alias_arn = parts.alias.arn
+        self.register_outputs({"stateMachineArn": self.state_machine_arn, "aliasArn": self.alias_arn})

@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from moto.logs.models import logs_backends
+from moto.logs.models import LogsBackend, logs_backends
+
+from emulator.moto_seams import Kind, MotoExtension, Signature
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,17 @@ class CloudWatchLogSink:
                 group, stream, [{"timestamp": event.timestamp_ms, "message": event.message} for event in events]
             )
         return True
+
+
+EXTENSION = MotoExtension(
+    name="cloudwatch-log-sink",
+    kind=Kind.FIDELITY,
+    purpose="Lambda and Step Functions logs are written into moto's CloudWatch Logs, where AWS would write them",
+    module=__name__,
+    seams=(
+        Signature(LogsBackend, "ensure_log_group", ("self", "log_group_name")),
+        Signature(LogsBackend, "ensure_log_stream", ("self", "log_group_name", "log_stream_name")),
+        Signature(LogsBackend, "put_log_events", ("self", "log_group_name", "log_stream_name", "log_events")),
+    ),
+    install=None,
+)

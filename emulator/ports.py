@@ -1,7 +1,7 @@
 """Checking that the emulator's port is free before its server tries to bind it.
 
 werkzeug's server, when its bind fails, prints the reason and exits the process; checking first turns that
-into a clear error (and http_server turns a bind lost to a race into the same one).
+into a clear error (and http.server turns a bind lost to a race into the same one).
 """
 
 from __future__ import annotations

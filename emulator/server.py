@@ -14,20 +14,29 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import os
+import sys
 import urllib.request
 from types import TracebackType
 
-from emulator import lambda_invocation, moto_extensions
-from emulator.http_server import EmulatorHttpServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+from emulator import moto_extensions
+from emulator.http.guard import LocalClientsOnly
+from emulator.http.server import EmulatorHttpServer
+from emulator.lambda_runtime import moto_lambda
 from emulator.lambda_runtime.runtime import DEFAULT_POOL_SIZE, LambdaRuntime
 from emulator.ports import ensure_port_free, free_port
+from emulator.stepfunctions import service_calls
 
 DEFAULT_HOST = "127.0.0.1"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 DEFAULT_PORT = 4566
 
 # Importing these backends takes seconds on first use; doing it before READY keeps the first requests fast.
-_WARM_SERVICES = ("lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts")
+_WARM_SERVICES = (
+    "lambda", "stepfunctions", "logs", "dynamodb", "iam", "sqs", "sns", "events", "s3", "sts", "apigateway"
+)
 
 
 class EmulatorAlreadyRunningError(RuntimeError):
@@ -43,17 +52,26 @@ class Emulator:
         host: str = DEFAULT_HOST,
         lambda_pool_size: int = DEFAULT_POOL_SIZE,
         quiet: bool = True,
+        allow_remote: bool = False,
+        cors_origins: tuple[str, ...] = (),
     ) -> None:
         self.host = host
         self.port = port
         self.lambda_pool_size = lambda_pool_size
         self.quiet = quiet
+        self.allow_remote = allow_remote
+        self.cors_origins = cors_origins
         self._server: EmulatorHttpServer | None = None
         self._runtime: LambdaRuntime | None = None
 
     @property
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def local_endpoint_url(self) -> str:
+        """Where processes on this machine reach the emulator (its Lambda workers among them)."""
+        return f"http://127.0.0.1:{self.port}" if self.host in WILDCARD_HOSTS else self.endpoint_url
 
     @property
     def lambda_runtime(self) -> LambdaRuntime:
@@ -66,21 +84,24 @@ class Emulator:
             raise EmulatorAlreadyRunningError(
                 f"An emulator already runs in this process at {Emulator._running.endpoint_url}"
             )
+        check_binding(self.host, self.allow_remote)
         if self.port == 0:
             self.port = free_port(self.host)
         ensure_port_free(self.host, self.port)
-        # moto's Step Functions interpreter calls Lambda & co. at http://localhost:$MOTO_PORT.
-        os.environ["MOTO_PORT"] = str(self.port)
+        service_calls.send_service_calls_to(self.port)
         moto_extensions.install()
         if self.quiet:
             _quiet_expected_noise()
         _warm_backends()
-        self._runtime = LambdaRuntime(self.endpoint_url, self.lambda_pool_size)
-        lambda_invocation.install_runtime(self._runtime)
+        self._runtime = LambdaRuntime(self.local_endpoint_url, self.lambda_pool_size)
+        moto_lambda.install_runtime(self._runtime)
         Emulator._running = self
         atexit.register(self.stop)
         try:
-            self._server = _start_server(self.host, self.port)
+            app = LocalClientsOnly(
+                DomainDispatcherApplication(create_backend_app), self.port, self.cors_origins, self.allow_remote
+            )
+            self._server = EmulatorHttpServer(self.host, self.port, app).start()
             self._post_moto_config({"stepfunctions": {"execute_state_machine": True}})
         except BaseException:
             self.stop()
@@ -94,7 +115,7 @@ class Emulator:
         if server is not None:
             server.stop()
         if runtime is not None:
-            lambda_invocation.uninstall_runtime()
+            moto_lambda.uninstall_runtime()
             runtime.shutdown()
         if Emulator._running is self:
             Emulator._running = None
@@ -110,7 +131,7 @@ class Emulator:
 
     def _post_moto_config(self, config: dict[str, object]) -> None:
         request = urllib.request.Request(
-            f"{self.endpoint_url}/moto-api/config",
+            f"{self.local_endpoint_url}/moto-api/config",
             data=json.dumps(config).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
@@ -119,8 +140,24 @@ class Emulator:
             pass
 
 
-def _start_server(host: str, port: int) -> EmulatorHttpServer:
-    return EmulatorHttpServer(host, port).start()
+class RemoteBindingRefused(ValueError):
+    """The emulator runs Lambda code on this machine: listening beyond loopback must be asked for."""
+
+
+def check_binding(host: str, allow_remote: bool) -> None:
+    if host in LOOPBACK_HOSTS:
+        return
+    if not allow_remote:
+        raise RemoteBindingRefused(
+            f"Refusing to listen on {host}: the emulator runs Lambda code on this machine, and anyone who can "
+            f"reach {host} could run theirs. Use 127.0.0.1, or pass --allow-remote if that is what you want."
+        )
+    print(
+        f"WARNING: the emulator listens on {host} and accepts any Host header: anyone who can reach this "
+        "address can run code on this machine as this user.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _quiet_expected_noise() -> None:

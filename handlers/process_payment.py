@@ -35,6 +35,7 @@ from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
 from checkout_domain.validation import parse_step_request
 
+# Snapshot-safe for SnapStart (configuration only, nothing per environment): see checkout_domain/__init__.py.
 logger = Logger()
 tracer = Tracer(patch_modules=TRACED_MODULES)
 metrics = Metrics()

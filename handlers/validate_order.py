@@ -18,6 +18,7 @@ from checkout_domain.settings import accept_plaintext_payment_tokens
 from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.validation import parse_order_input
 
+# Snapshot-safe for SnapStart (configuration only, nothing per environment): see checkout_domain/__init__.py.
 logger = Logger()
 # Its only AWS calls are the KMS calls that seal a plaintext token, which only a stack accepting plaintext
 # tokens makes: elsewhere there is nothing to trace, and patching botocore would only cost its import.

@@ -2,7 +2,7 @@
 
     pulumi preview --stack prod --policy-pack policy --policy-pack-config policy/config/prod.json
 
-The rules live in `rules/` as plain functions (unit-tested in tests/security); this only registers them.
+The rules live in `rules/` as plain functions (unit-tested in tests/policy); this only registers them.
 """
 
 import sys

@@ -23,6 +23,8 @@ class FunctionSpec:
     account_id: str
     code_sha256: str  # hex digest of the archive: identifies the code without comparing bytes
     code_zip: bytes = field(compare=False, repr=False)
+    log_format: str = "Text"  # LoggingConfig.LogFormat: "Text" or "JSON" (log_format.py)
+    application_log_level: str | None = None  # LoggingConfig.ApplicationLogLevel, JSON format only
 
     @property
     def log_group_name(self) -> str:

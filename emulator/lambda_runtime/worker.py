@@ -11,6 +11,7 @@ Lambda runtime's boto3 and the powertools layer) and nothing of the emulator.
 from __future__ import annotations
 
 import argparse
+import datetime
 import decimal
 import importlib
 import io
@@ -109,10 +110,26 @@ def _install_lambda_log_handler() -> None:
     formatter = logging.Formatter(
         "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
     )
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT") == "JSON":  # and the function's application log level applies
+        formatter = _JsonLogFormatter()
+        logging.getLogger().setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO"))
     formatter.converter = time.gmtime
     handler.setFormatter(formatter)
     handler.addFilter(_request_id_filter)
     logging.getLogger().addHandler(handler)
+
+
+class _JsonLogFormatter(logging.Formatter):
+    """The Python runtime's JSON application log record."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        timestamp = datetime.datetime.fromtimestamp(record.created, datetime.UTC).isoformat(timespec="milliseconds")
+        entry: dict[str, Any] = {"timestamp": timestamp.replace("+00:00", "Z"), "level": record.levelname,
+                                 "message": record.getMessage(), "logger": record.name,
+                                 "requestId": getattr(record, "aws_request_id", "")}
+        if record.exc_info:
+            entry["stackTrace"] = self.formatException(record.exc_info).splitlines()
+        return json.dumps(entry, separators=(",", ":"), default=str)
 
 
 def _load_handler(handler_name: str) -> Handler:
@@ -213,6 +230,11 @@ def _decimal_as_number(value: object) -> float:
 
 
 def _log_error(body: dict[str, Any]) -> None:
+    if os.environ.get("AWS_LAMBDA_LOG_FORMAT") == "JSON":  # the runtime's JSON record: one line, one event
+        record = {"timestamp": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds").replace(
+            "+00:00", "Z"), "log_level": "ERROR", **body}
+        print(json.dumps(record, separators=(",", ":")), file=sys.stderr, flush=True)
+        return
     # One log event, as Lambda writes it: "\r" keeps the traceback's lines together until the emulator
     # turns them back into newlines inside a single CloudWatch event.
     lines = [f"[ERROR] {body['errorType']}: {body['errorMessage']}"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from emulator.client_config import FAKE_CREDENTIALS
 from emulator.lambda_runtime.function_spec import FunctionSpec
 
 # Only what a process needs to run at all. Everything else a handler sees comes from the function.
@@ -17,6 +16,12 @@ from emulator.lambda_runtime.function_spec import FunctionSpec
 # developer's ~/.aws/config and credentials.
 _INHERITED_BASICS = ("PATH", "LANG", "LC_ALL", "TMPDIR")
 _DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+# Lambda hands a function its role's temporary credentials; the emulator accepts any.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
 
 
 def worker_environment(
@@ -44,4 +49,7 @@ def worker_environment(
             "_HANDLER": spec.handler,
         }
     )
+    if spec.log_format == "JSON":  # Lambda tells the runtime (and Powertools) about JSON logs this way
+        environment["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        environment["AWS_LAMBDA_LOG_LEVEL"] = spec.application_log_level or "INFO"
     return environment

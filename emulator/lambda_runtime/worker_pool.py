@@ -186,17 +186,20 @@ class WorkerPool:
             memory_mb=self.spec.memory_mb,
             max_memory_used_mb=reply.max_memory_used_mb,
             init_duration_ms=init_duration_ms,
+            status=_invocation_status(reply),
         )
         output = reply.output
         if not reply.worker_usable:  # Lambda logs why the environment died (timeout, exit) after the output
             output += "\n" + _error_message(reply.body)
-        return self._write_log(worker.log_stream_name, invocation_log_events(report, output))
+        return self._write_log(worker.log_stream_name, invocation_log_events(report, output, self.spec.log_format))
 
     def _init_failure(
         self, request: InvocationRequest, error: WorkerInitError, started_ms: int
     ) -> InvocationOutcome:
-        report = InvocationReport(request.request_id, self.spec.version, started_ms, 0.0, self.spec.memory_mb, 0, None)
-        log_text = self._write_log(_new_log_stream_name(self.spec.version), invocation_log_events(report, error.output))
+        report = InvocationReport(request.request_id, self.spec.version, started_ms, 0.0, self.spec.memory_mb, 0, None,
+                                  status="failure")
+        log_text = self._write_log(_new_log_stream_name(self.spec.version),
+                                   invocation_log_events(report, error.output, self.spec.log_format))
         return InvocationOutcome.failure(dict(error.body, requestId=request.request_id), log_text)
 
     def _write_log(self, stream: str, events: list[LogEvent]) -> str:
@@ -204,6 +207,14 @@ class WorkerPool:
         spec = self.spec
         self._log_sink.write(spec.account_id, spec.region, spec.log_group_name, stream, events)
         return "".join(event.message + "\n" for event in events)
+
+
+def _invocation_status(reply: WorkerReply) -> str:
+    if not reply.errored:
+        return "success"
+    if json.loads(reply.body).get("errorType") == "Sandbox.Timedout":
+        return "timeout"
+    return "error" if reply.worker_usable else "failure"
 
 
 def _new_log_stream_name(version: str) -> str:

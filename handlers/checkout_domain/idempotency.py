@@ -35,6 +35,7 @@ def _count_replay(response: Any, idempotent_data: DataRecord) -> Any:
 # The steps' own DynamoDB client: left to itself, powertools creates a client in a boto3 session of its own,
 # which loads and parses DynamoDB's service model a second time in every cold start (~50 ms here). One client
 # also means one connection pool and one retry policy (quick SDK retries, then the state machine's Retry).
+# Snapshot-safe (SnapStart): no connection before the first request, refreshable credentials (checkout_domain/__init__).
 persistence_layer = DynamoDBPersistenceLayer(table_name=idempotency_table_name(), boto3_client=dynamodb.client())
 
 idempotency_config = IdempotencyConfig(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import logging
+import io
 from typing import Any
 
 from checkout_domain.card_numbers import contains_card_number
@@ -30,9 +30,6 @@ _MESSAGE_STARTS = ((1, 0x80), (2, 0x04), (2, 0x05))
 MIN_SEALED_LENGTH = 64
 MAX_SEALED_LENGTH = 8192
 MAX_PROCESSOR_TOKEN_LENGTH = 255
-
-# A failed decrypt makes the SDK log "Error on closing" with a traceback; UnreadablePaymentToken reports it.
-logging.getLogger("aws_encryption_sdk").setLevel(logging.CRITICAL)
 
 
 class UnreadablePaymentToken(Exception):
@@ -105,9 +102,40 @@ def unseal(sealed: str, order_id: str, key_arn: str | None = None) -> str:
 @functools.lru_cache(maxsize=4)
 def _data_masker(key_arn: str) -> Any:
     # Imported here: only the two functions that seal or unseal pay for the Encryption SDK's import.
+    import json
+
+    from aws_encryption_sdk import EncryptionSDKClient
     from aws_lambda_powertools.utilities.data_masking import DataMasking
     from aws_lambda_powertools.utilities.data_masking.provider.kms.aws_encryption_sdk import (
+        JSON_DUMPS_CALL,
         AWSEncryptionSDKProvider,
+        KMSKeyProvider,
     )
 
-    return DataMasking(provider=AWSEncryptionSDKProvider(keys=[key_arn]))
+    class FinishingEncryptionSDKClient(EncryptionSDKClient):
+        """The SDK's decrypt, except that the message stream is always finished, even when decryption fails.
+
+        The SDK's own decrypt leaves a failed StreamDecryptor open (its close() refuses while the footer is
+        unread), so the garbage collector closes it again later and prints "Exception ignored in ...
+        SerializationError: Footer not read": one traceback in the logs per tampered token.
+        """
+
+        def decrypt(self, **kwargs: Any) -> tuple[bytes, Any]:
+            decryptor = self.stream(mode="d", **kwargs)
+            try:
+                return decryptor.read(), decryptor.header
+            finally:
+                _finish(decryptor)
+
+    key_provider = KMSKeyProvider(keys=[key_arn], json_serializer=JSON_DUMPS_CALL, json_deserializer=json.loads)
+    key_provider.client = FinishingEncryptionSDKClient()
+    return DataMasking(provider=AWSEncryptionSDKProvider(keys=[key_arn], key_provider=key_provider))
+
+
+def _finish(decryptor: Any) -> None:
+    if hasattr(decryptor, "footer"):
+        decryptor.close()  # read to the end: the SDK's close() has its checks to make
+    else:
+        # Failed before the footer (tampered, truncated, wrong order): the plaintext is discarded and there is
+        # nothing left to verify or release, so the stream is marked closed without the SDK's "footer read" check.
+        io.IOBase.close(decryptor)

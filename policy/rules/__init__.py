@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import functions, iam, kms, log_groups, queues, state_machines, tables
+from . import apis, functions, iam, kms, log_groups, queues, state_machines, tables, topics
 from .model import PolicyContext, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -11,8 +11,10 @@ RULES: tuple[Rule, ...] = (
     *tables.RULES,
     *log_groups.RULES,
     *queues.RULES,
+    *topics.RULES,
     *iam.RULES,
     *kms.RULES,
+    *apis.RULES,
 )
 
 __all__ = ["RULES", "PolicyContext", "Rule"]

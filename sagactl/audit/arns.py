@@ -50,13 +50,6 @@ def standard_execution_arn(state_machine_arn: str, name: str) -> str:
     return state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
 
 
-def region_of(arn: str) -> str | None:
-    parts = arn.split(":")
-    if len(parts) > 3 and parts[0] == "arn":
-        return parts[3] or None
-    return None
-
-
 def log_group_name(log_group_arn: str) -> str:
     """`arn:aws:logs:<region>:<account>:log-group:<name>:*` -> `<name>` (log group names contain no ':')."""
     marker = ":log-group:"

@@ -1,8 +1,8 @@
 """The `executions` and `trace` subcommands: argument parsing and output, nothing else.
 
 Both talk to AWS through boto3; `--endpoint-url` points the very same calls at the embedded emulator.
-Errors the user can act on are printed as one line (`sagactl: ...`) with exit code 2. `trace` exits 0
-whenever it could trace, whatever the execution's own outcome.
+Errors the user can act on are AuditErrors, printed as one line (`sagactl: ...`) with exit code 2 (see
+sagactl.errors). `trace` exits 0 whenever it could trace, whatever the execution's own outcome.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sagactl.audit.arns import looks_like_arn, region_of
-from sagactl.audit.aws_errors import aws_errors_as_audit_errors
+from devstack.clients import AwsClients
+from sagactl.audit.arns import looks_like_arn
 from sagactl.audit.errors import AuditError, ExecutionNotFound
 from sagactl.audit.execution_list import ExecutionPage, list_express_executions, list_standard_executions
 from sagactl.audit.express_logs import describe_state_machine, logging_of
@@ -25,8 +24,9 @@ from sagactl.audit.json_export import trail_to_json
 from sagactl.audit.loader import load_trail
 from sagactl.audit.pictures import GRAPHVIZ_MISSING, find_dot, write_pictures
 from sagactl.audit.render_text import render_timeline
-from sagactl.audit.targets import WORKFLOW_NAME_PARTS, find_state_machine, resolve_execution_arn
-from sagactl.aws_clients import AwsClients
+from sagactl.audit.targets import resolve_execution_arn
+from sagactl.connection import add_connection_arguments, connect
+from sagactl.discovery import WORKFLOW_NAME_PARTS, find_state_machine
 from sagactl.text_table import render_table
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
@@ -34,8 +34,18 @@ DEFAULT_OUT_DIR = Path("out/traces")
 DEFAULT_EXPRESS_WINDOW_MINUTES = 60
 
 
+def add_subcommands(sub: Any) -> None:
+    executions = sub.add_parser("executions", help="list recent executions of the checkout (or validation) workflow")
+    add_executions_arguments(executions)
+    executions.set_defaults(run=executions_command)
+
+    trace = sub.add_parser("trace", help="show where an execution succeeded, failed and rolled back")
+    add_trace_arguments(trace)
+    trace.set_defaults(run=trace_command)
+
+
 def add_executions_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_connection_arguments(parser)
+    _add_target_arguments(parser)
     parser.add_argument("--status", choices=STATUSES, type=str.upper, help="only executions with this status")
     parser.add_argument("--max-items", type=int, default=20, help="how many to show (default 20; 0 = all, every page)")
     parser.add_argument("--next-token", help="continue after the previous listing (it prints the token)")
@@ -50,7 +60,7 @@ def add_executions_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("execution", help="an execution ARN (Standard or Express), or a Standard execution's name")
-    _add_connection_arguments(parser)
+    _add_target_arguments(parser)
     parser.add_argument(
         "--compensations",
         type=lambda text: [name for name in text.split(",") if name.strip()],
@@ -59,6 +69,9 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT_DIR, help=f"where to write the pictures (default {DEFAULT_OUT_DIR})"
     )
+    parser.add_argument(
+        "--name", type=_file_stem, help="file name of the pictures, without extension (default: the execution's name)"
+    )
     parser.add_argument("--no-pictures", action="store_true", help="skip the SVG/PNG/DOT/Mermaid files")
     parser.add_argument(
         "--since-minutes", type=float, help="Express only: search the logs this far back (default: all of them)"
@@ -66,17 +79,8 @@ def add_trace_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the trail as JSON instead of the timeline")
 
 
-def executions_command(args: argparse.Namespace) -> int:
-    return _reporting_errors(_list_executions, args)
-
-
-def trace_command(args: argparse.Namespace) -> int:
-    return _reporting_errors(_trace, args)
-
-
-def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint-url", help="the emulator's URL (e.g. http://127.0.0.1:4566); omit for AWS")
-    parser.add_argument("--region", help="AWS region (default: from the ARN given, else AWS_REGION / profile)")
+def _add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    add_connection_arguments(parser)
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--state-machine-arn", help="the state machine (instead of --workflow)")
     target.add_argument(
@@ -87,20 +91,6 @@ def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _reporting_errors(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    try:
-        with aws_errors_as_audit_errors():
-            return command(args)
-    except AuditError as error:
-        print(f"sagactl: {error}", file=sys.stderr)
-        return 2
-
-
-def _clients(args: argparse.Namespace, *arns: str | None) -> AwsClients:
-    region = args.region or next((region_of(arn) for arn in arns if arn and region_of(arn)), None)
-    return AwsClients(region=region, endpoint_url=args.endpoint_url)
-
-
 def _state_machine_arn(args: argparse.Namespace, clients: AwsClients) -> str:
     return str(args.state_machine_arn or find_state_machine(clients.stepfunctions, args.workflow))
 
@@ -109,8 +99,14 @@ def _since_ms(minutes: float | None) -> int | None:
     return None if minutes is None else int((time.time() - minutes * 60) * 1000)
 
 
-def _list_executions(args: argparse.Namespace) -> int:
-    clients = _clients(args, args.state_machine_arn)
+def _file_stem(text: str) -> str:
+    if not text or "/" in text or text in (".", ".."):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a file name (no directories: use --out for those)")
+    return text
+
+
+def executions_command(args: argparse.Namespace) -> int:
+    clients = connect(args, args.state_machine_arn)
     machine_arn = _state_machine_arn(args, clients)
     machine = describe_state_machine(clients.stepfunctions, machine_arn)
     max_items = args.max_items if args.max_items > 0 else None
@@ -179,9 +175,9 @@ def _page_json(machine_arn: str, page: ExecutionPage) -> dict[str, Any]:
     }
 
 
-def _trace(args: argparse.Namespace) -> int:
+def trace_command(args: argparse.Namespace) -> int:
     target = args.execution
-    clients = _clients(args, target if looks_like_arn(target) else None, args.state_machine_arn)
+    clients = connect(args, target if looks_like_arn(target) else None, args.state_machine_arn)
     since_ms = _since_ms(args.since_minutes)
     execution_arn = resolve_execution_arn(clients, target, lambda: _state_machine_arn(args, clients), since_ms)
     try:
@@ -190,7 +186,7 @@ def _trace(args: argparse.Namespace) -> int:
         if execution_arn == target:
             raise
         raise ExecutionNotFound(f"no execution named '{target}' ({error})") from error
-    pictures = [] if args.no_pictures else write_pictures(trail, args.out)
+    pictures = [] if args.no_pictures else write_pictures(trail, args.out, basename=args.name)
     if args.json:
         print(json.dumps(trail_to_json(trail, pictures), indent=2))
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sagactl.errors import UserFacingError
 
-class AuditError(Exception):
-    """A problem the user can act on: a wrong name or ARN, a missing log group, an unreachable endpoint."""
+
+class AuditError(UserFacingError):
+    """A problem the user can act on: a wrong name or ARN, a missing log group, a state machine not found."""
 
 
 class ExecutionNotFound(AuditError):

@@ -1,13 +1,15 @@
 """Recent executions of a state machine: status, start, duration.
 
-Standard: ListExecutions, newest first, one API page at a time, resumable with its `nextToken`.
+Standard: ListExecutions, newest first, one API page at a time, resumable with its `nextToken`. The listing
+carries no error: the failed executions of the page are described (DescribeExecution, a few at once) for it.
 Express: AWS lists no Express executions, so they are gathered from the execution log records
 (`ExecutionStarted` and the terminal event) within a time window.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,13 +17,15 @@ from botocore.exceptions import ClientError
 
 from sagactl.audit import event_types
 from sagactl.audit.arns import parse_execution_arn
-from sagactl.audit.aws_errors import error_code, error_message
 from sagactl.audit.errors import AuditError, StateMachineNotFound
 from sagactl.audit.events import event_from_log_record
 from sagactl.audit.express_logs import log_records
+from sagactl.errors import error_code, error_message
 
 LIST_PAGE_MAX = 1000  # ListExecutions' largest maxResults
 EXECUTION_EVENTS_PATTERN = '{ $.type = "Execution*" }'
+ENDED_WITH_AN_ERROR = ("FAILED", "TIMED_OUT", "ABORTED")
+_DESCRIBE_THREADS = 8
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -83,7 +87,7 @@ def list_standard_executions(
         token = page.get("nextToken")
         if not token:
             break
-    return ExecutionPage(tuple(collected), token)
+    return ExecutionPage(_with_errors(sfn, collected), token)
 
 
 def list_express_executions(
@@ -116,6 +120,18 @@ def list_express_executions(
     ]
     summaries.sort(key=lambda s: s.started or s.stopped or _EARLIEST, reverse=True)
     return ExecutionPage(tuple(summaries[:max_items] if max_items is not None else summaries), None)
+
+
+def _with_errors(sfn: Any, summaries: list[ExecutionSummary]) -> tuple[ExecutionSummary, ...]:
+    """The summaries, those that ended in an error with it (and only those are described)."""
+
+    def described(summary: ExecutionSummary) -> ExecutionSummary:
+        if summary.status not in ENDED_WITH_AN_ERROR:
+            return summary
+        return replace(summary, error=sfn.describe_execution(executionArn=summary.arn).get("error"))
+
+    with ThreadPoolExecutor(_DESCRIBE_THREADS) as pool:
+        return tuple(pool.map(described, summaries))
 
 
 def _translated(error: ClientError, state_machine_arn: str) -> AuditError:

@@ -15,9 +15,9 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from sagactl.audit.arns import log_group_name
-from sagactl.audit.aws_errors import error_code, error_message
 from sagactl.audit.errors import AuditError, NoAuditTrail, StateMachineNotFound
 from sagactl.audit.events import HistoryEvent, event_from_log_record
+from sagactl.errors import error_code, error_message
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Small text helpers shared by the renderers: durations, causes, truncation."""
+"""Small text helpers shared by the renderers: durations, causes, wrapping; truncation for picture labels."""
 
 from __future__ import annotations
 
 import json
+import textwrap
 from datetime import UTC, datetime
 
-MAX_CAUSE_CHARS = 100
+LINE_WIDTH = 120
 
 
 def duration(seconds: float | None) -> str:
@@ -34,8 +35,8 @@ def timestamp(at: datetime | None) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " UTC"
 
 
-def cause_summary(cause: str | None, limit: int = MAX_CAUSE_CHARS) -> str:
-    """The readable part of a cause: a Lambda error's `errorMessage` (not its stack trace), one line."""
+def readable_cause(cause: str | None) -> str:
+    """The readable part of a cause, whole, on one line: a Lambda error's `errorMessage` (not its stack trace)."""
     if not cause:
         return ""
     text = cause
@@ -45,8 +46,15 @@ def cause_summary(cause: str | None, limit: int = MAX_CAUSE_CHARS) -> str:
         parsed = None
     if isinstance(parsed, dict):
         text = str(parsed.get("errorMessage") or parsed.get("Cause") or parsed.get("message") or cause)
-    return truncate(" ".join(text.split()), limit)
+    return " ".join(text.split())
+
+
+def wrapped(text: str, indent: str, width: int = LINE_WIDTH) -> list[str]:
+    """``text`` on lines of at most ``width`` characters (a word longer than that keeps its line), the
+    continuation lines indented by ``indent``: nothing is cut."""
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
 
 def truncate(text: str, limit: int) -> str:
+    """For the picture's labels, which must stay small (the timeline and --json show everything)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -34,6 +34,10 @@ def trail_to_json(trail: Trail, pictures: Sequence[Path] = ()) -> dict[str, Any]
             "stopped_at": _time(outcome.stopped),
             "duration_seconds": outcome.duration_s,
         },
+        "links": [
+            {"relation": link.relation, "arn": link.arn, "status": link.status, "reason": link.reason}
+            for link in trail.links
+        ],
         "path": list(trail.path),
         "compensation_states": sorted(trail.compensations),
         "compensations_run": [visit.name for visit in trail.compensations_run],

@@ -6,17 +6,21 @@ import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
+
 from sagactl.audit import express_logs, standard_history
 from sagactl.audit.arns import parse_execution_arn
 from sagactl.audit.compensations import resolve_compensations
 from sagactl.audit.errors import AuditError, ExecutionNotFound
 from sagactl.audit.graph import graph_from_definition
 from sagactl.audit.timeline_builder import build_timeline
-from sagactl.audit.trail import ExecutionInfo, Trail
+from sagactl.audit.trail import ExecutionInfo, LinkedExecution, Trail
+from sagactl.discovery import sibling_machine
+from sagactl.rollbacks import origin_of, rollbacks_of
 
 
 class Clients(Protocol):
-    """What `load_trail` needs; `sagactl.aws_clients.AwsClients` is one."""
+    """What `load_trail` needs; `devstack.clients.AwsClients` is one."""
 
     @property
     def stepfunctions(self) -> Any: ...
@@ -61,6 +65,7 @@ def _standard_trail(clients: Clients, execution_arn: str, compensations: Iterabl
         graph=graph,
         timeline=build_timeline(standard_history.read_history(sfn, execution_arn)),
         compensations=resolve_compensations(graph, compensations),
+        links=linked_executions(sfn, execution_arn, machine_arn, described),
     )
 
 
@@ -99,3 +104,29 @@ def _express_trail(
         compensations=resolve_compensations(graph, compensations),
         notes=tuple(notes),
     )
+
+
+def linked_executions(
+    sfn: Any, execution_arn: str, machine_arn: str, described: dict[str, Any]
+) -> tuple[LinkedExecution, ...]:
+    """A rollback's origin (named in its input); for a saga Step Functions stopped or timed out, its rollbacks."""
+    origin = origin_of(described.get("input"))
+    if origin is not None:
+        origin_arn, reason = origin
+        return (LinkedExecution("rollback of", origin_arn, _status_of(sfn, origin_arn), reason),)
+    if described.get("status") not in ("ABORTED", "TIMED_OUT"):
+        return ()
+    rollback_machine = sibling_machine(sfn, machine_arn, "rollback")
+    if rollback_machine is None or rollback_machine == machine_arn:
+        return ()
+    return tuple(
+        LinkedExecution("rolled back by", str(rollback["executionArn"]), str(rollback["status"]))
+        for rollback in rollbacks_of(sfn, rollback_machine, execution_arn)
+    )
+
+
+def _status_of(sfn: Any, execution_arn: str) -> str | None:
+    try:
+        return str(sfn.describe_execution(executionArn=execution_arn)["status"])
+    except ClientError:
+        return None  # its history expired, or another region: the link stays, without a status

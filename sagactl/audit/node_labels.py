@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sagactl.audit.formatting import cause_summary, duration, truncate
+from sagactl.audit.formatting import duration, readable_cause, truncate
 from sagactl.audit.path_marks import NodeMark
 from sagactl.audit.timeline import VisitResult
 from sagactl.audit.trail import Trail
@@ -32,7 +32,8 @@ def detail_lines(mark: NodeMark, trail: Trail) -> list[str]:
         lines.append("failed: " + truncate(last.error.error, MAX_ERROR_CHARS))
     elif last.error is not None and last.state_type == "Fail":
         # A Fail state's error is usually its own name; its cause is what the reader wants.
-        shown = cause_summary(last.error.cause, MAX_ERROR_CHARS) if last.error.error == mark.name else last.error.error
+        own_name = last.error.error == mark.name
+        shown = truncate(readable_cause(last.error.cause), MAX_ERROR_CHARS) if own_name else last.error.error
         if shown:
             lines.append(shown)
     elif mark.terminal and trail.outcome.status == "SUCCEEDED":

@@ -1,18 +1,20 @@
 """The timeline for a terminal: one line per state entered, its attempts, catches and the outcome.
 
-Markers: ✓ ended well, ✗ ended in an error, ↩ a compensation, ■ where the execution ended.
+Markers: ✓ ended well, ✗ ended in an error, ↩ a compensation, ■ where the execution ended. Error causes are
+shown whole, wrapped under their line.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sagactl.audit.formatting import cause_summary, duration, offset, timestamp
+from sagactl.audit.formatting import LINE_WIDTH, duration, offset, readable_cause, timestamp, wrapped
 from sagactl.audit.timeline import Attempt, StateVisit, VisitResult
 from sagactl.audit.trail import Trail
 
 COMPENSATION_MARK = "↩ "
 _INDENT = "  "
+_HEADER_INDENT = " " * len("Outcome    ")
 
 
 def render_timeline(trail: Trail) -> str:
@@ -26,7 +28,8 @@ def render_timeline(trail: Trail) -> str:
     for visit, row in zip(trail.timeline.visits, rows, strict=True):
         lines.append(_INDENT + _columns(row, widths))
         if len(visit.attempts) > 1 or visit.failed_attempts:
-            lines += [attempt_indent + _attempt_line(attempt, origin) for attempt in visit.attempts]
+            for attempt in visit.attempts:
+                lines += [attempt_indent + line for line in _attempt_lines(attempt, origin, attempt_indent)]
         if visit.result is VisitResult.CAUGHT and visit.error is not None:
             lines.append(attempt_indent + _catch_banner(trail, visit))
     if not trail.timeline.visits:
@@ -40,15 +43,27 @@ def _header(trail: Trail) -> list[str]:
     status = outcome.status
     if outcome.error is not None:
         status += f"  {outcome.error.error}"
-        if outcome.error.cause:
-            status += f": {cause_summary(outcome.error.cause)}"
+        cause = readable_cause(outcome.error.cause)
+        if cause:
+            status += f": {cause}"
     return [
         f"Execution  {execution.name}  ({execution.workflow_type.lower()}, from {execution.source})",
         f"           {execution.arn}",
-        f"Outcome    {status}",
+        *wrapped(f"Outcome    {status}", _HEADER_INDENT),
         f"Started    {timestamp(outcome.started)}   took {duration(outcome.duration_s)}",
+        *_link_lines(trail),
         "",
     ]
+
+
+def _link_lines(trail: Trail) -> list[str]:
+    """The rollback this execution is, or the rollbacks that repaired it (sagactl trace either to follow)."""
+    lines = []
+    for link in trail.links:
+        detail = "  ".join(part for part in (link.status, f"({link.reason})" if link.reason else None) if part)
+        label = "Rollback of" if link.relation == "rollback of" else "Rolled back by"
+        lines.append(f"{label}  {link.arn}" + (f"  {detail}" if detail else ""))
+    return lines
 
 
 def _row(trail: Trail, visit: StateVisit) -> tuple[str, str, str, str, str]:
@@ -80,17 +95,18 @@ def _result(trail: Trail, visit: StateVisit) -> str:
     return text
 
 
-def _attempt_line(attempt: Attempt, origin: datetime | None) -> str:
+def _attempt_lines(attempt: Attempt, origin: datetime | None, indent: str) -> list[str]:
     at = offset(attempt.started, origin)
     took = duration(attempt.duration_s)
     if attempt.error is not None:
-        cause = cause_summary(attempt.error.cause)
+        cause = readable_cause(attempt.error.cause)
         outcome = f"✗ {attempt.error.error}" + (f": {cause}" if cause else "")
     elif attempt.ended is None:
         outcome = "… running"
     else:
         outcome = "✓"
-    return f"attempt {attempt.number}  {at}  {took:>7}  {outcome}"
+    prefix = f"attempt {attempt.number}  {at}  {took:>7}  "
+    return wrapped(prefix + outcome, " " * len(prefix), LINE_WIDTH - len(indent))
 
 
 def _catch_banner(trail: Trail, visit: StateVisit) -> str:

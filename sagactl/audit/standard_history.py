@@ -11,9 +11,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sagactl.audit.aws_errors import error_code, error_message
 from sagactl.audit.errors import AuditError, ExecutionNotFound
 from sagactl.audit.events import HistoryEvent, event_from_history
+from sagactl.errors import error_code, error_message
 
 HISTORY_PAGE_SIZE = 1000  # GetExecutionHistory's maximum maxResults
 _NOT_FOUND = ("ExecutionDoesNotExist", "ResourceNotFound", "ResourceNotFoundException")

@@ -1,7 +1,5 @@
-"""Resolve what the user typed to ARNs: a workflow to its state machine, an execution name to its ARN.
-
-The stack names its machines `<project>-checkout-<stack>` and `<project>-order-validation-<stack>`
-(components.state_machine), so `--workflow` finds them by that part of the name in the region.
+"""Resolve what the user typed to an execution ARN: an ARN as given, or an execution's name on its state machine
+(found by `--workflow` with sagactl.discovery.find_state_machine, or given with `--state-machine-arn`).
 """
 
 from __future__ import annotations
@@ -9,42 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from sagactl.audit.arns import looks_like_arn, parse_execution_arn, standard_execution_arn
-from sagactl.audit.aws_errors import error_message
-from sagactl.audit.errors import AuditError, ExecutionNotFound, StateMachineNotFound
+from sagactl.audit.errors import AuditError, ExecutionNotFound
 from sagactl.audit.express_logs import describe_state_machine, log_records, logging_of
 
-WORKFLOW_NAME_PARTS = {
-    "checkout": "checkout-saga-checkout",
-    "validation": "checkout-saga-order-validation",
-}
 _SHOWN_CANDIDATES = 5
-
-
-def find_state_machine(sfn: Any, workflow: str) -> str:
-    part = WORKFLOW_NAME_PARTS[workflow]
-    matches: list[str] = []
-    request: dict[str, Any] = {"maxResults": 1000}
-    while True:
-        try:
-            page = sfn.list_state_machines(**request)
-        except ClientError as error:
-            raise AuditError(f"cannot list state machines: {error_message(error)}") from error
-        matches += [m["stateMachineArn"] for m in page.get("stateMachines", []) if part in m["name"]]
-        if not page.get("nextToken"):
-            break
-        request["nextToken"] = page["nextToken"]
-    if not matches:
-        raise StateMachineNotFound(
-            f"no state machine named like '{part}' in this region: is the stack deployed here? "
-            "(or pass --state-machine-arn / --region / --endpoint-url)"
-        )
-    if len(matches) > 1:
-        candidates = ", ".join(sorted(matches))
-        raise AuditError(f"several state machines match '{part}': {candidates}; pass --state-machine-arn")
-    return matches[0]
 
 
 def resolve_execution_arn(

@@ -20,6 +20,16 @@ class ExecutionInfo:
 
 
 @dataclass(frozen=True)
+class LinkedExecution:
+    """Another execution of the same saga: the one a rollback repairs, or the rollbacks that repaired this one."""
+
+    relation: str  # "rollback of" or "rolled back by"
+    arn: str
+    status: str | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Trail:
     execution: ExecutionInfo
     definition: Mapping[str, Any]
@@ -27,6 +37,7 @@ class Trail:
     timeline: Timeline
     compensations: frozenset[str]
     notes: tuple[str, ...] = ()  # caveats, e.g. a log level that records failures only
+    links: tuple[LinkedExecution, ...] = ()
 
     @property
     def outcome(self) -> ExecutionOutcome:

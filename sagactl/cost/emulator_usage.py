@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sagactl.cost.deployed_stack import DeployedStack
+from devstack.control import EmulatorControl
 
 
 @dataclass(frozen=True)
@@ -41,20 +41,19 @@ class Usage:
 
 
 class Meter:
-    """``with Meter(stack) as meter: ...`` then ``meter.usage``."""
+    """``with Meter(stack.control) as meter: ...`` then ``meter.usage``."""
 
-    def __init__(self, stack: DeployedStack) -> None:
-        self._stack = stack
+    def __init__(self, control: EmulatorControl) -> None:
+        self._control = control
         self._before: dict[str, Any] = {}
         self.usage = Usage({}, {}, {})
 
     def __enter__(self) -> Meter:
-        self._before = self._stack.control("metering")
+        self._before = self._control.metering()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        after = self._stack.control("metering")
-        self.usage = difference(self._before, after)
+        self.usage = difference(self._before, self._control.metering())
 
 
 def difference(before: dict[str, Any], after: dict[str, Any]) -> Usage:

@@ -7,11 +7,30 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sagactl.cost.deployed_stack import DeployedStack
+if TYPE_CHECKING:  # deploying loads the Pulumi SDK: a measurement is given its stack
+    from devstack.stack import LocalStack
+
 
 _REPORT = re.compile(r"REPORT RequestId: .*?Duration: ([0-9.]+) ms.*?(?:Init Duration: ([0-9.]+) ms)?\s*$", re.M)
+
+
+def report_durations(logs: str) -> tuple[float | None, float | None]:
+    """(Duration, Init Duration) in ms from the REPORT line, or from the platform.report record of a function
+    deployed with the JSON log format (ours are)."""
+    match = _REPORT.search(logs)
+    if match:
+        return float(match.group(1)), float(match.group(2)) if match.group(2) else None
+    for line in reversed(logs.splitlines()):
+        if '"platform.report"' in line:
+            try:
+                metrics = json.loads(line)["record"]["metrics"]
+            except (ValueError, KeyError, TypeError):
+                break
+            init = metrics.get("initDurationMs")
+            return float(metrics["durationMs"]), float(init) if init is not None else None
+    return None, None
 
 
 @dataclass(frozen=True)
@@ -19,11 +38,19 @@ class Invoked:
     payload: Any
     errored: bool
     client_s: float  # Invoke sent -> response received
-    duration_ms: float | None  # the REPORT line's Duration
-    init_ms: float | None  # the REPORT line's Init Duration (cold starts only)
+    duration_ms: float | None  # the REPORT's Duration
+    init_ms: float | None  # the REPORT's Init Duration (cold starts only)
 
 
-def invoke(stack: DeployedStack, module: str, event: Any) -> Invoked:
+def function_configuration(stack: LocalStack, module: str) -> dict[str, Any]:
+    """GetFunctionConfiguration of a handler module's deployed function (validate_order, ...)."""
+    configuration: dict[str, Any] = stack.clients.client("lambda").get_function_configuration(
+        FunctionName=stack.function_name(module)
+    )
+    return configuration
+
+
+def invoke(stack: LocalStack, module: str, event: Any) -> Invoked:
     sent = time.perf_counter()
     response = stack.clients.client("lambda").invoke(
         FunctionName=stack.function_name(module), Payload=json.dumps(event).encode(), LogType="Tail"
@@ -31,20 +58,17 @@ def invoke(stack: DeployedStack, module: str, event: Any) -> Invoked:
     payload = json.loads(response["Payload"].read())
     client_s = time.perf_counter() - sent
     logs = base64.b64decode(response.get("LogResult", "")).decode(errors="replace")
-    match = _REPORT.search(logs)
+    duration_ms, init_ms = report_durations(logs)
     return Invoked(
-        payload=payload,
-        errored="FunctionError" in response,
-        client_s=client_s,
-        duration_ms=float(match.group(1)) if match else None,
-        init_ms=float(match.group(2)) if match and match.group(2) else None,
+        payload=payload, errored="FunctionError" in response, client_s=client_s, duration_ms=duration_ms,
+        init_ms=init_ms,
     )
 
 
 class SagaEvents:
     """The event each handler receives in a happy saga for one order, produced by calling the earlier ones."""
 
-    def __init__(self, stack: DeployedStack, order: dict[str, Any]) -> None:
+    def __init__(self, stack: LocalStack, order: dict[str, Any]) -> None:
         self._stack = stack
         self.order = order
         self.normalized: dict[str, Any] = {}

@@ -16,19 +16,20 @@ Designs measured (same emulator, same handlers, same run):
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sagactl.cost.deployed_stack import DeployedStack
+from devstack.executions import describe_when_ended
 from sagactl.cost.emulator_usage import Meter, Usage
-from sagactl.cost.invoke import SagaEvents
+from sagactl.cost.invoke import SagaEvents, function_configuration
 from sagactl.cost.model import Behaviour, average, gb_seconds, state_transitions
-from sagactl.cost.orders import EXPECTED_OUTCOME, OrderFactory, SagaPath
+from sagactl.cost.orders import EXPECTED_OUTCOME, OrderFactory, RunSkus, SagaPath
 from sagactl.cost.seed_design import SEED_FUNCTIONS, seed_definition
-from sagactl.executions import TERMINAL
+
+if TYPE_CHECKING:  # deploying loads the Pulumi SDK: a measurement is given its stack
+    from devstack.stack import LocalStack
 
 # How each design's paths must end (status, error); a measurement of the wrong outcome is refused.
 SEED_OUTCOME = {
@@ -37,8 +38,6 @@ SEED_OUTCOME = {
     SagaPath.DECLINED: ("FAILED", "PaymentDeclinedException"),
 }
 VALIDATION_OUTCOME = {"valid": ("SUCCEEDED", None), "invalid": ("FAILED", "OrderInvalid")}
-_POLL_S = 0.02
-_TIMEOUT_S = 120.0
 
 
 class UnexpectedOutcome(RuntimeError):
@@ -65,17 +64,18 @@ class Measurement:
 
 
 def measure(
-    stack: DeployedStack, executions: int = 10, progress: Callable[[str], None] = lambda message: None
+    stack: LocalStack, skus: RunSkus, executions: int = 10, progress: Callable[[str], None] = lambda message: None
 ) -> Measurement:
-    """``executions`` runs of each path (happy) and a third of that (at least 3) of every other path."""
-    configuration = stack.function_configuration("validate_order")  # every function shares these settings
+    """``executions`` runs of each path (happy) and a third of that (at least 3) of every other path, with orders
+    on the run's ``skus`` (stocked: RunSkus.stocked_on)."""
+    configuration = function_configuration(stack, "validate_order")  # every function shares these settings
     architecture = configuration["Architectures"][0]
     measurement = Measurement(configuration={
-        "stack": stack.stack, "region": stack.region, "lambda_architecture": architecture,
+        "stack": stack.name, "region": stack.region, "lambda_architecture": architecture,
         "lambda_memory_mb": int(configuration["MemorySize"]), "executions_per_path": executions,
     })
     others = max(executions // 3, 3)
-    factory = OrderFactory(stack)
+    factory = OrderFactory(stack, skus)
     sfn = stack.clients.stepfunctions
 
     for path in SagaPath:
@@ -86,7 +86,7 @@ def measure(
         ]
         measurement.behaviours[f"saga/{path.value}"] = average(f"saga/{path.value}", samples)
 
-    seed_arn = _create_machine(stack, "seed", seed_definition(
+    seed_arn = _create_machine(stack, skus, "seed", seed_definition(
         {module: _function_arn(stack, module) for module in SEED_FUNCTIONS}), "STANDARD")
     for path, outcome in SEED_OUTCOME.items():
         progress(f"cost: seed two-step design, {path.value} ...")
@@ -97,7 +97,7 @@ def measure(
         measurement.behaviours[f"seed/{path.value}"] = average(f"seed/{path.value}", samples)
 
     described = sfn.describe_state_machine(stateMachineArn=stack.validation_arn)
-    standard_validation = _create_machine(stack, "validation", json.loads(described["definition"]), "STANDARD")
+    standard_validation = _create_machine(stack, skus, "validation", json.loads(described["definition"]), "STANDARD")
     for kind, outcome in VALIDATION_OUTCOME.items():
         path = SagaPath.HAPPY if kind == "valid" else SagaPath.INVALID
         count = executions if kind == "valid" else others
@@ -113,14 +113,14 @@ def measure(
 
 
 def _standard_run(
-    stack: DeployedStack, machine_arn: str, execution_input: dict[str, Any], outcome: tuple[str, str | None],
+    stack: LocalStack, machine_arn: str, execution_input: dict[str, Any], outcome: tuple[str, str | None],
     architecture: str,
 ) -> Behaviour:
     sfn = stack.clients.stepfunctions
-    with Meter(stack) as meter:
+    with Meter(stack.control) as meter:
         arn = sfn.start_execution(stateMachineArn=machine_arn, name=uuid.uuid4().hex,
                                   input=json.dumps(execution_input))["executionArn"]
-        described = _wait(sfn, arn)
+        described = describe_when_ended(sfn, arn)
     _check(arn, (described["status"], described.get("error")), outcome)
     events = [event for page in sfn.get_paginator("get_execution_history").paginate(executionArn=arn)
               for event in page["events"]]
@@ -128,9 +128,9 @@ def _standard_run(
 
 
 def _express_run(
-    stack: DeployedStack, order: dict[str, Any], outcome: tuple[str, str | None], architecture: str
+    stack: LocalStack, order: dict[str, Any], outcome: tuple[str, str | None], architecture: str
 ) -> Behaviour:
-    with Meter(stack) as meter:
+    with Meter(stack.control) as meter:
         response = stack.clients.stepfunctions.start_sync_execution(
             stateMachineArn=stack.validation_arn, input=json.dumps(order)
         )
@@ -156,30 +156,21 @@ def _behaviour(usage: Usage, architecture: str, **orchestration: float) -> Behav
     )
 
 
-def _wait(sfn: Any, execution_arn: str) -> dict[str, Any]:
-    deadline = time.monotonic() + _TIMEOUT_S
-    while True:
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] in TERMINAL:
-            return described
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{execution_arn} still running after {_TIMEOUT_S:.0f} s")
-        time.sleep(_POLL_S)
-
-
 def _check(arn: str, got: tuple[str, str | None], expected: tuple[str, str | None]) -> None:
     if got != expected:
         raise UnexpectedOutcome(f"{arn}: expected {expected}, got {got}")
 
 
-def _function_arn(stack: DeployedStack, module: str) -> str:
-    return str(stack.function_configuration(module)["FunctionArn"])
+def _function_arn(stack: LocalStack, module: str) -> str:
+    return str(function_configuration(stack, module)["FunctionArn"])
 
 
-def _create_machine(stack: DeployedStack, label: str, definition: dict[str, Any], machine_type: str) -> str:
+def _create_machine(
+    stack: LocalStack, skus: RunSkus, label: str, definition: dict[str, Any], machine_type: str
+) -> str:
     sfn = stack.clients.stepfunctions
     role = sfn.describe_state_machine(stateMachineArn=stack.checkout_arn)["roleArn"]
     return str(sfn.create_state_machine(
-        name=f"cost-{label}-{stack.run_id.lower()}", definition=json.dumps(definition), roleArn=role,
+        name=f"cost-{label}-{skus.run_id.lower()}", definition=json.dumps(definition), roleArn=role,
         type=machine_type,
     )["stateMachineArn"])

@@ -1,4 +1,4 @@
-"""From measured behaviour to dollars: pure functions, no I/O (tests/cost covers them).
+"""From measured behaviour to dollars: pure functions, no I/O (tests/sagactl/cost covers them).
 
 How each service bills, as the model applies it:
 - Step Functions Standard: per state transition. Every state entered is one, and so is every retry of a

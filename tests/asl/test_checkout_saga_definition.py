@@ -10,7 +10,6 @@ from statelint.linter import Linter
 from asl.checkout_saga import CHECKOUT_SAGA
 from asl.policies import TRANSIENT_ERRORS, RetryPolicy, SagaTiming
 from asl.saga_builder import build_saga_definition
-from tests.asl.path_walker import walk
 
 ARNS = {f: f"arn:aws:lambda:eu-west-1:123456789012:function:{f}" for f in CHECKOUT_SAGA.functions}
 DLQ = "https://sqs.eu-west-1.amazonaws.com/123456789012/checkout-dlq"
@@ -25,31 +24,31 @@ def test_definition_passes_statelint(definition):
     assert Linter.validate(json.dumps(definition)) == []
 
 
-def test_happy_path_is_one_state_per_business_step(definition):
+def test_happy_path_is_one_state_per_business_step(definition, walk):
     assert walk(definition) == ["ValidateOrder", "ProcessPayment", "ReserveInventory", "ConfirmOrder"]
     confirm = definition["States"]["ConfirmOrder"]
     assert confirm["End"] is True
     assert confirm["OutputPath"] == confirm["ResultPath"] == "$.results.ConfirmOrder"
 
 
-def test_invalid_order_fails_without_side_effects(definition):
+def test_invalid_order_fails_without_side_effects(definition, walk):
     path = walk(definition, {"ValidateOrder": "InvalidOrderException"})
     assert path == ["ValidateOrder", "ExplainOrderInvalid", "OrderInvalid"]
     assert definition["States"]["ExplainOrderInvalid"]["Parameters"]["Cause.$"] == "States.StringToJson($.Cause)"
 
 
-def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition):
+def test_validation_that_breaks_down_fails_the_checkout_with_its_error(definition, walk):
     path = walk(definition, {"ValidateOrder": "Sandbox.Timedout"})
-    assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailed"]
+    assert path == ["ValidateOrder", "RecordValidateOrderFailure", "CheckoutFailedCause", "CheckoutFailed"]
     assert definition["States"]["RecordValidateOrderFailure"]["Parameters"] == {"failure.$": "$"}
 
 
-def test_declined_payment_has_nothing_to_undo(definition):
+def test_declined_payment_has_nothing_to_undo(definition, walk):
     path = walk(definition, {"ProcessPayment": "PaymentDeclinedException"})
     assert path == ["ValidateOrder", "ProcessPayment", "ExplainPaymentDeclined", "PaymentDeclined"]
 
 
-def test_out_of_stock_refunds_the_payment(definition):
+def test_out_of_stock_refunds_the_payment(definition, walk):
     path = walk(definition, {"ReserveInventory": "InventoryDepletedException"})
     assert path == [
         "ValidateOrder",
@@ -68,21 +67,36 @@ def test_out_of_stock_refunds_the_payment(definition):
     }
 
 
-def test_unexpected_error_compensates_completed_steps_in_reverse_order(definition):
+def test_unexpected_error_compensates_completed_steps_in_reverse_order(definition, walk):
     path = walk(definition, {"ConfirmOrder": "States.Timeout"})
-    assert path[3:] == ["ConfirmOrder", "ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed"]
+    assert path[3:] == [
+        "ConfirmOrder", "ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause", "CheckoutFailed"
+    ]
 
 
-def test_step_with_unknown_outcome_is_compensated_itself(definition):
+def test_step_with_unknown_outcome_is_compensated_itself(definition, walk):
     # A crash after the charge leaves its effect unknown: the idempotent refund runs anyway.
     path = walk(definition, {"ProcessPayment": "Sandbox.Timedout"})
-    assert path[2:] == ["RefundPayment", "RollbackOutcome", "CheckoutFailed"]
+    assert path[2:] == ["RefundPayment", "RollbackOutcome", "CheckoutFailedCause", "CheckoutFailed"]
+
+
+def test_a_function_error_reaches_checkout_failed_without_its_stack_trace(definition, walk):
+    path = walk(definition, {"ConfirmOrder": "KeyError"})
+    assert path[-4:] == ["CheckoutFailedCause", "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed"]
+    states = definition["States"]
+    assert states["ParseCheckoutFailedCause"]["Parameters"]["Cause.$"] == "States.StringToJson($.failure.Cause)"
+    assert states["TrimCheckoutFailedCause"]["Parameters"] == {
+        "errorType.$": "$.failure.Cause.errorType", "errorMessage.$": "$.failure.Cause.errorMessage"
+    }
+    assert states["TrimCheckoutFailedCause"]["ResultPath"] == "$.failure.Cause"
+    assert states["CheckoutFailed"]["CausePath"] == "States.JsonToString($.failure)"
 
 
 @pytest.mark.parametrize("failed", ["ReleaseInventory", "RefundPayment"])
-def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, failed):
-    path = walk(definition, {"ConfirmOrder": "Boom", failed: "States.TaskFailed"})
-    assert path[-3:] == [failed, f"Escalate{failed}", "CompensationFailed"]
+def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, failed, walk):
+    path = walk(definition, {"ConfirmOrder": "States.Timeout", failed: "States.TaskFailed"})
+    assert path[-5:] == [failed, f"Escalate{failed}Cause", f"Escalate{failed}OriginalCause", f"Escalate{failed}",
+                         "CompensationFailed"]
     escalation = definition["States"][f"Escalate{failed}"]
     assert escalation["Resource"] == "arn:aws:states:::sqs:sendMessage"
     assert escalation["Parameters"]["QueueUrl"] == DLQ
@@ -93,6 +107,18 @@ def test_failed_compensation_escalates_to_the_dead_letter_queue(definition, fail
     assert message["error.$"] == "$.compensationFailure"
     expected_pending = ["ReleaseInventory", "RefundPayment"][["ReleaseInventory", "RefundPayment"].index(failed) :]
     assert message["pendingCompensations"] == expected_pending
+
+
+@pytest.mark.parametrize("failed", ["ReleaseInventory", "RefundPayment"])
+def test_a_dead_letter_carries_no_stack_trace_of_either_failure(definition, failed, walk):
+    path = walk(definition, {"ConfirmOrder": "KeyError", failed: "RefundRejected"})
+    strip = [f"Escalate{failed}Cause", f"ParseEscalate{failed}Cause", f"TrimEscalate{failed}Cause",
+             f"Escalate{failed}OriginalCause", f"ParseEscalate{failed}OriginalCause",
+             f"TrimEscalate{failed}OriginalCause"]
+    assert path[-9:] == [failed, *strip, f"Escalate{failed}", "CompensationFailed"]
+    states = definition["States"]
+    assert states[f"TrimEscalate{failed}Cause"]["ResultPath"] == "$.compensationFailure.Cause"
+    assert states[f"TrimEscalate{failed}OriginalCause"]["ResultPath"] == "$.failure.Cause"
 
 
 def test_catches_keep_the_order_and_step_results(definition):

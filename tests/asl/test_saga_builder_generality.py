@@ -9,7 +9,6 @@ from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationSte
 from asl.policies import RetryPolicy, SagaTiming
 from asl.saga_builder import build_saga_definition, compensations_in_rollback_order
 from asl.validation_builder import build_validation_definition
-from tests.asl.path_walker import walk
 
 VALIDATE = ValidationStep("Check", "check", BusinessError("Invalid", "Rejected"))
 
@@ -44,19 +43,20 @@ def test_rollback_order_is_the_reverse_of_the_steps():
     assert [c.name for c in compensations_in_rollback_order(TRIP)] == ["UndoBookCar", "UndoBookHotel", "UndoBookFlight"]
 
 
-def test_business_error_in_the_middle_undoes_only_earlier_work():
+def test_business_error_in_the_middle_undoes_only_earlier_work(walk):
     definition = build_saga_definition(TRIP, arns(TRIP), "q")
     path = walk(definition, {"BookCar": "NoCars"})
     assert path[5:] == ["UndoBookHotel", "UndoBookFlight", "RollbackOutcome", "ExplainCarsGone", "CarsGone"]
 
 
-def test_unknown_failure_of_a_step_without_compensation_undoes_earlier_work():
+def test_unknown_failure_of_a_step_without_compensation_undoes_earlier_work(walk):
     definition = build_saga_definition(TRIP, arns(TRIP), "q")
     path = walk(definition, {"Notify": "Boom"})
-    assert path[4:] == ["UndoBookHotel", "UndoBookFlight", "RollbackOutcome", "CheckoutFailed"]
+    assert path[4:] == ["UndoBookHotel", "UndoBookFlight", "RollbackOutcome", "CheckoutFailedCause",
+                        "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed"]
 
 
-def test_business_error_after_one_step_undoes_just_that_step():
+def test_business_error_after_one_step_undoes_just_that_step(walk):
     definition = build_saga_definition(TRIP, arns(TRIP), "q")
     path = walk(definition, {"BookHotel": "NoRooms"})
     assert path[2:] == ["BookHotel", "UndoBookFlight", "RollbackOutcome", "ExplainHotelFull", "HotelFull"]
@@ -84,10 +84,24 @@ def test_retry_policies_outside_step_functions_limits_are_rejected(kwargs):
         RetryPolicy(**kwargs)
 
 
-def test_validation_definition_outputs_the_normalized_order_or_fails_with_the_errors():
+def test_validation_definition_outputs_the_normalized_order_or_fails_with_the_errors(walk):
     definition = build_validation_definition(VALIDATE, "arn:aws:lambda:eu-west-1:1:function:check", SagaTiming())
     assert Linter.validate(definition) == []
     assert walk(definition) == ["Check"]
     assert walk(definition, {"Check": "Invalid"}) == ["Check", "ExplainRejected", "Rejected"]
     assert definition["States"]["Rejected"]["CausePath"] == "$.failure.Cause.errorMessage"
     assert "OutputPath" not in definition["States"]["Check"]  # the function's result IS the output
+
+
+def test_validation_that_breaks_down_fails_under_its_own_error_without_a_stack_trace(walk):
+    definition = build_validation_definition(VALIDATE, "arn:aws:lambda:eu-west-1:1:function:check", SagaTiming())
+
+    assert walk(definition, {"Check": "Sandbox.Timedout"}) == [
+        "Check", "RecordValidationFailure", "ValidationFailedCause", "ValidationFailed"
+    ]
+    assert walk(definition, {"Check": "KeyError"}) == [
+        "Check", "RecordValidationFailure", "ValidationFailedCause", "ParseValidationFailedCause",
+        "TrimValidationFailedCause", "ValidationFailed",
+    ]
+    failed = definition["States"]["ValidationFailed"]
+    assert failed == {"Type": "Fail", "ErrorPath": "$.failure.Error", "CausePath": "States.JsonToString($.failure)"}

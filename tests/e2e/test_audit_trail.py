@@ -8,16 +8,14 @@ import pytest
 
 from sagactl.audit import load_trail, write_pictures
 from sagactl.audit.timeline import VisitResult
-from tests.e2e.conftest import DeployedStack
-from tests.e2e.test_saga_paths import misconfigured
 
 pytestmark = pytest.mark.e2e
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_escalated_rollback_trail(stack: DeployedStack, tmp_path):
+def test_escalated_rollback_trail(stack, tmp_path):
     order = stack.order("out-of-stock")
-    with misconfigured(stack, "refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
+    with stack.misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         result = stack.checkout(order)
     trail = load_trail(stack.clients, result.arn)
     visits = {visit.name: visit for visit in trail.timeline.visits}
@@ -30,7 +28,7 @@ def test_escalated_rollback_trail(stack: DeployedStack, tmp_path):
     # The deployed compensation retrier: 8 retries after the first attempt, every one failing the same way.
     assert len(refund.attempts) == 9 and refund.retries == 8
     assert {a.error.error for a in refund.attempts} == {"ResourceNotFoundException"}
-    assert refund.next_state == "EscalateRefundPayment"
+    assert refund.next_state == "EscalateRefundPaymentCause"
     assert trail.outcome.error.error == "CompensationFailed"
 
     pictures = write_pictures(trail, tmp_path)
@@ -46,7 +44,7 @@ def test_escalated_rollback_trail(stack: DeployedStack, tmp_path):
     assert "not-taken" in nodes["ConfirmOrder"]
 
 
-def test_happy_trail_has_no_compensation(stack: DeployedStack):
+def test_happy_trail_has_no_compensation(stack):
     result = stack.checkout(stack.order("happy"))
     trail = load_trail(stack.clients, result.arn)
     assert [v.result for v in trail.timeline.visits] == [VisitResult.SUCCEEDED] * 4

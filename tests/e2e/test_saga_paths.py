@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-
-from tests.e2e.conftest import DeployedStack
 
 pytestmark = pytest.mark.e2e
 
@@ -17,20 +13,7 @@ def total(order: dict) -> int:
     return sum(item["quantity"] * item["unit_price_minor"] for item in order["items"])
 
 
-@contextmanager
-def misconfigured(stack: DeployedStack, module: str, **variables: str) -> Iterator[None]:
-    """Point a function at a table that does not exist: every call fails, as a broken dependency would."""
-    lam = stack.clients.client("lambda")
-    name = stack.function_name(module)
-    original = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
-    lam.update_function_configuration(FunctionName=name, Environment={"Variables": {**original, **variables}})
-    try:
-        yield
-    finally:
-        lam.update_function_configuration(FunctionName=name, Environment={"Variables": original})
-
-
-def test_happy_checkout_charges_once_reserves_and_confirms(stack: DeployedStack):
+def test_happy_checkout_charges_once_reserves_and_confirms(stack):
     order = stack.order("happy")
     before = stack.stock()
     result = stack.checkout(order)
@@ -52,7 +35,7 @@ def test_happy_checkout_charges_once_reserves_and_confirms(stack: DeployedStack)
         assert record is not None and record["status"] == "COMPLETED", step
 
 
-def test_out_of_stock_refunds_the_charge_and_fails_the_order(stack: DeployedStack):
+def test_out_of_stock_refunds_the_charge_and_fails_the_order(stack):
     order = stack.order("out-of-stock")
     before = stack.stock()
     result = stack.checkout(order)
@@ -69,7 +52,7 @@ def test_out_of_stock_refunds_the_charge_and_fails_the_order(stack: DeployedStac
     assert stack.idempotency_record("ReserveInventory", order["order_id"]) is None
 
 
-def test_declined_card_charges_nothing_and_fails_the_order(stack: DeployedStack):
+def test_declined_card_charges_nothing_and_fails_the_order(stack):
     order = stack.order("declined")
     before = stack.stock()
     result = stack.checkout(order)
@@ -81,7 +64,7 @@ def test_declined_card_charges_nothing_and_fails_the_order(stack: DeployedStack)
     assert "tok_" not in (result.cause or "")
 
 
-def test_invalid_order_lists_every_error_and_touches_nothing(stack: DeployedStack):
+def test_invalid_order_lists_every_error_and_touches_nothing(stack):
     order = stack.order("invalid")
     order["order_id"] = "not a valid id!"
     result = stack.checkout(order, name="invalid-order-e2e")
@@ -93,14 +76,16 @@ def test_invalid_order_lists_every_error_and_touches_nothing(stack: DeployedStac
     assert stack.snapshot(order["order_id"]).status is None
 
 
-def test_unexpected_failure_after_the_reservation_compensates_everything_in_reverse(stack: DeployedStack):
+def test_unexpected_failure_after_the_reservation_compensates_everything_in_reverse(stack):
     order = stack.order("happy")
     before = stack.stock()
-    with misconfigured(stack, "confirm_order", ORDERS_TABLE_NAME="no-such-table"):
+    with stack.misconfigured("confirm_order", ORDERS_TABLE_NAME="no-such-table"):
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
     rollback = result.path[result.path.index("ReleaseInventory"):]
-    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed")
+    # The failure is a function's own error: its stack trace is stripped from the cause on the way out.
+    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause",
+                        "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed")
     snapshot = stack.snapshot(order["order_id"])
     assert snapshot.status == "FAILED"
     assert snapshot.net_charge_minor == 0 and snapshot.charges == 1
@@ -108,12 +93,16 @@ def test_unexpected_failure_after_the_reservation_compensates_everything_in_reve
     assert stack.stock() == before
 
 
-def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack: DeployedStack):
+def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack):
     order = stack.order("out-of-stock")
-    with misconfigured(stack, "refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
+    with stack.misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
-    assert result.path[-3:] == ("RefundPayment", "EscalateRefundPayment", "CompensationFailed")
+    # Both failures the dead letter carries lose their stack traces first.
+    assert result.path[-9:] == ("RefundPayment", "EscalateRefundPaymentCause", "ParseEscalateRefundPaymentCause",
+                               "TrimEscalateRefundPaymentCause", "EscalateRefundPaymentOriginalCause",
+                               "ParseEscalateRefundPaymentOriginalCause", "TrimEscalateRefundPaymentOriginalCause",
+                               "EscalateRefundPayment", "CompensationFailed")
     assert result.path.count("RefundPayment") == 1  # retries happen inside the state, visible as attempts
     sqs = stack.clients.client("sqs")
     messages = sqs.receive_message(QueueUrl=stack.outputs["deadLetterQueueUrl"], MaxNumberOfMessages=10,

@@ -17,15 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from devstack.emulator_process import EmulatorProcess
 from emulator.ports import PortInUseError, ensure_port_free, free_port
-from tests.emulator.emulator_test_support import (
-    PROJECT_ROOT,
-    ROLE_ARN,
-    EmulatorProcess,
-    invoke,
-    start_emulator_process,
-    zip_source,
-)
 
 REPORT_PID_THEN_SLEEP = """
 import os, time
@@ -40,33 +33,33 @@ def handler(event, context):
 
 
 @pytest.fixture
-def own_emulator() -> Iterator[EmulatorProcess]:
+def own_emulator(kit) -> Iterator[EmulatorProcess]:
     """An emulator of its own, for tests that stop or kill it."""
-    running = start_emulator_process()
+    running = kit.start_emulator()
     yield running
     if running.process.poll() is None:
         running.process.kill()
         running.process.wait()
 
 
-def start_workers(emulator: EmulatorProcess, busy_pid_file: Path) -> list[int]:
+def start_workers(kit, emulator: EmulatorProcess, busy_pid_file: Path) -> list[int]:
     """Three warm workers, one of them then busy in a long invocation; returns their pids."""
     emulator.client("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")
     emulator.client("lambda").create_function(
         FunctionName="sleeper",
         Runtime="python3.13",
-        Role=ROLE_ARN,
+        Role=kit.role_arn,
         Handler="app.handler",
-        Code={"ZipFile": zip_source({"app.py": REPORT_PID_THEN_SLEEP})},
+        Code={"ZipFile": kit.zip_source({"app.py": REPORT_PID_THEN_SLEEP})},
         Timeout=60,
     )
-    threads = [threading.Thread(target=invoke, args=(emulator, "sleeper", {"sleep": 0.5})) for _ in range(3)]
+    threads = [threading.Thread(target=kit.invoke, args=(emulator, "sleeper", {"sleep": 0.5})) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     busy = threading.Thread(
-        target=_invoke_ignoring_errors, args=(emulator, {"pid_file": str(busy_pid_file), "sleep": 30}), daemon=True
+        target=_invoke_ignoring_errors, args=(kit, emulator, {"pid_file": str(busy_pid_file), "sleep": 30}), daemon=True
     )
     busy.start()
     deadline = time.monotonic() + 10
@@ -79,16 +72,16 @@ def start_workers(emulator: EmulatorProcess, busy_pid_file: Path) -> list[int]:
     return worker_pids
 
 
-def _invoke_ignoring_errors(emulator: EmulatorProcess, event: dict[str, object]) -> None:
+def _invoke_ignoring_errors(kit, emulator: EmulatorProcess, event: dict[str, object]) -> None:
     with contextlib.suppress(Exception):  # the emulator goes away mid-invocation: that is the point
-        invoke(emulator, "sleeper", event)
+        kit.invoke(emulator, "sleeper", event)
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_stop_signal_leaves_no_worker_behind(
-    own_emulator: EmulatorProcess, tmp_path: Path, stop_signal: signal.Signals
+    own_emulator: EmulatorProcess, tmp_path: Path, stop_signal: signal.Signals, kit
 ) -> None:
-    worker_pids = start_workers(own_emulator, tmp_path / "busy.pid")
+    worker_pids = start_workers(kit, own_emulator, tmp_path / "busy.pid")
 
     own_emulator.process.send_signal(stop_signal)
 
@@ -96,8 +89,8 @@ def test_stop_signal_leaves_no_worker_behind(
     assert [pid for pid in worker_pids if _process_exists(pid)] == []
 
 
-def test_workers_exit_when_the_emulator_is_killed(own_emulator: EmulatorProcess, tmp_path: Path) -> None:
-    worker_pids = start_workers(own_emulator, tmp_path / "busy.pid")
+def test_workers_exit_when_the_emulator_is_killed(own_emulator: EmulatorProcess, tmp_path: Path, kit) -> None:
+    worker_pids = start_workers(kit, own_emulator, tmp_path / "busy.pid")
 
     own_emulator.process.kill()  # SIGKILL: no cleanup code runs; the workers' lifeline pipe closes
     own_emulator.process.wait()
@@ -108,7 +101,7 @@ def test_workers_exit_when_the_emulator_is_killed(own_emulator: EmulatorProcess,
         time.sleep(0.05)
 
 
-def test_taken_port_is_a_clear_error() -> None:
+def test_taken_port_is_a_clear_error(kit) -> None:
     with socket.socket() as occupant:
         occupant.bind(("127.0.0.1", 0))
         occupant.listen()
@@ -116,7 +109,7 @@ def test_taken_port_is_a_clear_error() -> None:
 
         result = subprocess.run(
             [sys.executable, "-m", "emulator", "--port", str(port)],
-            cwd=PROJECT_ROOT,
+            cwd=kit.project_root,
             capture_output=True,
             text=True,
             timeout=60,
@@ -130,19 +123,20 @@ def test_taken_port_is_a_clear_error() -> None:
     assert f"port {port}" in str(in_process.value)
 
 
-def test_in_process_emulator_is_a_context_manager(tmp_path: Path) -> None:
+def test_in_process_emulator_is_a_context_manager(tmp_path: Path, kit) -> None:
     # In a subprocess: moto's backends and our moto extensions are process-wide.
     script = textwrap.dedent(
         f"""
         import json, os
-        from emulator.client_config import boto3_client
+        from devstack.clients import AwsClients
         from emulator.server import Emulator
         with Emulator(port={free_port()}) as emulator:
-            boto3_client("iam", emulator.endpoint_url).create_role(RoleName="r", AssumeRolePolicyDocument="{{}}")
-            lambda_client = boto3_client("lambda", emulator.endpoint_url)
+            clients = AwsClients.for_emulator(emulator.endpoint_url)
+            clients.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{{}}")
+            lambda_client = clients.client("lambda")
             lambda_client.create_function(
                 FunctionName="f", Runtime="python3.13", Role="arn:aws:iam::123456789012:role/r",
-                Handler="app.handler", Code={{"ZipFile": {zip_source({"app.py": REPORT_PID_THEN_SLEEP})!r}}},
+                Handler="app.handler", Code={{"ZipFile": {kit.zip_source({"app.py": REPORT_PID_THEN_SLEEP})!r}}},
             )
             pid = json.load(lambda_client.invoke(FunctionName="f", Payload=b"{{}}")["Payload"])
             assert emulator.lambda_runtime.worker_pids() == [pid]
@@ -151,7 +145,7 @@ def test_in_process_emulator_is_a_context_manager(tmp_path: Path) -> None:
     )
 
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", script], cwd=kit.project_root, capture_output=True, text=True, timeout=60
     )
 
     assert result.returncode == 0, result.stderr
@@ -187,3 +181,36 @@ def test_child_pid_helper_sees_this_process_children() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_listening_beyond_loopback_must_be_asked_for(kit) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "--host", "0.0.0.0", "--port", "0"],
+        cwd=kit.project_root, capture_output=True, text=True, timeout=60,
+    )
+
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Refusing to listen on 0.0.0.0" in result.stderr
+    assert "--allow-remote" in result.stderr
+
+
+def test_allowed_remote_clients_reach_it_by_any_name_and_are_warned(kit) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--host", "0.0.0.0", "--port", "0", "--allow-remote"],
+        cwd=kit.project_root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready = process.stdout.readline().strip()
+        # What local processes (and the Lambda workers) use: loopback, not the wildcard address.
+        assert ready.startswith("READY http://127.0.0.1:")
+        port = int(ready.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
+            connection.sendall(f"GET /emulator-api/faults HTTP/1.1\r\nHost: build-box.lan:{port}\r\n"
+                               "Connection: close\r\n\r\n".encode())
+            status_line = connection.makefile("rb").readline()
+        assert b" 200 " in status_line
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    assert "WARNING: the emulator listens on 0.0.0.0" in stderr

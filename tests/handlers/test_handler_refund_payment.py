@@ -14,31 +14,33 @@ from checkout_domain.models import Order
 from checkout_domain.payment_ledger import DynamoDBPaymentLedger
 from checkout_domain.payments import RefundExceedsCharge
 
-from tests.handlers.support import (
-    INVENTORY_TABLE,
-    PAYMENTS_TABLE,
-    all_items,
-    forget_idempotency_records,
-    ledger_entries,
-    normalized,
-    order_record,
-    raw_order,
-    step_event,
-)
-
 pytestmark = pytest.mark.usefixtures("aws")
 TOTAL = 12999 + 2 * 4999
 
 
-def refund(context, **results):
-    return refund_payment.lambda_handler(step_event(raw_order(), **results), context)
+@pytest.fixture
+def refund(raw_order, step_event):
+    """`refund(context, **results)`: RefundPayment for ord-1001 after the steps that produced `results`."""
+
+    def refund(context, **results):
+        return refund_payment.lambda_handler(step_event(raw_order(), **results), context)
+
+    return refund
 
 
-def entries_of(order_id: str, kind: str) -> list[dict]:
-    return [entry for entry in ledger_entries(order_id) if entry["entry_type"] == kind]
+@pytest.fixture
+def entries_of(tables):
+    """`entries_of(order_id, kind)`: the order's ledger entries of one kind (CHARGE, REFUND)."""
+
+    def entries_of(order_id: str, kind: str) -> list[dict]:
+        return [entry for entry in tables.ledger_entries(order_id) if entry["entry_type"] == kind]
+
+    return entries_of
 
 
-def test_refunds_the_whole_charge_and_marks_the_order_failed(context):
+def test_refunds_the_whole_charge_and_marks_the_order_failed(
+    context, refund, entries_of, tables, raw_order, step_event
+):
     payment = process_payment.lambda_handler(step_event(raw_order()), context)
 
     result = refund(context, ProcessPayment=payment)
@@ -48,16 +50,16 @@ def test_refunds_the_whole_charge_and_marks_the_order_failed(context):
     [refund_entry] = entries_of("ord-1001", "REFUND")
     assert charge["refunded_minor"] == charge["amount_minor"] == TOTAL
     assert (refund_entry["refund_id"], refund_entry["payment_id"]) == (result["refund_id"], payment["payment_id"])
-    order = order_record("ord-1001")
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
 
 
-def test_refunding_twice_refunds_once(context):
+def test_refunding_twice_refunds_once(context, refund, entries_of, tables, raw_order, step_event):
     process_payment.lambda_handler(step_event(raw_order()), context)
 
     first = refund(context)
     replayed = refund(context)
-    forget_idempotency_records()  # past the powertools TTL: only the ledger's conditions stop a 2nd refund
+    tables.forget_idempotency_records()  # past the powertools TTL: only the ledger's conditions stop a 2nd refund
     after_expiry = refund(context)
 
     assert first == replayed == after_expiry
@@ -66,36 +68,40 @@ def test_refunding_twice_refunds_once(context):
     assert charge["refunded_minor"] == TOTAL
 
 
-def test_the_charge_is_found_by_order_id_when_the_payment_step_outcome_is_unknown(context):
+def test_the_charge_is_found_by_order_id_when_the_payment_step_outcome_is_unknown(
+    context, refund, raw_order, step_event
+):
     process_payment.lambda_handler(step_event(raw_order()), context)  # its result never reached the saga
 
     assert refund(context)["status"] == "REFUNDED"  # no results.ProcessPayment
 
 
-def test_with_no_charge_nothing_is_refunded_and_the_order_is_recorded_failed(context):
+def test_with_no_charge_nothing_is_refunded_and_the_order_is_recorded_failed(
+    context, refund, tables, raw_order, step_event
+):
     assert refund(context) == {"status": "NOTHING_TO_REFUND"}
 
-    assert all_items(PAYMENTS_TABLE) == []
+    assert tables.all_items(tables.payments) == []
     # The ProcessPayment being undone may not have run yet (a late redelivery, or a step that outlived its
     # task): the FAILED record is what stops it from charging afterwards.
-    order = order_record("ord-1001")
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
     with pytest.raises(OrderStateConflictException):
         process_payment.lambda_handler(step_event(raw_order()), context)
-    assert all_items(PAYMENTS_TABLE) == []
+    assert tables.all_items(tables.payments) == []
 
 
-def test_with_no_charge_a_recorded_order_is_still_marked_failed(context):
+def test_with_no_charge_a_recorded_order_is_still_marked_failed(context, refund, tables, raw_order, normalized):
     orders.record_pending(Order.model_validate(normalized(raw_order())))
 
     assert refund(context) == {"status": "NOTHING_TO_REFUND"}
 
-    assert all_items(PAYMENTS_TABLE) == []
-    order = order_record("ord-1001")
+    assert tables.all_items(tables.payments) == []
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
 
 
-def test_a_refund_can_never_exceed_its_charge():
+def test_a_refund_can_never_exceed_its_charge(entries_of):
     ledger = DynamoDBPaymentLedger()
     charge = ledger.charge(
         idempotency_key="k", order_id="ord-9", amount_minor=100, currency="EUR", payment_token="tok_visa"
@@ -113,8 +119,8 @@ def test_a_refund_can_never_exceed_its_charge():
     assert stored["refunded_minor"] == 100
 
 
-def test_a_confirmed_order_is_never_refunded(context):
-    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 1}, {"sku": "MOUSE-ERGO-02", "stock": 2}])
+def test_a_confirmed_order_is_never_refunded(context, refund, entries_of, tables, raw_order, step_event):
+    seed_stock(tables.inventory, [{"sku": "KB-MECH-01", "stock": 1}, {"sku": "MOUSE-ERGO-02", "stock": 2}])
     payment = process_payment.lambda_handler(step_event(raw_order()), context)
     reservation = reserve_inventory.lambda_handler(step_event(raw_order()), context)
     confirm_order.lambda_handler(step_event(raw_order(), ProcessPayment=payment, ReserveInventory=reservation), context)
@@ -123,5 +129,5 @@ def test_a_confirmed_order_is_never_refunded(context):
         refund(context)
 
     assert entries_of("ord-1001", "REFUND") == []
-    order = order_record("ord-1001")
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "CONFIRMED"

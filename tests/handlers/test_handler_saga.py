@@ -17,16 +17,6 @@ import validate_order
 from checkout_domain.errors import InvalidOrderException, InventoryDepletedException, PaymentDeclinedException
 from checkout_domain.inventory import seed_stock
 
-from tests.handlers.support import (
-    INVENTORY_TABLE,
-    SECRET_TOKEN,
-    ledger_entries,
-    order_record,
-    raw_order,
-    reservation_record,
-    stock,
-)
-
 pytestmark = pytest.mark.usefixtures("aws")
 TOTAL = 12999 + 2 * 4999
 
@@ -36,13 +26,13 @@ def step(handler: Any, state: dict[str, Any], context: Any) -> dict[str, Any]:
     return handler.lambda_handler({"order": state["order"], "results": state["results"]}, context)
 
 
-def start(context: Any, order: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"order": validate_order.lambda_handler(order or raw_order(), context), "results": {}}
+def start(context: Any, order: dict[str, Any]) -> dict[str, Any]:
+    return {"order": validate_order.lambda_handler(order, context), "results": {}}
 
 
-def test_happy_path_charges_reserves_and_confirms(context):
-    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 10}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
-    state = start(context)
+def test_happy_path_charges_reserves_and_confirms(context, tables, raw_order):
+    seed_stock(tables.inventory, [{"sku": "KB-MECH-01", "stock": 10}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
+    state = start(context, raw_order())
 
     state["results"]["ProcessPayment"] = step(process_payment, state, context)
     state["results"]["ReserveInventory"] = step(reserve_inventory, state, context)
@@ -51,19 +41,19 @@ def test_happy_path_charges_reserves_and_confirms(context):
     assert output["status"] == "CONFIRMED"
     assert output["payment_id"] == state["results"]["ProcessPayment"]["payment_id"]
     assert output["reservation_id"] == state["results"]["ReserveInventory"]["reservation_id"]
-    [charge] = ledger_entries("ord-1001")
+    [charge] = tables.ledger_entries("ord-1001")
     assert (charge["amount_minor"], charge["refunded_minor"]) == (TOTAL, 0)
-    assert (stock("KB-MECH-01"), stock("MOUSE-ERGO-02")) == (9, 8)
-    reservation = reservation_record("ord-1001")
+    assert (tables.stock("KB-MECH-01"), tables.stock("MOUSE-ERGO-02")) == (9, 8)
+    reservation = tables.reservation_record("ord-1001")
     assert reservation is not None and reservation["status"] == "RESERVED"
-    order = order_record("ord-1001")
+    order = tables.order_record("ord-1001")
     assert order is not None
     assert (order["status"], order["confirmation_id"]) == ("CONFIRMED", output["confirmation_id"])
 
 
-def test_out_of_stock_refunds_the_payment_and_fails_the_order(context):
-    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 0}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
-    state = start(context)
+def test_out_of_stock_refunds_the_payment_and_fails_the_order(context, tables, raw_order):
+    seed_stock(tables.inventory, [{"sku": "KB-MECH-01", "stock": 0}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
+    state = start(context, raw_order())
     state["results"]["ProcessPayment"] = step(process_payment, state, context)
 
     with pytest.raises(InventoryDepletedException):
@@ -72,16 +62,16 @@ def test_out_of_stock_refunds_the_payment_and_fails_the_order(context):
     refunded = step(refund_payment, state, context)
 
     assert refunded["status"] == "REFUNDED" and refunded["amount_minor"] == TOTAL
-    assert [e["entry_type"] for e in ledger_entries("ord-1001")] == ["CHARGE", "REFUND"]
-    assert (stock("KB-MECH-01"), stock("MOUSE-ERGO-02")) == (0, 10)
-    assert reservation_record("ord-1001") is None
-    order = order_record("ord-1001")
+    assert [e["entry_type"] for e in tables.ledger_entries("ord-1001")] == ["CHARGE", "REFUND"]
+    assert (tables.stock("KB-MECH-01"), tables.stock("MOUSE-ERGO-02")) == (0, 10)
+    assert tables.reservation_record("ord-1001") is None
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
 
 
-def test_an_unknown_outcome_rolls_back_both_steps(context):
-    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 10}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
-    state = start(context)
+def test_an_unknown_outcome_rolls_back_both_steps(context, tables, raw_order):
+    seed_stock(tables.inventory, [{"sku": "KB-MECH-01", "stock": 10}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
+    state = start(context, raw_order())
     state["results"]["ProcessPayment"] = step(process_payment, state, context)
     step(reserve_inventory, state, context)  # it worked, but the state machine saw a timeout: no result kept
 
@@ -89,10 +79,10 @@ def test_an_unknown_outcome_rolls_back_both_steps(context):
     refunded = step(refund_payment, state, context)
 
     assert (released["status"], refunded["status"]) == ("RELEASED", "REFUNDED")
-    assert (stock("KB-MECH-01"), stock("MOUSE-ERGO-02")) == (10, 10)
-    [charge] = [e for e in ledger_entries("ord-1001") if e["entry_type"] == "CHARGE"]
+    assert (tables.stock("KB-MECH-01"), tables.stock("MOUSE-ERGO-02")) == (10, 10)
+    [charge] = [e for e in tables.ledger_entries("ord-1001") if e["entry_type"] == "CHARGE"]
     assert charge["refunded_minor"] == TOTAL
-    order = order_record("ord-1001")
+    order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
 
 
@@ -114,15 +104,15 @@ def rendered_logs(caplog: pytest.LogCaptureFixture) -> Iterator[io.StringIO]:
 
 
 def test_the_payment_token_is_never_logged_or_returned_after_validation(
-    context, rendered_logs, caplog, capsys, monkeypatch
+    context, rendered_logs, caplog, capsys, monkeypatch, tables, raw_order, secret_token
 ):
     monkeypatch.setenv("POWERTOOLS_LOGGER_LOG_EVENT", "true")  # must not matter: the handlers refuse it
-    seed_stock(INVENTORY_TABLE, [{"sku": "KB-MECH-01", "stock": 1}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
+    seed_stock(tables.inventory, [{"sku": "KB-MECH-01", "stock": 1}, {"sku": "MOUSE-ERGO-02", "stock": 10}])
     declined_token = "tok_chargeDeclinedInsufficientFunds"
     outputs: list[Any] = []
     errors: list[Exception] = []
 
-    happy = start(context)  # a confirmed order
+    happy = start(context, raw_order())  # a confirmed order
     happy["results"]["ProcessPayment"] = step(process_payment, happy, context)
     happy["results"]["ReserveInventory"] = step(reserve_inventory, happy, context)
     outputs += [*happy["results"].values(), step(confirm_order, happy, context)]
@@ -138,13 +128,13 @@ def test_the_payment_token_is_never_logged_or_returned_after_validation(
     with pytest.raises(PaymentDeclinedException) as declined:
         step(process_payment, start(context, raw_order("ord-3", payment_token=declined_token)), context)
     with pytest.raises(InvalidOrderException) as invalid:
-        validate_order.lambda_handler(raw_order("ord 4") | {SECRET_TOKEN: 1}, context)
+        validate_order.lambda_handler(raw_order("ord 4") | {secret_token: 1}, context)
     errors += [depleted.value, declined.value, invalid.value]
 
     logged = rendered_logs.getvalue()
     assert "Payment charged" in logged and "Inventory reserved" in logged and "Order rejected" in logged
     printed = capsys.readouterr()
-    for token in (SECRET_TOKEN, declined_token):
+    for token in (secret_token, declined_token):
         assert token not in repr(outputs)
         assert all(token not in str(error) for error in errors)
         assert token not in logged

@@ -1,0 +1,1 @@
+"""DynamoDB as AWS runs it, where moto differs."""

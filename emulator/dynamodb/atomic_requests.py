@@ -1,0 +1,35 @@
+"""Every DynamoDB request atomic, as DynamoDB makes it (extension dynamodb-atomic-requests).
+
+moto's DynamoDB has no locking: a conditional write checks, then writes, and under concurrent sagas another
+write could land in between and pass a check it had just invalidated; a cancelled TransactWriteItems puts back
+copies of the items it touched, wiping writes that other requests made meanwhile (seen as lost stock and
+"dictionary changed size during iteration" 500s). One lock around each request restores DynamoDB's promise;
+moto's pure-Python work was serialized by the interpreter lock anyway.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from moto.dynamodb.responses import DynamoHandler
+
+from emulator.moto_seams import Kind, MotoExtension, Signature, around
+
+_lock = threading.Lock()
+
+
+def one_at_a_time(call_action: Callable[[Any], Any], handler: Any) -> Any:
+    with _lock:
+        return call_action(handler)
+
+
+EXTENSION = MotoExtension(
+    name="dynamodb-atomic-requests",
+    kind=Kind.FIDELITY,
+    purpose="each DynamoDB request runs alone: conditional writes and transactions are atomic, as on DynamoDB",
+    module=__name__,
+    seams=(Signature(DynamoHandler, "call_action", ("self",)),),
+    install=lambda: around(DynamoHandler, "call_action", one_at_a_time),
+)

@@ -1,0 +1,89 @@
+"""One JSONata expression evaluated the way Step Functions does: jsonatapy (the engine chosen by measurement,
+bench/jsonata_engines.py), with $states and the workflow variables as bindings and AWS's function additions.
+
+Values are passed as bindings, never written into the expression text, so no value can change what an
+expression means (moto's own composition spliced strings into the source unescaped). Compiled expressions are
+cached per thread: a jsonatapy expression may only be used by the thread that compiled it, and moto runs each
+execution (and each Parallel branch and Map iteration) on threads of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import jsonatapy
+
+from emulator.stepfunctions.jsonata import aws_functions
+
+_HOST_ERROR = re.compile(r"^host function raised \w+: ")
+_PARSE_ERROR_PREFIX = "Parse error: "
+
+
+class JsonataError(Exception):
+    """The expression did not parse or threw while evaluated; ``message`` is the engine's (code first)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """``defined`` False: the expression returned nothing (JSONata's undefined), which JSON cannot hold."""
+
+    defined: bool
+    value: Any = None
+
+
+_CACHE_SIZE = 1024
+_per_thread = threading.local()
+
+
+def _compiled(expression: str) -> Any:
+    cache: dict[str, Any] = _per_thread.__dict__.setdefault("compiled", {})
+    compiled = cache.get(expression)
+    if compiled is None:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        compiled = cache[expression] = _compile(expression)
+    return compiled
+
+
+def compile_expression(expression: str) -> Any:
+    """The compiled expression (cached for this thread); JsonataError if it does not parse."""
+    return _compiled(expression)
+
+
+def _compile(expression: str) -> Any:
+    try:
+        compiled = jsonatapy.compile(expression)
+    except ValueError as error:
+        raise JsonataError(_message(error)) from None
+    for name, function in aws_functions.ADDED.items():
+        compiled.register(name, function)
+    for name, function in aws_functions.OVERRIDDEN.items():
+        compiled.register_override(name, function)
+    return compiled
+
+
+def _message(error: Exception) -> str:
+    message = str(error)
+    message = message.removeprefix(_PARSE_ERROR_PREFIX)
+    return _HOST_ERROR.sub("", message)
+
+
+def evaluate(expression: str, bindings: dict[str, Any]) -> Outcome:
+    compiled = _compiled(expression)
+    try:
+        result = compiled.evaluate_json_or_none(None, bindings)
+    except ValueError as error:
+        raise JsonataError(_message(error)) from None
+    except TypeError as error:  # a binding that is not JSON: cannot come from a state machine
+        raise JsonataError(str(error)) from None
+    if result is None:
+        return Outcome(defined=False)
+    return Outcome(defined=True, value=json.loads(result))

@@ -1,0 +1,1 @@
+"""The stack on the embedded emulator, for a person at a terminal: ``serve`` (until Ctrl-C) and ``demo``."""
