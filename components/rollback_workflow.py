@@ -19,8 +19,9 @@ import pulumi_aws as aws
 from asl.model import Saga
 from asl.policies import SagaTiming
 from asl.rollback_builder import ORIGIN_EXECUTION, ORIGINAL_INPUT, REASON, build_rollback_definition
-from components import iam, key_policies, naming
+from components import iam, naming
 from components.handler_function import HandlerFunction
+from components.saga_workflow import escalation_statements
 from components.state_machine import StateMachineLogging, create_state_machine
 
 STATUS_CHANGE = "Step Functions Execution Status Change"
@@ -82,16 +83,10 @@ class RollbackWorkflow(pulumi.ComponentResource):
                 build_rollback_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
             )
         )
-        escalate = [iam.allow("EscalateToTheSagasDeadLetterQueue", ["sqs:SendMessage"], [args.dead_letter_queue_arn])]
-        if args.kms_key_arn is not None:
-            escalate.append(
-                iam.allow(
-                    "EncryptEscalationsThroughSQS",
-                    key_policies.SQS_KEY_ACTIONS,
-                    [args.kms_key_arn],
-                    key_policies.via_service("sqs", args.region, args.account_id),
-                )
-            )
+        escalate = escalation_statements(
+            "EscalateToTheSagasDeadLetterQueue", args.dead_letter_queue_arn, args.kms_key_arn, args.region,
+            args.account_id,
+        )
         parts = create_state_machine(
             self,
             name,

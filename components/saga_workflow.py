@@ -19,6 +19,28 @@ from components.state_machine import StateMachineLogging, create_state_machine
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600  # SQS maximum: escalations must outlive a long weekend.
 
 
+def escalation_statements(
+    sid: str,
+    queue_arn: pulumi.Input[str],
+    kms_key_arn: pulumi.Input[str] | None,
+    region: pulumi.Input[str],
+    account_id: pulumi.Input[str],
+) -> list[iam.Statement]:
+    """What a workflow needs to send its dead letters to `queue_arn` (encrypted with `kms_key_arn`, if given)."""
+    statements = [iam.allow(sid, ["sqs:SendMessage"], [queue_arn])]
+    if kms_key_arn is not None:
+        # Sending to an SSE-KMS queue generates (and decrypts) a data key of its key, through SQS.
+        statements.append(
+            iam.allow(
+                "EncryptEscalationsThroughSQS",
+                key_policies.SQS_KEY_ACTIONS,
+                [kms_key_arn],
+                key_policies.via_service("sqs", region, account_id),
+            )
+        )
+    return statements
+
+
 @dataclass(frozen=True)
 class SagaWorkflowArgs:
     saga: Saga
@@ -62,17 +84,9 @@ class SagaWorkflow(pulumi.ComponentResource):
                 build_saga_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
             )
         )
-        escalate = [iam.allow("EscalateToOwnDeadLetterQueue", ["sqs:SendMessage"], [self.dead_letter_queue.arn])]
-        if args.kms_key_arn is not None:
-            # Sending to an SSE-KMS queue generates (and decrypts) a data key of its key, through SQS.
-            escalate.append(
-                iam.allow(
-                    "EncryptEscalationsThroughSQS",
-                    key_policies.SQS_KEY_ACTIONS,
-                    [args.kms_key_arn],
-                    key_policies.via_service("sqs", args.region, args.account_id),
-                )
-            )
+        escalate = escalation_statements(
+            "EscalateToOwnDeadLetterQueue", self.dead_letter_queue.arn, args.kms_key_arn, args.region, args.account_id
+        )
         parts = create_state_machine(
             self,
             name,
