@@ -23,6 +23,8 @@ class RolloutSettings:
     max_failure_rate: float = 0.05
     # Judge a step only on at least this many ended executions of the new version.
     min_executions: int = 5
+    # How long a step may watch, past watch_seconds, for min_executions to end (low traffic); None: no longer.
+    max_watch_seconds: float | None = None
     poll_seconds: float = 1.0
 
     def __post_init__(self) -> None:
@@ -34,6 +36,13 @@ class RolloutSettings:
             raise ValueError(f"the failure threshold must be between 0 and 1, got {self.max_failure_rate}")
         if self.watch_seconds < 0 or self.min_executions < 1:
             raise ValueError("the watch must not be negative and at least one execution must be judged")
+        if self.max_watch_seconds is not None and self.max_watch_seconds < self.watch_seconds:
+            raise ValueError(f"the longest watch ({self.max_watch_seconds:g} s) must not be shorter than the watch "
+                             f"({self.watch_seconds:g} s)")
+
+    @property
+    def longest_watch_seconds(self) -> float:
+        return self.watch_seconds if self.max_watch_seconds is None else self.max_watch_seconds
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,15 @@ def roll_out(
     for weight in settings.steps:
         route(sfn, alias_arn, versions, weight)
         say(f"step {weight}%: version {new} takes {weight}% of new executions, version {old} {FULL_WEIGHT - weight}%")
-        deadline = clock() + settings.watch_seconds
+        watched_from = clock()
         while True:
             health = health_of(sfn, machine_arn, versions.newest, since)
             judged = health.ended >= settings.min_executions
-            if (judged and health.failure_rate > settings.max_failure_rate) or clock() >= deadline:
+            watched = clock() - watched_from
+            # A failing version is judged at once; a healthy one after the watch, once enough executions ended.
+            if judged and (health.failure_rate > settings.max_failure_rate or watched >= settings.watch_seconds):
+                break
+            if watched >= settings.longest_watch_seconds:
                 break
             sleep(settings.poll_seconds)
         say(f"  watched {health.ended} ended executions of version {new}: {health.technical_failures} technical "
@@ -97,7 +110,7 @@ def roll_out(
             return False
         if not judged:
             say(f"STOPPED at {weight}%: fewer than {settings.min_executions} ended executions of version {new} to "
-                "judge by; send traffic or lower --min-executions, then run rollout again")
+                "judge by; send traffic, raise --max-watch-seconds or lower --min-executions, then run rollout again")
             return False
     say(f"DONE: version {new} takes 100% of new executions")
     return True

@@ -80,6 +80,58 @@ def test_too_few_executions_stop_the_rollout_where_it_is() -> None:
     assert said[-1].startswith("STOPPED at 10%")
 
 
+class TrafficArrivingSlowly(FakeStepFunctions):
+    """One more execution of version 2 ends at each look, up to `total`, as little traffic would have it."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__([None] * total)
+        self.all, self.shown = dict(self.executions), 0
+
+    def get_paginator(self, operation: str) -> Any:
+        self.shown = min(self.shown + 1, len(self.all))
+        self.executions = dict(list(self.all.items())[: self.shown])
+        return super().get_paginator(operation)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_a_step_waits_past_its_watch_until_enough_executions_ended() -> None:
+    sfn, said, clock = TrafficArrivingSlowly(total=3), [], FakeClock()
+    settings = RolloutSettings(steps=(100,), watch_seconds=1, min_executions=3, max_watch_seconds=60)
+
+    assert roll_out(sfn, ALIAS, settings, said.append, sleep=clock.sleep, clock=clock) is True
+
+    assert "watched 3 ended executions" in said[-2] and clock.now == 2  # judged as the third ended, not at 60 s
+
+
+def test_a_step_stops_when_the_longest_watch_ends_without_enough_executions() -> None:
+    sfn, said, clock = TrafficArrivingSlowly(total=2), [], FakeClock()
+    settings = RolloutSettings(steps=(10, 100), watch_seconds=1, min_executions=3, max_watch_seconds=5)
+
+    assert roll_out(sfn, ALIAS, settings, said.append, sleep=clock.sleep, clock=clock) is False
+
+    assert clock.now == 5 and said[-1].startswith("STOPPED at 10%")
+    assert [weights(r) for r in sfn.routes[1:]] == [{"2": 10, "1": 90}]
+
+
+def test_a_failing_version_is_rolled_back_before_its_watch_ends() -> None:
+    sfn, said, clock = FakeStepFunctions(["CheckoutFailed", "CheckoutFailed"]), [], FakeClock()
+    settings = RolloutSettings(steps=(10, 100), watch_seconds=60, min_executions=2, max_failure_rate=0.2)
+
+    assert roll_out(sfn, ALIAS, settings, said.append, sleep=clock.sleep, clock=clock) is False
+
+    assert clock.now == 0 and said[-1].startswith("ROLLED BACK")
+
+
 def test_business_outcomes_are_not_technical_failures() -> None:
     business = business_outcomes()
     assert business == {"OrderInvalid", "PaymentDeclined", "OutOfStock"}
@@ -96,6 +148,7 @@ def test_business_outcomes_are_not_technical_failures() -> None:
         (["--steps", "50,10,100"], "steps must rise from above 0 to 100"),
         (["--steps", "10,50"], "steps must rise from above 0 to 100"),
         (["--max-failure-rate", "1.5"], "the failure threshold must be between 0 and 1"),
+        (["--watch-seconds", "60", "--max-watch-seconds", "30"], "the longest watch (30 s) must not be shorter"),
     ],
 )
 def test_bad_arguments_are_one_line_errors(arguments: list[str], message: str, capsys) -> None:
