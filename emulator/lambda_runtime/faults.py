@@ -20,7 +20,8 @@ What each kind does, modelled on what breaks on AWS:
   latency      the worker sleeps a uniformly drawn ``latency_ms`` before the handler (it counts against the
                function timeout, as a slow dependency would); with ``at="init"`` the emulator waits before
                handing the invocation to a worker instead, outside the function timeout, as a slow cold start
-               does on Lambda (its init phase has 10 s of its own).
+               does on Lambda (its init phase has 10 s of its own); replacing or lifting the function's policy
+               ends that wait (a test holds an invocation back, then lets it go).
 """
 
 from __future__ import annotations

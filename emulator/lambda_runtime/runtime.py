@@ -6,7 +6,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,11 +35,14 @@ class LambdaRuntime:
         self._lock = threading.Lock()
         self._pools: dict[str, WorkerPool] = {}
         self._fault_policies: dict[str, FaultPolicy] = {}
+        # Set when a function's policy is replaced or lifted: the slow cold starts it imposed end there.
+        self._policy_replaced: dict[str, threading.Event] = {}
         self._fault_counters = FaultCounters()
         self._stopped = False
 
     def invoke(self, spec: FunctionSpec, event_json: str) -> InvocationOutcome:
         request = InvocationRequest.new(event_json, spec.function_arn)
+        replaced = self._policy_replaced_event(spec.function_name)  # before deciding: the policy that decides
         decision = self._fault_policy_for(spec.function_name).decide(request)
         self._fault_counters.record(spec.function_name, decision.kinds)
         if decision.api_error is not None:  # rejected by the Invoke API: no sandbox, no log, as on AWS
@@ -48,7 +50,7 @@ class LambdaRuntime:
         if decision.worker_fault is not None:
             request = replace(request, worker_fault=decision.worker_fault)
         if decision.init_delay_ms:  # a slow cold start: before the function's own timeout starts counting
-            time.sleep(decision.init_delay_ms / 1000)
+            replaced.wait(decision.init_delay_ms / 1000)
         while True:
             pool = self._pool_for(spec)
             if pool is None:
@@ -75,6 +77,7 @@ class LambdaRuntime:
 
     def set_fault_policy(self, function_name: str, policy: FaultPolicy | None) -> None:
         with self._lock:
+            self._release_held(function_name)
             if policy is None:
                 self._fault_policies.pop(function_name, None)
             else:
@@ -82,7 +85,19 @@ class LambdaRuntime:
 
     def clear_fault_policies(self) -> None:
         with self._lock:
+            for function_name in list(self._policy_replaced):
+                self._release_held(function_name)
             self._fault_policies.clear()
+
+    def _policy_replaced_event(self, function_name: str) -> threading.Event:
+        with self._lock:
+            return self._policy_replaced.setdefault(function_name, threading.Event())
+
+    def _release_held(self, function_name: str) -> None:
+        """Ends the slow cold starts the function's current policy imposed (callers hold the lock)."""
+        held = self._policy_replaced.pop(function_name, None)
+        if held is not None:
+            held.set()
 
     def fault_policies(self) -> dict[str, FaultPolicy]:
         with self._lock:

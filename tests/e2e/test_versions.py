@@ -73,18 +73,20 @@ def test_a_redeployed_handler_gets_a_new_version_and_a_canary_share_of_checkouts
     before = run_checkout(local, "before")
     assert (before["status"], before["stateMachineVersionArn"]) == ("SUCCEEDED", first_saga)
 
-    # An execution in flight across the redeploy: ConfirmOrder is held back long enough for the update to land.
+    # An execution in flight across the redeploy: its ConfirmOrder is held back (a slow cold start) until the update
+    # has landed; lifting the fault lets it go.
     control = local.control
     held = local.function_name("confirm_order")
-    control.set_faults(held, RandomFaults(0, (FaultRule(FaultKind.LATENCY, latency_ms=(8000, 8000), max_count=1),)))
+    hold = FaultRule(FaultKind.LATENCY, at="init", latency_ms=(120_000, 120_000), max_count=1)
+    control.set_faults(held, RandomFaults(0, (hold,)))
     in_flight_order = example_order("happy", order_id=f"in-flight-{random.randbytes(4).hex()}")
     in_flight = local.start_checkout(in_flight_order)
 
     canary = {**FAST_RETRIES, "checkout-saga:canaryWeight": "10"}
     redeployed = local.redeploy(canary, changed_program(tmp_path, "confirm_order", "v2"))
     deployments.append(redeployed)
-    control.clear_faults(held)
     assert local.clients.stepfunctions.describe_execution(executionArn=in_flight)["status"] == "RUNNING"
+    control.clear_faults(held)
 
     # Only the changed handler has a new version; the saga has one invoking it; nothing else was recreated.
     assert function_version(redeployed, "confirm-order") == "2"
@@ -141,7 +143,9 @@ def test_rollout_takes_a_healthy_version_to_all_new_checkouts_step_by_step(deplo
     newest = versions[0]
     assert newest.endswith(":2") and alias_routing(local) == {newest: 10, versions[1]: 90}  # the canary above
     said: list[str] = []
-    settings = RolloutSettings(steps=(10, 50, 100), watch_seconds=10, min_executions=1, poll_seconds=0.5)
+    # Each step is judged as soon as two of its checkouts ended, however slow this machine is (up to 2 minutes).
+    settings = RolloutSettings(steps=(10, 50, 100), watch_seconds=0, min_executions=2, max_watch_seconds=120,
+                               poll_seconds=0.5)
 
     with checkout_traffic(local, "healthy", every_s=0.2):
         promoted = roll_out(sfn, local.checkout_alias_arn, settings, said.append)
@@ -173,7 +177,8 @@ def test_rollout_rolls_a_broken_version_back_by_itself(deployments, tmp_path) ->
     with checkout_traffic(redeployed, "broken") as started:
         rollout = subprocess.run(
             [sys.executable, "-m", "sagactl", "rollout", "--endpoint-url", local.endpoint_url,
-             "--watch-seconds", "60", "--min-executions", "2", "--max-failure-rate", "0.2"],
+             "--watch-seconds", "60", "--max-watch-seconds", "120", "--min-executions", "2",
+             "--max-failure-rate", "0.2"],
             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
         )
 

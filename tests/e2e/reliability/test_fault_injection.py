@@ -136,6 +136,21 @@ def test_latency_delays_the_handler_within_its_timeout(rs, sleepy_function: str)
     assert 400 <= 1000 - result["payload"]["remaining_ms"] < 900  # the sleep counted against the timeout
 
 
+def test_a_held_cold_start_ends_when_its_policy_is_lifted(rs, sleepy_function: str) -> None:
+    """A slow cold start (latency at init) waits outside the function timeout; lifting the policy lets it go, which
+    is how a test holds an invocation back for exactly as long as it needs to."""
+    rs.control.set_faults(sleepy_function, policy(FaultRule(FaultKind.LATENCY, at="init", latency_ms=(60_000, 60_000))))
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(invoke_once, rs, sleepy_function, {})
+        time.sleep(0.5)
+        assert not held.done()
+        released_at = time.monotonic()
+        rs.control.clear_faults(sleepy_function)
+        result = held.result(timeout=30)
+    assert result["error"] is None and result["payload"]["remaining_ms"] > 900  # the wait was not the function's
+    assert time.monotonic() - released_at < 10
+
+
 def test_step_functions_retries_a_throttled_step_as_lambda_too_many_requests(rs) -> None:
     rs.control.set_faults(rs.parts.function_name("ProcessPayment"), policy(FaultRule(FaultKind.THROTTLE, max_count=2)))
     result = rs.checkout(rs.order("happy"))
