@@ -1,7 +1,8 @@
 """ProcessPayment: record the order as PENDING, then charge it through the payment provider.
 
+The order record carries this run's deadline: until then RefundPayment does not take "no charge" for an answer.
 The order's status is read again after the charge: if the saga failed meanwhile, the charge is refunded here
-(see _undo_late_charge).
+at once (see _undo_late_charge).
 
 The only step that unseals the payment token (see payment_token_seal), just before the charge, and keeps it
 in a local variable: it is never logged, stored, returned or put in an error. A token that does not unseal
@@ -50,8 +51,9 @@ INVALID_PAYMENT_TOKEN = "invalid_payment_token"
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
     request = parse_step_request(event, StepRequest)
+    charging_until_ms = orders.now_ms() + context.get_remaining_time_in_millis()  # past it, Lambda stops this run
     with infrastructure_errors_as_transient():
-        result: PaymentResult = charge_order(order=request.order)
+        result: PaymentResult = charge_order(order=request.order, charging_until_ms=charging_until_ms)
     return result.model_dump(mode="json")
 
 
@@ -62,8 +64,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     output_serializer=PydanticSerializer(PaymentResult),
     key_prefix="ProcessPayment",
 )
-def charge_order(order: Order) -> PaymentResult:
-    if orders.record_pending(order) is orders.OrderStatus.FAILED:
+def charge_order(order: Order, charging_until_ms: int) -> PaymentResult:
+    if orders.record_pending(order, charging_until_ms) is orders.OrderStatus.FAILED:
         # The saga already failed (and may have refunded): charging now would take money for nothing.
         raise OrderStateConflictException(order.order_id, orders.OrderStatus.FAILED, "charge the order")
     provider = default_payment_provider()
@@ -89,9 +91,9 @@ def charge_order(order: Order) -> PaymentResult:
 
 def _undo_late_charge(provider: PaymentProvider, charge: Charge) -> NoReturn:
     """The saga failed while this charge was in flight: this invocation outlived its task (Step Functions gave
-    up on it and compensated), and RefundPayment, which marks the order FAILED before it looks for a charge,
-    found none. Nobody else will refund this charge, so refund it here, under the order's one refund key (a
-    RefundPayment that did see it refunds the same refund). Checked after charging, not only before: a check
+    up on it and compensated). RefundPayment, which marks the order FAILED before it looks for a charge, found
+    none and is waiting out this run's deadline; refund the charge here and now, under the order's one refund key
+    (RefundPayment's next attempt finds that same refund). Checked after charging, not only before: a check
     before the charge cannot see a compensation that runs while the charge is in flight."""
     refund = provider.refund(
         charge=charge, amount_minor=charge.amount_minor, idempotency_key=refund_idempotency_key(charge.order_id)

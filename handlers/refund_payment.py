@@ -4,8 +4,11 @@ The charge is found by order id, not through `results.ProcessPayment`, so this a
 step failed with an unknown outcome. The order is marked FAILED before any money moves: that refuses to
 refund an order that was already CONFIRMED, and stops a later confirmation. With no charge, the ledger is
 left untouched; the order is still marked FAILED, recorded FAILED if ProcessPayment has not recorded it yet: a
-ProcessPayment that runs or lands later (a redelivery, or one that outlived its task) then refuses to charge,
-or refunds its own charge (see process_payment._undo_late_charge).
+ProcessPayment that runs later (a redelivery) then refuses to charge.
+
+"No charge" is final only once no ProcessPayment run can still make one: one that outlived its task may be
+charging right now, and could die before it notices the FAILED order and refunds itself. Until the deadline the
+order records for it (its Lambda timeout), this raises TransientError, and the saga's Retry comes back.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from aws_lambda_powertools.utilities.idempotency import idempotent_function
 from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout_domain import orders
+from checkout_domain.errors import TransientError
 from checkout_domain.idempotency import idempotency_config, persistence_layer
 from checkout_domain.models import Order
 from checkout_domain.payment_ledger import default_payment_provider
@@ -53,10 +57,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 )
 def refund_order(order: Order) -> RefundResult:
     metrics.add_metric(name="CompensationRun", unit=MetricUnit.Count, value=1)
-    orders.mark_failed(order.order_id, reason="saga compensated: payment refunded")
+    charging_until_ms = orders.mark_failed(order.order_id, reason="saga compensated: payment refunded")
     provider = default_payment_provider()
     charge = provider.find_charge(order_id=order.order_id)
     if charge is None:
+        if orders.charge_may_still_land(charging_until_ms):
+            metrics.add_metric(name="RefundWaitingForCharge", unit=MetricUnit.Count, value=1)
+            raise TransientError(f"Order {order.order_id}: a ProcessPayment run may still charge it; no charge yet")
         logger.info("No charge to refund", extra={"order_id": order.order_id})
         return RefundResult(status="NOTHING_TO_REFUND")
     # Always the full charge under the order's one refund key: a repeat finds its own refund and returns it.

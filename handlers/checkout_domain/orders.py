@@ -8,6 +8,7 @@ stored.
 
 from __future__ import annotations
 
+import time
 import uuid
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,9 @@ from checkout_domain import dynamodb
 from checkout_domain.errors import OrderStateConflictException
 from checkout_domain.models import Order
 from checkout_domain.settings import orders_table_name
+
+# Lambda hosts keep their clocks in step (NTP): a second's margin covers what separates two of them.
+CLOCK_SKEW_MS = 1000
 
 
 class OrderStatus(StrEnum):
@@ -30,31 +34,73 @@ def _key(order_id: str) -> dict[str, Any]:
     return dynamodb.to_item({"pk": f"ORDER#{order_id}", "sk": "ORDER"})
 
 
-def record_pending(order: Order) -> OrderStatus:
-    """Records the order as PENDING unless it is already recorded; returns its status either way."""
+def record_pending(order: Order, charging_until_ms: int) -> OrderStatus:
+    """Records the order as PENDING unless it is already recorded; returns its status either way.
+
+    `charging_until_ms` (epoch ms) is the deadline of the ProcessPayment attempt about to charge: it may still make
+    a charge until then, and RefundPayment, finding no charge, waits that long before concluding there is none.
+    A retry of a PENDING order moves that deadline on to its own.
+    """
     now = dynamodb.now_iso()
     record = {
         "pk": f"ORDER#{order.order_id}",
         "sk": "ORDER",
         **order.model_dump(mode="json", exclude={"payment_token"}),
         "status": OrderStatus.PENDING.value,
+        "charging_until_ms": charging_until_ms,
         "created_at": now,
         "updated_at": now,
     }
     existing = dynamodb.put_if_absent(orders_table_name(), record)
-    return OrderStatus.PENDING if existing is None else OrderStatus(existing["status"])
+    if existing is None:
+        return OrderStatus.PENDING
+    status = OrderStatus(existing["status"])
+    return _extend_charging(order.order_id, charging_until_ms) if status is OrderStatus.PENDING else status
 
 
-def mark_failed(order_id: str, reason: str) -> None:
+def _extend_charging(order_id: str, charging_until_ms: int) -> OrderStatus:
+    """Moves a PENDING order's charging deadline on (never back); returns the status found."""
+    try:
+        dynamodb.client().update_item(
+            TableName=orders_table_name(),
+            Key=_key(order_id),
+            UpdateExpression="SET charging_until_ms = :until",
+            ConditionExpression=(
+                "#status = :pending AND (attribute_not_exists(charging_until_ms) OR charging_until_ms < :until)"
+            ),
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=dynamodb.to_values(
+                {":until": charging_until_ms, ":pending": OrderStatus.PENDING.value}
+            ),
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except ClientError as exc:
+        if not dynamodb.is_condition_failure(exc):
+            raise
+        existing = dynamodb.existing_item(exc) or {}
+        return OrderStatus(existing["status"])  # PENDING with a later deadline, or FAILED/CONFIRMED meanwhile
+    return OrderStatus.PENDING
+
+
+def charge_may_still_land(charging_until_ms: int | None) -> bool:
+    """Whether a ProcessPayment attempt may still be charging (its Lambda has not reached its deadline)."""
+    return charging_until_ms is not None and charging_until_ms + CLOCK_SKEW_MS > now_ms()
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def mark_failed(order_id: str, reason: str) -> int | None:
     """PENDING -> FAILED, keeping the first reason. Raises OrderStateConflictException for a CONFIRMED order: it
-    must not be compensated.
+    must not be compensated. Returns the order's charging deadline (see record_pending), None if it has none.
 
     An order with no record yet is recorded FAILED (with only its status and reason): a compensation can run
     before the step it undoes has recorded the order (that step outlived its task, or is a late redelivery),
     and the FAILED record is what stops that step from going ahead afterwards (record_pending returns FAILED).
     """
     try:
-        dynamodb.client().update_item(
+        response = dynamodb.client().update_item(
             TableName=orders_table_name(),
             Key=_key(order_id),
             UpdateExpression=(
@@ -71,6 +117,7 @@ def mark_failed(order_id: str, reason: str) -> None:
                     ":now": dynamodb.now_iso(),
                 }
             ),
+            ReturnValues="ALL_NEW",
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except ClientError as exc:
@@ -78,8 +125,15 @@ def mark_failed(order_id: str, reason: str) -> None:
             raise
         existing = dynamodb.existing_item(exc) or {}
         if existing.get("status") == OrderStatus.FAILED:
-            return  # already failed (a redelivery, or the other compensation got here first)
+            # already failed (a redelivery, or the other compensation got here first)
+            return _charging_until(existing)
         raise OrderStateConflictException(order_id, existing.get("status"), "mark the order FAILED") from None
+    return _charging_until(dynamodb.from_item(response["Attributes"]))
+
+
+def _charging_until(item: dict[str, Any]) -> int | None:
+    until = item.get("charging_until_ms")
+    return None if until is None else int(until)
 
 
 def status_of(order_id: str) -> OrderStatus | None:

@@ -127,7 +127,7 @@ def test_a_tampered_redelivery_after_expiry_is_refused_by_the_ledger(context, ta
 
 
 def test_an_order_the_saga_already_failed_is_not_charged(context, tables, raw_order, step_event, normalized):
-    orders.record_pending(Order.model_validate(normalized(raw_order())))
+    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=0)
     orders.mark_failed("ord-1001", reason="test")
 
     with pytest.raises(OrderStateConflictException):
@@ -137,12 +137,14 @@ def test_an_order_the_saga_already_failed_is_not_charged(context, tables, raw_or
 
 
 def test_a_charge_that_lands_after_the_saga_failed_refunds_itself(context, monkeypatch, tables, raw_order, step_event):
-    """The invocation outlived its task: while its charge was in flight, Step Functions compensated and
-    RefundPayment found nothing to refund. ProcessPayment sees the FAILED order after charging."""
+    """The invocation outlived its task: while its charge was in flight, Step Functions compensated. RefundPayment
+    found no charge and waits out this run's deadline (TransientError); ProcessPayment sees the FAILED order after
+    charging and refunds at once."""
     charge = DynamoDBPaymentLedger.charge
 
     def compensated_while_in_flight(self, **kwargs):
-        assert refund_payment.lambda_handler(step_event(raw_order()), context) == {"status": "NOTHING_TO_REFUND"}
+        with pytest.raises(TransientError, match="may still charge it"):
+            refund_payment.lambda_handler(step_event(raw_order()), context)
         return charge(self, **kwargs)
 
     monkeypatch.setattr(DynamoDBPaymentLedger, "charge", compensated_while_in_flight)
@@ -152,12 +154,37 @@ def test_a_charge_that_lands_after_the_saga_failed_refunds_itself(context, monke
     [charged, refunded] = tables.ledger_entries("ord-1001")
     assert (charged["sk"], charged["refunded_minor"], refunded["amount_minor"]) == ("CHARGE", TOTAL, TOTAL)
     assert tables.order_record("ord-1001")["status"] == "FAILED"
-    # A later RefundPayment (its stored answer expired) finds that same refund: the money moved back once.
-    tables.forget_idempotency_records()
+    # RefundPayment's retry finds that same refund: the money moved back once.
     monkeypatch.setattr(DynamoDBPaymentLedger, "charge", charge)
     again = refund_payment.lambda_handler(step_event(raw_order()), context)
     assert (again["status"], again["refund_id"]) == ("REFUNDED", refunded["refund_id"])
     assert len(tables.ledger_entries("ord-1001")) == 2
+
+
+def test_a_charge_in_flight_is_refunded_even_if_its_run_dies_before_it_notices(
+    context, monkeypatch, tables, raw_order, step_event
+):
+    """The run charges while RefundPayment is waiting for it, then dies (its Lambda timeout) before it reads the
+    order again: RefundPayment's retry finds the charge and refunds it."""
+    charge = DynamoDBPaymentLedger.charge
+
+    class Killed(BaseException):  # not an Exception: nothing in the handler cleans up after it
+        pass
+
+    def compensated_then_killed(self, **kwargs):
+        with pytest.raises(TransientError):
+            refund_payment.lambda_handler(step_event(raw_order()), context)
+        charge(self, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr(DynamoDBPaymentLedger, "charge", compensated_then_killed)
+    with pytest.raises(Killed):
+        process_payment.lambda_handler(step_event(raw_order()), context)
+
+    refunded = refund_payment.lambda_handler(step_event(raw_order()), context)
+    assert refunded["status"] == "REFUNDED"
+    [charged, refund] = tables.ledger_entries("ord-1001")
+    assert (charged["refunded_minor"], refund["amount_minor"]) == (TOTAL, TOTAL)
 
 
 def test_throttling_is_a_transient_error_and_the_retry_succeeds(context, tables, raw_order, step_event):

@@ -8,7 +8,7 @@ import pytest
 import refund_payment
 import reserve_inventory
 from checkout_domain import orders
-from checkout_domain.errors import OrderStateConflictException
+from checkout_domain.errors import OrderStateConflictException, TransientError
 from checkout_domain.inventory import seed_stock
 from checkout_domain.models import Order
 from checkout_domain.payment_ledger import DynamoDBPaymentLedger
@@ -92,13 +92,41 @@ def test_with_no_charge_nothing_is_refunded_and_the_order_is_recorded_failed(
 
 
 def test_with_no_charge_a_recorded_order_is_still_marked_failed(context, refund, tables, raw_order, normalized):
-    orders.record_pending(Order.model_validate(normalized(raw_order())))
+    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=orders.now_ms() - 5000)
 
     assert refund(context) == {"status": "NOTHING_TO_REFUND"}
 
     assert tables.all_items(tables.payments) == []
     order = tables.order_record("ord-1001")
     assert order is not None and order["status"] == "FAILED"
+
+
+def test_no_charge_is_not_final_while_a_charge_attempt_may_still_run(
+    context, refund, tables, raw_order, normalized, monkeypatch
+):
+    """ProcessPayment recorded the order with its run's deadline and has not charged yet: until that deadline,
+    RefundPayment asks to be retried instead of concluding there is nothing to refund."""
+    deadline = orders.now_ms() + 10_000
+    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=deadline)
+
+    with pytest.raises(TransientError, match="may still charge it"):
+        refund(context)
+    assert tables.order_record("ord-1001")["status"] == "FAILED"  # no later run can charge it now
+
+    clock = orders.now_ms
+    monkeypatch.setattr(orders, "now_ms", lambda: clock() + 10_000 + orders.CLOCK_SKEW_MS)  # past the deadline
+    assert refund(context) == {"status": "NOTHING_TO_REFUND"}
+
+
+def test_a_retried_charge_attempt_moves_the_deadline_on_never_back(tables, raw_order, normalized):
+    order = Order.model_validate(normalized(raw_order()))
+    assert orders.record_pending(order, charging_until_ms=2_000) is orders.OrderStatus.PENDING
+    assert orders.record_pending(order, charging_until_ms=5_000) is orders.OrderStatus.PENDING
+    assert orders.record_pending(order, charging_until_ms=3_000) is orders.OrderStatus.PENDING
+    assert tables.order_record("ord-1001")["charging_until_ms"] == 5_000
+    assert orders.mark_failed("ord-1001", reason="test") == 5_000
+    assert orders.mark_failed("ord-1001", reason="again") == 5_000  # already FAILED: the deadline still reads
+    assert orders.record_pending(order, charging_until_ms=9_000) is orders.OrderStatus.FAILED
 
 
 def test_a_refund_can_never_exceed_its_charge(entries_of):
