@@ -170,8 +170,8 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
         while (described := pasted.run(pasted.named("describe-execution")))["status"] == "RUNNING":
             assert time.monotonic() < deadline, described
             time.sleep(0.5)
-        assert (described["executionArn"], described["status"]) == (execution_arn, "SUCCEEDED")
         events = pasted.run(pasted.named("get-execution-history"))["events"]
+        assert (described["executionArn"], described["status"]) == (execution_arn, "SUCCEEDED"), events[-3:]
         assert events[-1]["type"] == "ExecutionSucceeded"
         validated = pasted.run(pasted.named("start-sync-execution"))  # the invalid example
         assert (validated["status"], validated["error"]) == ("FAILED", "OrderInvalid")
