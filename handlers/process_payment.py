@@ -51,7 +51,7 @@ INVALID_PAYMENT_TOKEN = "invalid_payment_token"
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
     request = parse_step_request(event, StepRequest)
-    charging_until_ms = orders.now_ms() + context.get_remaining_time_in_millis()  # past it, Lambda stops this run
+    charging_until_ms = orders.now_ms() + int(context.get_remaining_time_in_millis())  # then Lambda stops this run
     with infrastructure_errors_as_transient():
         result: PaymentResult = charge_order(order=request.order, charging_until_ms=charging_until_ms)
     return result.model_dump(mode="json")

@@ -238,8 +238,14 @@ def run_every_saga_path(stack: StackInMoto, recorder: CallRecorder, seal_on_the_
     step(refund_payment, nothing_reserved)
 
     late_charge = validated("happy", "ord-late-charge")  # ProcessPayment outlived its task: the rollback ran meanwhile
-    with running_before_the_charge(lambda: step(refund_payment, late_charge)):
+    with running_before_the_charge(lambda: step(refund_payment, late_charge, TransientError)):  # waits for the charge
         step(process_payment, late_charge, OrderStateConflictException)  # refunds its own charge
+    step(refund_payment, late_charge)  # the rollback's retry finds that refund
+
+    retried = validated("happy", "ord-retried")
+    with throttled(DynamoDBPaymentLedger, "charge"):  # recorded PENDING, then failed: the retry moves its deadline on
+        step(process_payment, retried, TransientError)
+    step(process_payment, retried)
 
     with replays_read_back_with_get_item():
         for function in (process_payment, reserve_inventory, release_inventory, refund_payment):
