@@ -314,6 +314,7 @@ checkout_api = CheckoutApi(
         checkout_state_machine_arn=checkout.state_machine_arn,
         checkout_alias_arn=checkout.alias_arn,
         validation_state_machine_arn=validation.state_machine_arn,
+        validation_alias_arn=validation.alias_arn,
         invalid_order_outcome=CHECKOUT_SAGA.validation.invalid.outcome,
         throttling=api_config.throttling,
         log_retention_days=config.log_retention_days,

@@ -94,6 +94,8 @@ class CheckoutApiArgs:
     # What new checkouts start through (the saga's `live` alias): its executions still belong to the state machine.
     checkout_alias_arn: pulumi.Input[str]
     validation_state_machine_arn: pulumi.Input[str]
+    # What validations start through (the validation workflow's `live` alias).
+    validation_alias_arn: pulumi.Input[str]
     # The validation workflow's Fail error for an invalid order: answered 422.
     invalid_order_outcome: str
     throttling: ApiThrottling
@@ -174,7 +176,7 @@ class CheckoutApi(pulumi.ComponentResource):
             validate,
             "POST",
             "StartSyncExecution",
-            pulumi.Output.from_input(args.validation_state_machine_arn).apply(
+            pulumi.Output.from_input(args.validation_alias_arn).apply(
                 lambda arn: templates.fill(templates.VALIDATE_ORDER_REQUEST, state_machine_arn=arn)
             ),
             [
@@ -469,7 +471,7 @@ class CheckoutApi(pulumi.ComponentResource):
         )
         statements = [
             iam.allow("StartCheckouts", ["states:StartExecution"], [args.checkout_alias_arn]),
-            iam.allow("ValidateOrders", ["states:StartSyncExecution"], [args.validation_state_machine_arn]),
+            iam.allow("ValidateOrders", ["states:StartSyncExecution"], [args.validation_alias_arn]),
             iam.allow("ReadCheckoutStatus", ["states:DescribeExecution"], [checkout_executions]),
         ]
         if args.kms_key_arn is not None:
@@ -537,5 +539,5 @@ def _fingerprint(args: CheckoutApiArgs) -> pulumi.Output[str]:
     """A hash of what the routes are made of: the templates and models, the authorization, CORS and the state
     machines. It changes whenever a deployed route would."""
     routes = Path(templates.__file__).read_text() + repr((args.authorization, args.cors_allow_origin))
-    machines = pulumi.Output.all(args.checkout_state_machine_arn, args.validation_state_machine_arn)
+    machines = pulumi.Output.all(args.checkout_alias_arn, args.validation_alias_arn)
     return machines.apply(lambda arns: hashlib.sha256((routes + "\n".join(arns)).encode()).hexdigest())

@@ -71,6 +71,11 @@ class LocalStack:
         return str(self.outputs["orderValidationStateMachineArn"])
 
     @property
+    def validation_alias_arn(self) -> str:
+        """What callers validate orders with: the validation workflow's `live` alias."""
+        return str(self.outputs["orderValidationAliasArn"])
+
+    @property
     def control(self) -> EmulatorControl:
         return EmulatorControl(self.endpoint_url)
 
@@ -95,8 +100,8 @@ class LocalStack:
         return wait_for_execution(self.clients.stepfunctions, self.start_checkout(order, name), timeout_s)
 
     def validate(self, order: Any) -> SyncResult:
-        """The Express order validation (StartSyncExecution)."""
-        return start_sync_execution(self.clients.stepfunctions, self.validation_arn, order)
+        """The Express order validation (StartSyncExecution through its `live` alias)."""
+        return start_sync_execution(self.clients.stepfunctions, self.validation_alias_arn, order)
 
 
     def redeploy(self, config_overrides: dict[str, str] | None = None, project_dir: Path | None = None) -> LocalStack:

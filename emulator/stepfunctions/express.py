@@ -6,7 +6,8 @@ What differs from moto's (Standard-only) handling:
 - no history is kept (AWS has no DescribeExecution/GetExecutionHistory/ListExecutions for Express): the
   execution is not added to the state machine's list, and its record is the CloudWatch log (if configured);
 - ``StartSyncExecution`` runs the execution to completion in the request and answers with AWS's response
-  shape, including billingDetails (Express bills in 100 ms increments at 64 MB minimum).
+  shape, including billingDetails (Express bills in 100 ms increments at 64 MB minimum);
+- on a version or alias ARN it runs that version's definition, as StartExecution does.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from emulator.moto_seams import Holds, Kind, MotoExtension, Signature
 from emulator.stepfunctions.execution_logging import logging_session_for
 from emulator.stepfunctions.execution_names import check_execution_name
 from emulator.stepfunctions.input_quota import check_input_size
+from emulator.stepfunctions.versions import machine_to_run
 
 EXPRESS_BILLING_INCREMENT_MS = 100
 EXPRESS_BILLED_MEMORY_MB = 64
@@ -51,8 +53,9 @@ def start_express_execution(
 def run_sync_execution(
     backend: Any, state_machine_arn: str, name: str | None, execution_input: str | None, trace_header: str | None
 ) -> dict[str, Any]:
-    """StartSyncExecution: runs the execution to its end and returns the API response."""
-    state_machine = backend.describe_state_machine(state_machine_arn)
+    """StartSyncExecution: runs the execution to its end and returns the API response. A version or alias ARN runs
+    that version (an alias's drawn by its weights), as StartExecution does (versions.machine_to_run)."""
+    state_machine = machine_to_run(backend, state_machine_arn)
     if state_machine.type != StateMachineType.EXPRESS:
         raise StateMachineTypeNotSupported(
             f"This operation is not supported by standard state machines: '{state_machine_arn}'"

@@ -10,7 +10,7 @@ moto (a version has no executions of its own) and on an alias ARN answers StateM
 - CreateStateMachine with the name of an existing machine but another definition, role or type answers AWS's
   ``StateMachineAlreadyExists`` (moto answered the existing ARN and kept the old definition silently).
 - ListStateMachineVersions answers (moto has no such action), newest first.
-Only StartExecution is routed: StartSyncExecution still takes the state machine's ARN.
+StartSyncExecution (extension sfn-start-sync) resolves version and alias ARNs the same way (`machine_to_run`).
 """
 
 from __future__ import annotations
@@ -63,15 +63,47 @@ def draw_version(routing: list[dict[str, Any]]) -> str:
     return str(drawn)
 
 
-@contextmanager
-def _as_version(machine: Any, version: Any) -> Iterator[None]:
-    # moto's start_execution describes the machine by ARN and runs a deep copy of it: while this start runs, that
-    # lookup answers a copy carrying the version's definition. The copy shares the machine's executions, so the
-    # same-name rule and ListExecutions see every execution of the machine, whatever version it runs.
+def as_version(machine: Any, version: Any) -> Any:
+    """A copy of `machine` carrying `version`'s definition and configuration. The copy shares the machine's
+    executions, so the same-name rule and ListExecutions see every execution of the machine, whatever version."""
     substitute = copy.copy(machine)
     for attribute in VERSIONED_ATTRIBUTES:
         setattr(substitute, attribute, getattr(version, attribute))
-    _substitute.value = (machine.arn, substitute)
+    return substitute
+
+
+def resolve(backend: Any, state_machine_arn: str) -> tuple[str, dict[str, str]]:
+    """The machine's own ARN, and the version (and alias) a start on `state_machine_arn` runs: {} for the machine's
+    own ARN; a version ARN names its version; an alias ARN draws one of its versions by the routing weights."""
+    qualifier = qualifier_of(state_machine_arn)
+    if qualifier is None:
+        return state_machine_arn, {}
+    started_through = {}
+    if qualifier.isdigit():
+        version_arn = state_machine_arn
+    else:
+        alias = backend.describe_state_machine_alias(state_machine_arn)
+        version_arn = draw_version(alias.routing_configuration)
+        started_through["stateMachineAliasArn"] = state_machine_arn
+    started_through["stateMachineVersionArn"] = version_arn
+    return state_machine_arn.rsplit(":", 1)[0], started_through
+
+
+def machine_to_run(backend: Any, state_machine_arn: str) -> Any:
+    """The machine a start on `state_machine_arn` runs: the machine itself, or a copy carrying its resolved
+    version's definition."""
+    machine_arn, started_through = resolve(backend, state_machine_arn)
+    machine = backend.describe_state_machine(machine_arn)
+    if not started_through:
+        return machine
+    return as_version(machine, backend.describe_state_machine(started_through["stateMachineVersionArn"]))
+
+
+@contextmanager
+def _as_version(machine: Any, version: Any) -> Iterator[None]:
+    # moto's start_execution describes the machine by ARN and runs a deep copy of it: while this start runs, that
+    # lookup answers a copy carrying the version's definition.
+    _substitute.value = (machine.arn, as_version(machine, version))
     try:
         yield
     finally:
@@ -86,19 +118,10 @@ def start_execution(
     execution_input: str | None = None,
     trace_header: str | None = None,
 ) -> Any:
-    qualifier = qualifier_of(state_machine_arn)
-    if qualifier is None:
+    machine_arn, started_through = resolve(backend, state_machine_arn)
+    if not started_through:
         return original(backend, state_machine_arn, name, execution_input, trace_header)
-    machine_arn = state_machine_arn.rsplit(":", 1)[0]
-    started_through = {}
-    if qualifier.isdigit():
-        version_arn = state_machine_arn
-    else:
-        alias = backend.describe_state_machine_alias(state_machine_arn)
-        version_arn = draw_version(alias.routing_configuration)
-        started_through["stateMachineAliasArn"] = state_machine_arn
-    started_through["stateMachineVersionArn"] = version_arn
-    version = backend.describe_state_machine(version_arn)
+    version = backend.describe_state_machine(started_through["stateMachineVersionArn"])
     with _as_version(backend.describe_state_machine(machine_arn), version):
         execution = original(backend, machine_arn, name, execution_input, trace_header)
     _started_through.setdefault(execution.exec_arn, started_through)

@@ -74,9 +74,9 @@ def ready_commands(stack: LocalStack, cli: str | None = None) -> list[tuple[str,
         ("See how it ended", f"{aws} stepfunctions describe-execution --execution-arn {execution}"),
         ("Every step it took", f"{aws} stepfunctions get-execution-history --execution-arn {execution}"),
         (
-            "Validate an order synchronously (Express)",
+            "Validate an order synchronously (Express), through its live alias",
             f"AWS_DISABLE_HOST_PREFIX_INJECTION=true {aws} stepfunctions start-sync-execution "
-            f"--state-machine-arn {shlex.quote(stack.validation_arn)} --input {_file_uri('invalid')}",
+            f"--state-machine-arn {shlex.quote(stack.validation_alias_arn)} --input {_file_uri('invalid')}",
         ),
         (
             "A handler's logs",

@@ -24,6 +24,7 @@ def declare(cloud, **options):
                 checkout_state_machine_arn=SAGA,
                 checkout_alias_arn=f"{SAGA}:live",
                 validation_state_machine_arn=VALIDATION,
+                validation_alias_arn=f"{VALIDATION}:live",
                 invalid_order_outcome="OrderInvalid",
                 throttling=ApiThrottling(rate_limit=10, burst_limit=20),
                 log_retention_days=7,

@@ -51,9 +51,9 @@ def test_integrations_call_step_functions_directly_with_the_api_role(declared_st
     integrations = {i.name: i.inputs for i in declared_stack.cloud.of_type(INTEGRATION)}
     role = declared_stack.cloud.named("aws:iam/role:Role", "checkout-api-role")
     expected = {
-        # New checkouts start through the saga's live alias; its executions still belong to the state machine.
+        # New checkouts and validations start through the live aliases; executions still belong to the machines.
         "checkout-api-start-checkout": ("StartExecution", machine_arn(stack, "checkout") + ":live"),
-        "checkout-api-validate-order": ("StartSyncExecution", machine_arn(stack, "order-validation")),
+        "checkout-api-validate-order": ("StartSyncExecution", machine_arn(stack, "order-validation") + ":live"),
         "checkout-api-checkout-status": (
             "DescribeExecution",
             machine_arn(stack, "checkout").replace(":stateMachine:", ":execution:") + ":",
@@ -76,7 +76,7 @@ def test_the_api_role_may_start_only_the_saga_and_the_validation(declared_stack)
         s["Sid"]: s for s in declared_stack.cloud.named(ROLE_POLICY, "checkout-api-policy").policy_statements()
     }
     assert statements.pop("StartCheckouts")["Resource"] == [machine_arn(stack, "checkout") + ":live"]
-    assert statements.pop("ValidateOrders")["Resource"] == [machine_arn(stack, "order-validation")]
+    assert statements.pop("ValidateOrders")["Resource"] == [machine_arn(stack, "order-validation") + ":live"]
     read = statements.pop("ReadCheckoutStatus")
     assert read["Action"] == ["states:DescribeExecution"]
     assert read["Resource"] == [machine_arn(stack, "checkout").replace(":stateMachine:", ":execution:") + ":*"]

@@ -24,11 +24,11 @@ def version_run(description: dict[str, Any]) -> str:
     return str(json.loads(description["output"])["version"])
 
 
-def machine_with_versions(kit, emulator: EmulatorProcess, count: int) -> tuple[str, list[str]]:
+def machine_with_versions(kit, emulator: EmulatorProcess, count: int, kind: str = "STANDARD") -> tuple[str, list[str]]:
     """A machine whose version N answers "vN" (its latest definition is the last version's)."""
     sfn = emulator.client("stepfunctions")
     created = sfn.create_state_machine(
-        name=kit.unique_name("versioned"), definition=answer("v1"), roleArn=kit.role_arn, publish=True
+        name=kit.unique_name("versioned"), definition=answer("v1"), roleArn=kit.role_arn, publish=True, type=kind
     )
     versions = [created["stateMachineVersionArn"]]
     for number in range(2, count + 1):
@@ -92,6 +92,27 @@ def test_an_alias_routes_by_its_weights_and_shows_in_describe_execution(kit, emu
     )
     outputs = [version_run(finished(emulator, start(emulator, alias))) for _ in range(30)]
     assert set(outputs) == {"v1", "v2"}  # 1 in 2^29 to fail by chance
+
+
+def test_start_sync_execution_runs_the_version_or_alias_it_is_given(kit, emulator: EmulatorProcess) -> None:
+    sfn = emulator.client("stepfunctions")  # host prefix off: StartSyncExecution reaches the emulator
+    machine, (first, second) = machine_with_versions(kit, emulator, 2, kind="EXPRESS")
+    alias = sfn.create_state_machine_alias(
+        name="live", routingConfiguration=[{"stateMachineVersionArn": first, "weight": 100}]
+    )["stateMachineAliasArn"]
+
+    def run(arn: str) -> str:
+        response = sfn.start_sync_execution(stateMachineArn=arn)
+        assert response["status"] == "SUCCEEDED" and response["stateMachineArn"] == machine
+        return version_run(response)
+
+    assert (run(machine), run(second), run(first), run(alias)) == ("v2", "v2", "v1", "v1")
+    sfn.update_state_machine_alias(
+        stateMachineAliasArn=alias,
+        routingConfiguration=[{"stateMachineVersionArn": second, "weight": 50},
+                              {"stateMachineVersionArn": first, "weight": 50}],
+    )
+    assert {run(alias) for _ in range(30)} == {"v1", "v2"}  # 1 in 2^29 to fail by chance
 
 
 def test_alias_routing_is_reproducible_under_a_seed(kit) -> None:
