@@ -25,6 +25,7 @@ def stack() -> LocalStack:
         "checkoutStateMachineArn": f"{MACHINES}:checkout-saga-checkout-dev",
         "checkoutAliasArn": f"{MACHINES}:checkout-saga-checkout-dev:live",
         "orderValidationStateMachineArn": f"{MACHINES}:checkout-saga-order-validation-dev",
+        "orderValidationAliasArn": f"{MACHINES}:checkout-saga-order-validation-dev:live",
         "inventoryTableName": "checkout-saga-inventory-dev",
         "checkoutApiUrl": API,
     }
@@ -48,6 +49,7 @@ def test_the_sync_execution_turns_off_host_prefix_injection(stack: LocalStack) -
     (command,) = [c for _, c in ready_commands(stack) if "start-sync-execution" in c]
     assert command.startswith("AWS_DISABLE_HOST_PREFIX_INJECTION=true ")
     assert [c for _, c in ready_commands(stack) if "AWS_DISABLE_HOST_PREFIX_INJECTION" in c] == [command]
+    assert f"--state-machine-arn {stack.validation_alias_arn} " in command  # through the live alias, as callers do
 
 
 def test_logs_are_read_with_filter_log_events_which_cli_v1_has(stack: LocalStack) -> None:
