@@ -17,6 +17,36 @@ from typing import Any
 
 import pytest
 
+# --- pytest-xdist: modules sharing a session's stack run on one worker -----------------------------------------
+
+# Each folder's modules share a session-scoped emulator (and most a deployed stack): every worker that runs one of
+# them pays for that start-up (an emulator, a deploy, the Lambda workers' cold starts), so they go to one worker.
+# The chaos module is long enough to be a unit of its own. Any other module is its own unit (--dist loadfile).
+SHARED_SESSION_FOLDERS = ("tests/e2e/reliability/", "tests/sagactl/audit/", "tests/emulator/")
+UNITS_OF_THEIR_OWN = ("tests/e2e/reliability/test_chaos.py",)
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to: its module, or the shared-session folder the module is in."""
+    module = nodeid.split("::", 1)[0]
+    if module in UNITS_OF_THEIR_OWN:
+        return module
+    return next((folder for folder in SHARED_SESSION_FOLDERS if module.startswith(folder)), module)
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: the handler tests run without xdist on Lambda's Python
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSessionScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return SharedSessionScheduling(config, log)
+
+
 # --- ASL path walker -------------------------------------------------------------------------------------------
 
 

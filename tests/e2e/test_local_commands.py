@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from devstack.clients import AwsClients
+from devstack.executions import describe_when_ended
 from emulator.ports import free_port
 from sagactl.local.ready_message import COMMANDS_HEADER
 
@@ -166,10 +168,9 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
         checkout, status, validation = pasted.http_commands  # by this venv's Python: no activation either
 
         execution_arn = pasted.run(pasted.named("start-execution"))["executionArn"]
-        deadline = time.monotonic() + 120
-        while (described := pasted.run(pasted.named("describe-execution")))["status"] == "RUNNING":
-            assert time.monotonic() < deadline, described
-            time.sleep(0.5)
+        sfn = AwsClients(endpoint_url=f"http://127.0.0.1:{port}").stepfunctions
+        describe_when_ended(sfn, execution_arn, timeout_s=120)  # waits here: each pasted command is a CLI start-up
+        described = pasted.run(pasted.named("describe-execution"))
         events = pasted.run(pasted.named("get-execution-history"))["events"]
         assert (described["executionArn"], described["status"]) == (execution_arn, "SUCCEEDED"), events[-3:]
         assert events[-1]["type"] == "ExecutionSucceeded"
@@ -181,10 +182,8 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
 
         accepted, started = pasted.run_http(checkout)
         assert accepted == 202 and started["status"].endswith(f"/checkouts/{started['orderId']}")
-        deadline = time.monotonic() + 120
-        while (answer := pasted.run_http(status))[1]["status"] == "RUNNING":
-            assert time.monotonic() < deadline, answer
-            time.sleep(0.5)
+        describe_when_ended(sfn, f"{execution_arn.rsplit(':', 1)[0]}:{started['orderId']}", timeout_s=120)
+        answer = pasted.run_http(status)
         assert answer[0] == 200 and answer[1]["status"] == "SUCCEEDED" and answer[1]["result"]["payment_id"]
         code, validated = pasted.run_http(validation)  # the invalid example
         assert code == 422 and {"customer_id", "currency"} <= {error["field"] for error in validated["errors"]}
