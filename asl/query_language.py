@@ -52,7 +52,7 @@ class Reads(Enum):
 
 
 class Keeps(Enum):
-    """What a Lambda task keeps of its result (besides `Keeps.RESULT`'s state name)."""
+    """What a Lambda task keeps of its result for the states after it."""
 
     NOTHING = "nothing: the result is the state's output"
     NEW_STATE = "the result as the order, with no results yet (the saga's validation)"

@@ -24,23 +24,8 @@ from typing import Any
 from asl.durations import worst_case_seconds
 from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationStep
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
-from asl.query_language import (
-    COMPENSATION_FAILURE,
-    COMPENSATION_FAILURE_PATH,
-    FAILURE,
-    FAILURE_PATH,
-    STEP_PAYLOAD,
-    Dialect,
-    Keeps,
-    QueryLanguage,
-    Reads,
-    cause_state,
-    dialect,
-    explain_state,
-)
+from asl.query_language import COMPENSATION_FAILURE, FAILURE, Dialect, Keeps, QueryLanguage, Reads, dialect
 from asl.states import State, choice, fail
-
-__all__ = ["COMPENSATION_FAILURE_PATH", "FAILURE_PATH", "STEP_PAYLOAD", "cause_state", "explain_state"]
 
 ROLLBACK_OUTCOME = "RollbackOutcome"
 ESCALATION_CAUSE = "A compensation failed after all its retries; the order was sent to the dead-letter queue."
