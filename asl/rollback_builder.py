@@ -24,14 +24,9 @@ from typing import Any
 
 from asl.model import Saga
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
-from asl.saga_builder import (
-    COMPENSATION_FAILURE_PATH,
-    cause_state,
-    compensation_states,
-    compensations_in_rollback_order,
-    escalate_state,
-)
-from asl.states import State, catch, fail, lambda_task
+from asl.query_language import COMPENSATION_FAILURE, FAILURE, ORDER, RESULTS, Keeps, QueryLanguage, Reads, dialect
+from asl.saga_builder import ESCALATION_CAUSE, compensation_states, compensations_in_rollback_order, escalate_state
+from asl.states import State, fail
 
 # The rollback's input keys.
 ORIGINAL_INPUT, ORIGIN_EXECUTION, REASON = "originalInput", "originExecutionArn", "reason"
@@ -50,8 +45,10 @@ def build_rollback_definition(
     function_arns: Mapping[str, str],
     dead_letter_queue_url: str,
     timing: SagaTiming | None = None,
+    query_language: QueryLanguage = "JSONPath",
 ) -> dict[str, Any]:
     timing = timing or SagaTiming()
+    language = dialect(query_language)
     chain = compensations_in_rollback_order(saga)
     if not chain:
         raise ValueError("a saga without compensations has nothing to roll back")
@@ -60,36 +57,26 @@ def build_rollback_definition(
     if missing:
         raise ValueError(f"no function ARN for {missing}")
     validation = saga.validation
-    normalize = lambda_task(
-        function_arns[validation.function],
-        timeout_seconds=timing.task_timeout_seconds,
-        result_path="$.order",
-        next_state=chain[0].name,
-        retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
-        catch=[
-            catch([validation.invalid.error], NOTHING_TO_UNDO, COMPENSATION_FAILURE_PATH),
-            # Without the normalized order no compensation can run: escalate them all.
-            catch(["States.ALL"], cause_state(escalate_state(chain[0])), COMPENSATION_FAILURE_PATH),
-        ],
-    )
+    carried = (ORIGIN_EXECUTION, REASON)
     states: dict[str, State] = {
-        READ_INPUT: {
-            "Type": "Pass",
-            "Parameters": {
-                "order.$": f"States.StringToJson($.{ORIGINAL_INPUT})",
-                f"{ORIGIN_EXECUTION}.$": f"$.{ORIGIN_EXECUTION}",
-                f"{REASON}.$": f"$.{REASON}",
-                "results": {},
-                # Where the saga's own compensations find the failure they undo (the dead letter's originalFailure).
-                "failure": {
-                    "Error.$": f"$.{REASON}",
-                    "Cause.$": f"States.Format('execution {{}} ended without its compensations', $.{ORIGIN_EXECUTION})",
-                },
-            },
-            "Next": validation.name,
-        },
+        READ_INPUT: language.read_rollback_input(ORIGINAL_INPUT, carried, REASON, next_state=validation.name),
         # The validation reads the raw order and replaces it with the normalized one.
-        validation.name: {**normalize, "InputPath": "$.order"},
+        validation.name: language.lambda_task(
+            validation.name,
+            function_arns[validation.function],
+            reads=Reads.ORDER,
+            keeps=Keeps.ORDER,
+            timeout_seconds=timing.task_timeout_seconds,
+            next_state=chain[0].name,
+            retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
+            catch=[
+                language.catch([validation.invalid.error], NOTHING_TO_UNDO, COMPENSATION_FAILURE),
+                # Without the normalized order no compensation can run: escalate them all.
+                language.catch(
+                    ["States.ALL"], language.escalation_entry(escalate_state(chain[0])), COMPENSATION_FAILURE
+                ),
+            ],
+        ),
     }
     states.update(
         compensation_states(
@@ -97,20 +84,25 @@ def build_rollback_definition(
             function_arns,
             dead_letter_queue_url,
             timing,
+            language,
             end_of_chain=ROLLED_BACK,
-            dead_letter_fields={f"{ORIGIN_EXECUTION}.$": f"$.{ORIGIN_EXECUTION}", f"{REASON}.$": f"$.{REASON}"},
+            dead_letter_fields=carried,
             committed_next=PAST_THE_PIVOT if saga.committed_error else None,
         )
     )
-    states[ROLLED_BACK] = {"Type": "Succeed", "OutputPath": "$.results"}
+    states[ROLLED_BACK] = {"Type": "Succeed", **language.results_output()}
+    # JSONata: what the JSONPath state data holds at these ends, from the variables.
+    data = language.data_output([ORDER, *carried, RESULTS, FAILURE, COMPENSATION_FAILURE])
     if saga.committed_error:
-        states[PAST_THE_PIVOT] = {"Type": "Succeed", "Comment": "Past the pivot: forward recovery, nothing undone."}
-    states[NOTHING_TO_UNDO] = {"Type": "Succeed", "Comment": "The order was never accepted: no step acted on it."}
-    states[saga.escalation_outcome] = fail(
-        saga.escalation_outcome,
-        cause="A compensation failed after all its retries; the order was sent to the dead-letter queue.",
-    )
+        states[PAST_THE_PIVOT] = {
+            "Type": "Succeed", "Comment": "Past the pivot: forward recovery, nothing undone.", **data
+        }
+    states[NOTHING_TO_UNDO] = {
+        "Type": "Succeed", "Comment": "The order was never accepted: no step acted on it.", **data
+    }
+    states[saga.escalation_outcome] = fail(saga.escalation_outcome, cause=ESCALATION_CAUSE)
     return {
+        **language.header(),
         "Comment": f"Rollback of: {saga.comment}",
         "StartAt": READ_INPUT,
         "States": states,

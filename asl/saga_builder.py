@@ -1,8 +1,9 @@
-"""Generate a Standard saga definition from a `Saga` description.
+"""Generate a Standard saga definition from a `Saga` description, in either query language (asl/query_language.py).
 
-Shape of the state every step sees: `{"order": <normalized order>, "results": {<Step>: <its result>}}`.
-Catches write to `$.failure` / `$.compensationFailure` (ResultPath), so the order and every completed
-step's result survive into the compensations (the refund needs the payment id).
+Shape of the data every step sees: `{"order": <normalized order>, "results": {<Step>: <its result>}}`, the state
+data in JSONPath, the `$order` and `$results` variables in JSONata. Catches keep the failure as `failure` /
+`compensationFailure` (ResultPath, or a Catch's Assign), so the order and every completed step's result survive
+into the compensations (the refund needs the payment id).
 
 Forward chain: Validate -> steps...; the last step's result is the execution output (no Pass state:
 the happy path costs exactly one state transition per business step).
@@ -16,41 +17,22 @@ A compensation that still fails after its retries is escalated to the dead-lette
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from asl.durations import worst_case_seconds
 from asl.model import BusinessError, Compensation, Saga, SagaStep, ValidationStep
 from asl.policies import TRANSIENT_ERRORS, SagaTiming
-from asl.states import (
-    State,
-    catch,
-    choice,
-    explain_lambda_error,
-    fail,
-    lambda_task,
-    sqs_send,
-    without_stack_trace,
-)
+from asl.query_language import COMPENSATION_FAILURE, FAILURE, Dialect, Keeps, QueryLanguage, Reads, dialect
+from asl.states import State, choice, fail
 
-FAILURE_PATH = "$.failure"
-COMPENSATION_FAILURE_PATH = "$.compensationFailure"
-STEP_PAYLOAD = {"order.$": "$.order", "results.$": "$.results"}
 ROLLBACK_OUTCOME = "RollbackOutcome"
-
-
-def explain_state(outcome: str) -> str:
-    return f"Explain{outcome}"
+ESCALATION_CAUSE = "A compensation failed after all its retries; the order was sent to the dead-letter queue."
 
 
 def escalate_state(compensation: Compensation) -> str:
     return f"Escalate{compensation.name}"
-
-
-def cause_state(outcome_or_state: str) -> str:
-    """Entry of the states that strip a stack trace from the cause before ``outcome_or_state``."""
-    return f"{outcome_or_state}Cause"
 
 
 def build_saga_definition(
@@ -58,17 +40,21 @@ def build_saga_definition(
     function_arns: Mapping[str, str],
     dead_letter_queue_url: str,
     timing: SagaTiming | None = None,
+    query_language: QueryLanguage = "JSONPath",
 ) -> dict[str, Any]:
     timing = timing or SagaTiming()
+    language = dialect(query_language)
     missing = [f for f in saga.functions if f not in function_arns]
     if missing:
         raise ValueError(f"no function ARN for {missing}")
     states: dict[str, State] = {}
-    states.update(_validation(saga, function_arns, timing))
-    states.update(_forward_chain(saga, function_arns, timing))
-    states.update(_compensation_chain(saga, function_arns, dead_letter_queue_url, timing))
-    states.update(_outcomes(saga))
-    definition: dict[str, Any] = {"Comment": saga.comment, "StartAt": saga.validation.name, "States": states}
+    states.update(_validation(saga, function_arns, timing, language))
+    states.update(_forward_chain(saga, function_arns, timing, language))
+    states.update(_compensation_chain(saga, function_arns, dead_letter_queue_url, timing, language))
+    states.update(_outcomes(saga, language))
+    definition: dict[str, Any] = {
+        **language.header(), "Comment": saga.comment, "StartAt": saga.validation.name, "States": states
+    }
     if timing.execution_timeout_seconds is not None:
         worst_case = worst_case_seconds(definition)
         if timing.execution_timeout_seconds < worst_case:
@@ -101,46 +87,41 @@ def record_failure_state(validation: ValidationStep) -> str:
     return f"Record{validation.name}Failure"
 
 
-def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict[str, State]:
-    """Validation's catches replace the state (ResultPath "$"): the raw input may not even be a JSON object,
-    and a catch writing into it (`$.failure`) would then fail with a States.* runtime error instead."""
+def _validation(saga: Saga, arns: Mapping[str, str], timing: SagaTiming, language: Dialect) -> dict[str, State]:
+    """The validation reads the raw input, which may not even be a JSON object (see `Dialect.validation_catches`)."""
     validation = saga.validation
     first_step = saga.steps[0].name if saga.steps else None
-    record_failure = record_failure_state(validation)
-    return {
-        validation.name: lambda_task(
-            arns[validation.function],
-            timeout_seconds=timing.task_timeout_seconds,
-            # Replace the raw input with the state shape every later step reads.
-            result_selector={"order.$": "$", "results": {}},
-            next_state=first_step,
-            retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
-            catch=[
-                catch([validation.invalid.error], explain_state(validation.invalid.outcome), "$"),
-                catch(["States.ALL"], record_failure, "$"),
-            ],
-        ),
-        explain_state(validation.invalid.outcome): explain_lambda_error(
-            FAILURE_PATH, next_state=validation.invalid.outcome, source_path="$"
-        ),
-        record_failure: {"Type": "Pass", "Parameters": {"failure.$": "$"}, "Next": cause_state(saga.failure_outcome)},
-    }
+    catches, explain, record = language.validation_catches(
+        validation.invalid.error, validation.invalid.outcome, saga.failure_outcome, record_failure_state(validation)
+    )
+    task = language.lambda_task(
+        validation.name,
+        arns[validation.function],
+        reads=Reads.INPUT,
+        # Replace the raw input with the data every later step reads.
+        keeps=Keeps.NEW_STATE,
+        timeout_seconds=timing.task_timeout_seconds,
+        next_state=first_step,
+        retry=[timing.step_retry.retrier(TRANSIENT_ERRORS)],
+        catch=catches,
+    )
+    return {validation.name: task, **explain, **record}
 
 
-def _forward_chain(saga: Saga, arns: Mapping[str, str], timing: SagaTiming) -> dict[str, State]:
+def _forward_chain(saga: Saga, arns: Mapping[str, str], timing: SagaTiming, language: Dialect) -> dict[str, State]:
     states: dict[str, State] = {}
     for index, step in enumerate(saga.steps):
         is_last = index == len(saga.steps) - 1
-        result_path = f"$.results.{step.name}"
-        states[step.name] = lambda_task(
+        states[step.name] = language.lambda_task(
+            step.name,
             arns[step.function],
+            reads=Reads.STEP,
+            keeps=Keeps.RESULT,
             timeout_seconds=timing.task_timeout_seconds,
-            parameters=dict(STEP_PAYLOAD),
-            result_path=result_path,
-            output_path=result_path if is_last else None,
+            # The last step's result is the execution's output.
             next_state=None if is_last else saga.steps[index + 1].name,
             retry=_step_retry(step, timing),
-            catch=_step_catches(saga, index),
+            catch=_step_catches(saga, index, language),
         )
     return states
 
@@ -158,20 +139,20 @@ def _outlive_in_progress(timing: SagaTiming) -> list[dict[str, Any]]:
     return [timing.in_progress_retry.retrier(("TransientError",))] if timing.in_progress_retry else []
 
 
-def _step_catches(saga: Saga, index: int) -> list[dict[str, Any]]:
+def _step_catches(saga: Saga, index: int, language: Dialect) -> list[dict[str, Any]]:
     step = saga.steps[index]
     undo_done_work = _latest_compensation(saga.steps[:index])
     undo_unknown_work = step.compensation or undo_done_work
     catches = [
-        catch(
+        language.catch(
             [error.error],
-            undo_done_work.name if undo_done_work else explain_state(error.outcome),
-            FAILURE_PATH,
+            undo_done_work.name if undo_done_work else language.business_entry(error.outcome),
+            FAILURE,
         )
         for error in step.business_errors
     ]
-    unknown_next = undo_unknown_work.name if undo_unknown_work else cause_state(saga.failure_outcome)
-    catches.append(catch(["States.ALL"], unknown_next, FAILURE_PATH))
+    unknown_next = undo_unknown_work.name if undo_unknown_work else language.unexpected_entry(saga.failure_outcome)
+    catches.append(language.catch(["States.ALL"], unknown_next, FAILURE))
     return catches
 
 
@@ -182,9 +163,13 @@ def _latest_compensation(steps: tuple[SagaStep, ...]) -> Compensation | None:
     return None
 
 
-def _compensation_chain(saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming) -> dict[str, State]:
-    end_of_chain = ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else cause_state(saga.failure_outcome)
-    return compensation_states(saga, arns, queue_url, timing, end_of_chain=end_of_chain)
+def _compensation_chain(
+    saga: Saga, arns: Mapping[str, str], queue_url: str, timing: SagaTiming, language: Dialect
+) -> dict[str, State]:
+    end_of_chain = (
+        ROLLBACK_OUTCOME if _rolled_back_business_errors(saga) else language.unexpected_entry(saga.failure_outcome)
+    )
+    return compensation_states(saga, arns, queue_url, timing, language, end_of_chain=end_of_chain)
 
 
 def compensation_states(
@@ -192,61 +177,56 @@ def compensation_states(
     arns: Mapping[str, str],
     queue_url: str,
     timing: SagaTiming,
+    language: Dialect,
     *,
     end_of_chain: str,
-    dead_letter_fields: Mapping[str, Any] | None = None,
+    dead_letter_fields: Sequence[str] = (),
     committed_next: str | None = None,
 ) -> dict[str, State]:
     """The compensations in reverse step order, each escalated to the dead-letter queue when it still fails.
 
     The saga and the rollback workflow share these states, so both run each compensation with the same payload
-    (hence the same idempotency key), the same retries and the same escalation. `dead_letter_fields` adds to every
-    dead letter; `committed_next`: where to go when a compensation finds the saga past its pivot
-    (`saga.committed_error`), which is then neither retried nor escalated.
+    (hence the same idempotency key), the same retries and the same escalation. `dead_letter_fields`: data the
+    workflow carries (its input's keys) that every dead letter adds; `committed_next`: where to go when a
+    compensation finds the saga past its pivot (`saga.committed_error`), which is then neither retried nor escalated.
     """
     chain = compensations_in_rollback_order(saga)
     committed = saga.committed_error if committed_next else None
     states: dict[str, State] = {}
     for position, compensation in enumerate(chain):
         following = chain[position + 1 :]
+        escalation = escalate_state(compensation)
         retry = [*_outlive_in_progress(timing), timing.compensation_retry.retrier(("States.ALL",))]
-        catches = [catch(["States.ALL"], cause_state(escalate_state(compensation)), COMPENSATION_FAILURE_PATH)]
+        catches = [language.catch(["States.ALL"], language.escalation_entry(escalation), COMPENSATION_FAILURE)]
         if committed and committed_next:
             retry.insert(0, {"ErrorEquals": [committed], "MaxAttempts": 0})
-            catches.insert(0, catch([committed], committed_next, COMPENSATION_FAILURE_PATH))
-        states[compensation.name] = lambda_task(
+            catches.insert(0, language.catch([committed], committed_next, COMPENSATION_FAILURE))
+        states[compensation.name] = language.lambda_task(
+            compensation.name,
             arns[compensation.function],
+            reads=Reads.STEP,
+            keeps=Keeps.RESULT,
             timeout_seconds=timing.task_timeout_seconds,
-            parameters=dict(STEP_PAYLOAD),
-            result_path=f"$.results.{compensation.name}",
             next_state=following[0].name if following else end_of_chain,
             retry=retry,
             catch=catches,
         )
-        # Both failures go into the dead letter: neither may carry a handler's stack trace.
-        original_cause = f"{escalate_state(compensation)}Original"
+        fixed_fields = {
+            "failedCompensation": compensation.name,
+            # What a recovery run must still do, in order, once the cause is fixed.
+            "pendingCompensations": [c.name for c in [compensation, *following]],
+        }
         states.update(
-            without_stack_trace(COMPENSATION_FAILURE_PATH, cause_state(escalate_state(compensation)),
-                                cause_state(original_cause))
+            language.escalation_states(
+                escalation,
+                queue_url,
+                fixed_fields,
+                dead_letter_fields,
+                timeout_seconds=timing.task_timeout_seconds,
+                next_state=saga.escalation_outcome,
+                retry=timing.compensation_retry.retrier(("States.ALL",)),
+            )
         )
-        states.update(without_stack_trace(FAILURE_PATH, cause_state(original_cause), escalate_state(compensation)))
-        escalation = sqs_send(
-            queue_url,
-            {
-                "executionArn.$": "$$.Execution.Id",
-                "orderId.$": "$.order.order_id",
-                "failedCompensation": compensation.name,
-                # What a recovery run must still do, in order, once the cause is fixed.
-                "pendingCompensations": [c.name for c in [compensation, *following]],
-                "error.$": COMPENSATION_FAILURE_PATH,
-                "originalFailure.$": FAILURE_PATH,
-                **(dead_letter_fields or {}),
-            },
-            timeout_seconds=timing.task_timeout_seconds,
-            next_state=saga.escalation_outcome,
-            retry=timing.compensation_retry.retrier(("States.ALL",)),
-        )
-        states[escalate_state(compensation)] = escalation
     return states
 
 
@@ -260,28 +240,17 @@ def _rolled_back_business_errors(saga: Saga) -> list[BusinessError]:
     ]
 
 
-def _business_failure(outcome: str) -> State:
-    return fail(outcome, cause_path=f"{FAILURE_PATH}.Cause.errorMessage")
-
-
-def _outcomes(saga: Saga) -> dict[str, State]:
+def _outcomes(saga: Saga, language: Dialect) -> dict[str, State]:
     states: dict[str, State] = {}
     rolled_back = _rolled_back_business_errors(saga)
     if rolled_back:
-        rules = [
-            {"Variable": f"{FAILURE_PATH}.Error", "StringEquals": e.error, "Next": explain_state(e.outcome)}
-            for e in rolled_back
-        ]
-        states[ROLLBACK_OUTCOME] = choice(rules, default=cause_state(saga.failure_outcome))
-    states[saga.validation.invalid.outcome] = _business_failure(saga.validation.invalid.outcome)
+        rules = [language.failure_error_is(e.error, language.business_entry(e.outcome)) for e in rolled_back]
+        states[ROLLBACK_OUTCOME] = choice(rules, default=language.unexpected_entry(saga.failure_outcome))
+    # The validation's catch explains its own (JSONPath: the caught error replaced the state).
+    states.update(language.business_states(saga.validation.invalid.outcome, explained=False))
     for error in (e for s in saga.steps for e in s.business_errors):
-        states[explain_state(error.outcome)] = explain_lambda_error(FAILURE_PATH, next_state=error.outcome)
-        states[error.outcome] = _business_failure(error.outcome)
+        states.update(language.business_states(error.outcome))
     # Unexpected errors keep their original error and message for operators; the history has the full detail.
-    states.update(without_stack_trace(FAILURE_PATH, cause_state(saga.failure_outcome), saga.failure_outcome))
-    states[saga.failure_outcome] = fail(saga.failure_outcome, cause_path=f"States.JsonToString({FAILURE_PATH})")
-    states[saga.escalation_outcome] = fail(
-        saga.escalation_outcome,
-        cause="A compensation failed after all its retries; the order was sent to the dead-letter queue.",
-    )
+    states.update(language.unexpected_states(saga.failure_outcome, error=saga.failure_outcome))
+    states[saga.escalation_outcome] = fail(saga.escalation_outcome, cause=ESCALATION_CAUSE)
     return states

@@ -1,4 +1,5 @@
-"""Constructors for the few ASL state shapes the builders use (JSONPath query language)."""
+"""Constructors for the few ASL state shapes the builders use, in JSONPath; asl/query_language.py turns the
+shared ones (a Lambda task, a Fail, an SQS send) into JSONata."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ import pulumi_aws as aws
 
 from asl.model import Saga
 from asl.policies import SagaTiming
+from asl.query_language import QueryLanguage
 from asl.rollback_builder import ORIGIN_EXECUTION, ORIGINAL_INPUT, REASON, build_rollback_definition
 from components import iam, naming
 from components.handler_function import HandlerFunction
@@ -42,6 +43,8 @@ class RollbackWorkflowArgs:
     account_id: pulumi.Input[str]
     region: pulumi.Input[str]
     kms_key_arn: pulumi.Input[str] | None = None
+    # The query language the definition is written in (config queryLanguage).
+    query_language: QueryLanguage = "JSONata"
     trigger_statuses: Sequence[str] = UNCOMPENSATED_STATUSES
 
     def __post_init__(self) -> None:
@@ -80,7 +83,9 @@ class RollbackWorkflow(pulumi.ComponentResource):
         function_arns = {key: args.functions[key].qualified_arn for key in used}
         definition = pulumi.Output.all(args.dead_letter_queue_url, function_arns).apply(
             lambda resolved: json.dumps(
-                build_rollback_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
+                build_rollback_definition(
+                    args.saga, resolved[1], resolved[0], args.timing, args.query_language
+                ), indent=2
             )
         )
         escalate = escalation_statements(

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from asl.model import Saga
 from asl.policies import SagaTiming
+from asl.query_language import QueryLanguage
 from asl.saga_builder import build_saga_definition
 from components import iam, key_policies
 from components.handler_function import HandlerFunction
@@ -51,6 +52,8 @@ class SagaWorkflowArgs:
     region: pulumi.Input[str]
     # The stack's customer-managed key (prod) for the dead-letter queue and the state machine; None: AWS-owned.
     kms_key_arn: pulumi.Input[str] | None = None
+    # The query language the definition is written in (config queryLanguage).
+    query_language: QueryLanguage = "JSONata"
     # Percentage of new executions the `live` alias sends to the newest version; None: all (components/alias_routing).
     canary_weight: int | None = None
 
@@ -81,7 +84,7 @@ class SagaWorkflow(pulumi.ComponentResource):
         function_arns = {key: function.qualified_arn for key, function in functions.items()}
         definition = pulumi.Output.all(self.dead_letter_queue.url, function_arns).apply(
             lambda resolved: json.dumps(
-                build_saga_definition(args.saga, resolved[1], resolved[0], args.timing), indent=2
+                build_saga_definition(args.saga, resolved[1], resolved[0], args.timing, args.query_language), indent=2
             )
         )
         escalate = escalation_statements(

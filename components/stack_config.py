@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import pulumi
 
 from asl.policies import MAX_EXECUTION_SECONDS
+from asl.query_language import QUERY_LANGUAGES, QueryLanguage
 from components.code_signing import SIGNING_PROFILE_VERSION_ARN
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -148,8 +149,11 @@ class StackConfig:
     # Lambda SnapStart (ApplyOn PublishedVersions) for every handler: restored from a snapshot of its initialized
     # environment instead of importing on each cold start.
     snap_start: bool = False
+    # The query language the three workflows are written in (asl/query_language.py).
+    query_language: QueryLanguage = "JSONata"
 
     def __post_init__(self) -> None:
+        _one_of("queryLanguage", self.query_language, QUERY_LANGUAGES)
         _one_of("logLevel", self.log_level, LOG_LEVELS)
         _one_of("logRetentionDays", self.log_retention_days, RETENTION_DAYS)
         _one_of("lambdaArchitecture", self.lambda_architecture, ARCHITECTURES)
@@ -275,6 +279,7 @@ def load_stack_config(
         alarms=AlarmSettings.from_config(_object(config, "alarms")),
         canary_weight=config.get_int("canaryWeight"),
         snap_start=config.get_bool("snapStart") or False,
+        query_language=config.get("queryLanguage") or "JSONata",  # type: ignore[arg-type]  # checked in StackConfig
     )
     if functions:
         check_reserved_concurrency(loaded, functions, guaranteed)

@@ -9,6 +9,7 @@ import pulumi
 
 from asl.model import ValidationStep
 from asl.policies import SagaTiming
+from asl.query_language import QueryLanguage
 from asl.validation_builder import build_validation_definition
 from components import iam
 from components.handler_function import HandlerFunction
@@ -25,6 +26,8 @@ class ValidationWorkflowArgs:
     region: pulumi.Input[str]
     # The stack's customer-managed key (prod) for the state machine; None: AWS-owned.
     kms_key_arn: pulumi.Input[str] | None = None
+    # The query language the definition is written in (config queryLanguage).
+    query_language: QueryLanguage = "JSONata"
 
 
 class ValidationWorkflow(pulumi.ComponentResource):
@@ -38,7 +41,9 @@ class ValidationWorkflow(pulumi.ComponentResource):
         # The version this deployment published (see SagaWorkflow).
         function_arn = args.validate_function.qualified_arn
         definition = function_arn.apply(
-            lambda arn: json.dumps(build_validation_definition(args.validation, arn, args.timing), indent=2)
+            lambda arn: json.dumps(
+                build_validation_definition(args.validation, arn, args.timing, args.query_language), indent=2
+            )
         )
         parts = create_state_machine(
             self,

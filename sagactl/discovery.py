@@ -86,7 +86,9 @@ def discover(clients: AwsClients, checkout_arn: str | None = None) -> SagaStack:
     states = json.loads(sfn.describe_state_machine(stateMachineArn=checkout_arn)["definition"])["States"]
     function_arns = {state: str(states[state]["Resource"]) for state in saga_state_names()}
     first_compensation = compensations_in_rollback_order(CHECKOUT_SAGA)[0]
-    queue_url = str(states[escalate_state(first_compensation)]["Parameters"]["QueueUrl"])
+    escalation = states[escalate_state(first_compensation)]
+    # Parameters in a JSONPath definition, Arguments in a JSONata one.
+    queue_url = str((escalation.get("Parameters") or escalation["Arguments"])["QueueUrl"])
     return SagaStack(
         checkout_arn=checkout_arn,
         validation_arn=_validation_machine_of(sfn, checkout_arn),

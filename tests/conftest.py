@@ -10,6 +10,7 @@ and pytest at import; a fixture that needs more imports it when it is first used
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_s
     ResultPath, Choice on the caught error or on its cause, a Pass moving the caught error, Next/End), never the
     checkout saga, so it can disagree with a wrong builder. As the Python runtime does, a function's own error
     carries a stack trace in its cause; the runtime's and the service's errors (Runtime.*, Sandbox.*, Lambda.*,
-    States.*) do not.
+    States.*) do not. JSONata definitions too: a catch's Assign of `$states.errorOutput` keeps the error in a
+    variable (walked as `$.<variable>`), and a Choice's Condition compares a kept error's name.
     """
     errors = errors or {}
     states = definition["States"]
@@ -80,7 +82,7 @@ def walk(definition: dict[str, Any], errors: dict[str, str] | None = None, max_s
             handler = _catcher(state, error)
             if handler is None:
                 return [*path, f"<uncaught {error}>"]
-            caught[handler["ResultPath"]] = error
+            caught[_kept_at(handler)] = error
             name = handler["Next"]
             continue
         if state.get("End"):
@@ -97,6 +99,19 @@ def _catcher(state: dict[str, Any], error: str) -> dict[str, Any] | None:
         if error in catcher["ErrorEquals"] or "States.ALL" in catcher["ErrorEquals"]:
             return catcher
     return None
+
+
+def _kept_at(catcher: dict[str, Any]) -> str:
+    """Where a catcher keeps the error: its ResultPath, or the variable its Assign gives `$states.errorOutput`."""
+    if "ResultPath" in catcher:
+        return str(catcher["ResultPath"])
+    kept = [name for name, value in catcher.get("Assign", {}).items() if value == "{% $states.errorOutput %}"]
+    assert len(kept) == 1, f"walker models catchers keeping the error at one ResultPath or variable: {catcher}"
+    return f"$.{kept[0]}"
+
+
+# A JSONata Choice rule comparing a kept error's name: `{% $failure.Error = "InventoryDepletedException" %}`.
+_ERROR_CONDITION = re.compile(r'^\{% \$(\w+)\.Error = ("[^"]*") %\}$')
 
 
 def _move_caught(state: dict[str, Any], caught: dict[str, str]) -> None:
@@ -116,6 +131,10 @@ def _choose(state: dict[str, Any], caught: dict[str, str]) -> str:
 def _matches(rule: dict[str, Any], caught: dict[str, str]) -> bool:
     if "Not" in rule:
         return not _matches(rule["Not"], caught)
+    if "Condition" in rule:
+        condition = _ERROR_CONDITION.match(rule["Condition"])
+        assert condition, f"walker only models conditions on a kept error's name: {rule}"
+        return caught.get(f"$.{condition[1]}") == json.loads(condition[2])
     variable = rule["Variable"]
     if variable.endswith(".Error") and "StringEquals" in rule:
         return caught.get(variable.removesuffix(".Error")) == rule["StringEquals"]

@@ -8,6 +8,7 @@ timeline).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,8 @@ from typing import Any
 START = "<start>"
 END = "<end>"
 
+# A JSONata condition comparing one field of a variable or of the state's input with a string literal.
+_JSONATA_EQUALS = re.compile(r'^\{%\s*\$[\w.]*?(?P<field>\w+)\s*=\s*(?P<value>"[^"\\]*")\s*%\}$')
 _COMPARISON_SYMBOLS = {
     "Equals": "==",
     "GreaterThan": ">",
@@ -103,7 +106,12 @@ def _transitions_of(name: str, state: Mapping[str, Any]) -> list[tuple[str, str,
 
 
 def choice_rule_label(rule: Mapping[str, Any], number: int) -> str:
-    """A short label for a simple comparison (`Error == InventoryDepletedException`), else `rule N`."""
+    """A short label for a simple comparison (`Error == InventoryDepletedException`), else `rule N`.
+
+    JSONata conditions of the same kind (`{% $failure.Error = "InventoryDepletedException" %}`) get the same label."""
+    condition = _JSONATA_EQUALS.match(str(rule.get("Condition", "")))
+    if condition:
+        return f"{condition['field']} == {json.loads(condition['value'])}"
     variable = rule.get("Variable")
     if not isinstance(variable, str):
         return f"rule {number}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asl.saga_builder import STEP_PAYLOAD
+from asl.query_language import STEP_PAYLOAD
 
 SEED_FUNCTIONS = ("process_payment", "reserve_inventory", "refund_payment")
 

@@ -57,6 +57,7 @@ VALID_CONFIG = StackConfig(
         ({"alarm_email": "security-oncall"}, "alarmEmail"),
         ({"saga_timeout_seconds": 0}, "sagaTimeoutSeconds=0"),
         ({"saga_timeout_seconds": 366 * 24 * 3600}, "sagaTimeoutSeconds"),
+        ({"query_language": "jsonata"}, r"config queryLanguage='jsonata' must be one of \('JSONata', 'JSONPath'\)"),
     ],
 )
 def test_bad_stack_config_is_rejected_with_the_key_named(change, message):
@@ -160,6 +161,13 @@ def test_loading_reads_the_reservations_as_a_map_and_checks_them_against_the_fun
         )
     with pytest.raises(KeyError, match="owner"):
         stack_config.load_stack_config(FakeConfig({k: v for k, v in engine_config().values.items() if k != "owner"}))
+
+
+def test_the_query_language_is_jsonata_unless_the_stack_chooses_jsonpath():
+    assert stack_config.load_stack_config(engine_config()).query_language == "JSONata"
+    assert stack_config.load_stack_config(engine_config(queryLanguage="JSONPath")).query_language == "JSONPath"
+    with pytest.raises(ValueError, match=r"^config queryLanguage='YAML' must be one of \('JSONata', 'JSONPath'\)$"):
+        stack_config.load_stack_config(engine_config(queryLanguage="YAML"))
 
 
 def test_a_saga_timeout_shorter_than_the_slowest_healthy_saga_is_rejected_with_the_key_named():

@@ -7,6 +7,7 @@ share. tests/e2e/reliability builds its own stack (faults, hundreds of sagas) th
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -53,6 +54,12 @@ class StackUnderTest:
     @property
     def sfn(self) -> Any:
         return self.clients.stepfunctions
+
+    @property
+    def query_language(self) -> str:
+        """The query language of the deployed checkout definition (config queryLanguage)."""
+        definition = json.loads(self.sfn.describe_state_machine(stateMachineArn=self.local.checkout_arn)["definition"])
+        return str(definition.get("QueryLanguage", "JSONPath"))
 
     def function_name(self, module: str) -> str:
         return self.local.function_name(module)
@@ -120,10 +127,16 @@ def stack_under_test() -> Callable[[LocalStack], StackUnderTest]:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Iterator[StackUnderTest]:
+def default_stack() -> Iterator[StackUnderTest]:
     """The dev stack with FAST_RETRIES (the deployed retries, their backoff capped at one second)."""
     with in_subprocess(config_overrides=FAST_RETRIES) as local:
         yield StackUnderTest.of(local)
+
+
+@pytest.fixture(scope="session")
+def stack(default_stack: StackUnderTest) -> StackUnderTest:
+    """The default stack; a module may override `stack` (test_saga_paths.py runs on two) and still reach it."""
+    return default_stack
 
 
 # The data-protection scan's card-number detector, written independently of the handlers' own card check.

@@ -1,12 +1,69 @@
-"""Every saga path end to end: the real definition, the real handlers, and what they left in DynamoDB."""
+"""Every saga path end to end: the real definition, the real handlers, and what they left in DynamoDB.
+
+Every test runs on the session's stack (JSONata, the default) and on a stack of its own written in JSONPath.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from devstack.stack import FAST_RETRIES, LocalStack, in_subprocess
+from tests.e2e.conftest import StackUnderTest
+
 pytestmark = pytest.mark.e2e
+
+JSONPATH = {**FAST_RETRIES, "checkout-saga:queryLanguage": "JSONPath"}
+
+
+@pytest.fixture(scope="module", params=["JSONata", "JSONPath"])
+def saga_stack(
+    request: pytest.FixtureRequest, stack_under_test: Callable[[LocalStack], StackUnderTest]
+) -> Iterator[StackUnderTest]:
+    if request.param == "JSONata":
+        yield request.getfixturevalue("default_stack")
+        return
+    with in_subprocess(config_overrides=JSONPATH) as local:
+        yield stack_under_test(local)
+
+
+@pytest.fixture
+def stack(saga_stack: StackUnderTest) -> StackUnderTest:
+    return saga_stack
+
+
+# The states a failure passes through after the step that failed: JSONPath explains a business error and strips a
+# stack trace in states of their own, JSONata does it in the Fail state's and the dead letter's expressions.
+ENDINGS = {
+    "JSONata": {
+        "OutOfStock": ("RefundPayment", "RollbackOutcome", "OutOfStock"),
+        "PaymentDeclined": ("PaymentDeclined",),
+        "CheckoutFailed": ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailed"),
+        "CompensationFailed": ("RefundPayment", "EscalateRefundPayment", "CompensationFailed"),
+    },
+    "JSONPath": {
+        "OutOfStock": ("RefundPayment", "RollbackOutcome", "ExplainOutOfStock", "OutOfStock"),
+        "PaymentDeclined": ("ExplainPaymentDeclined", "PaymentDeclined"),
+        # The failure is a function's own error: its stack trace is stripped from the cause on the way out.
+        "CheckoutFailed": ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause",
+                           "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed"),
+        # Both failures the dead letter carries lose their stack traces first.
+        "CompensationFailed": ("RefundPayment", "EscalateRefundPaymentCause", "ParseEscalateRefundPaymentCause",
+                               "TrimEscalateRefundPaymentCause", "EscalateRefundPaymentOriginalCause",
+                               "ParseEscalateRefundPaymentOriginalCause", "TrimEscalateRefundPaymentOriginalCause",
+                               "EscalateRefundPayment", "CompensationFailed"),
+    },
+}
+
+
+def ending(stack: StackUnderTest, outcome: str) -> tuple[str, ...]:
+    return ENDINGS[stack.query_language][outcome]
+
+
+def test_the_stacks_are_written_in_their_query_language(saga_stack, request):
+    assert saga_stack.query_language == request.node.callspec.params["saga_stack"]
 
 
 def total(order: dict) -> int:
@@ -40,7 +97,7 @@ def test_out_of_stock_refunds_the_charge_and_fails_the_order(stack):
     before = stack.stock()
     result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "OutOfStock")
-    assert result.path[3:] == ("RefundPayment", "RollbackOutcome", "ExplainOutOfStock", "OutOfStock")
+    assert result.path[3:] == ending(stack, "OutOfStock")
     assert "KB-MECH-01" in result.cause
     snapshot = stack.snapshot(order["order_id"])
     assert (snapshot.status, snapshot.charges, snapshot.refunds) == ("FAILED", 1, 1)
@@ -57,7 +114,7 @@ def test_declined_card_charges_nothing_and_fails_the_order(stack):
     before = stack.stock()
     result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "PaymentDeclined")
-    assert result.path == ("ValidateOrder", "ProcessPayment", "ExplainPaymentDeclined", "PaymentDeclined")
+    assert result.path == ("ValidateOrder", "ProcessPayment", *ending(stack, "PaymentDeclined"))
     snapshot = stack.snapshot(order["order_id"])
     assert (snapshot.status, snapshot.charges, snapshot.refunds) == ("FAILED", 0, 0)
     assert stack.stock() == before
@@ -83,9 +140,11 @@ def test_unexpected_failure_after_the_reservation_compensates_everything_in_reve
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CheckoutFailed")
     rollback = result.path[result.path.index("ReleaseInventory"):]
+    assert rollback == ending(stack, "CheckoutFailed")
     # The failure is a function's own error: its stack trace is stripped from the cause on the way out.
-    assert rollback == ("ReleaseInventory", "RefundPayment", "RollbackOutcome", "CheckoutFailedCause",
-                        "ParseCheckoutFailedCause", "TrimCheckoutFailedCause", "CheckoutFailed")
+    cause = json.loads(result.cause)
+    assert cause["Error"] != "CheckoutFailed" and set(cause["Cause"]) == {"errorType", "errorMessage"}
+    assert "stackTrace" not in result.cause
     snapshot = stack.snapshot(order["order_id"])
     assert snapshot.status == "FAILED"
     assert snapshot.net_charge_minor == 0 and snapshot.charges == 1
@@ -98,11 +157,8 @@ def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack):
     with stack.misconfigured("refund_payment", PAYMENTS_TABLE_NAME="no-such-table"):
         result = stack.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
-    # Both failures the dead letter carries lose their stack traces first.
-    assert result.path[-9:] == ("RefundPayment", "EscalateRefundPaymentCause", "ParseEscalateRefundPaymentCause",
-                               "TrimEscalateRefundPaymentCause", "EscalateRefundPaymentOriginalCause",
-                               "ParseEscalateRefundPaymentOriginalCause", "TrimEscalateRefundPaymentOriginalCause",
-                               "EscalateRefundPayment", "CompensationFailed")
+    expected = ending(stack, "CompensationFailed")
+    assert result.path[-len(expected):] == expected
     assert result.path.count("RefundPayment") == 1  # retries happen inside the state, visible as attempts
     sqs = stack.clients.client("sqs")
     messages = sqs.receive_message(QueueUrl=stack.outputs["deadLetterQueueUrl"], MaxNumberOfMessages=10,
@@ -114,5 +170,9 @@ def test_failed_compensation_is_escalated_to_the_dead_letter_queue(stack):
     assert body["pendingCompensations"] == ["RefundPayment"]
     assert body["originalFailure"]["Error"] == "InventoryDepletedException"
     assert "no-such-table" in body["error"]["Cause"] or body["error"]["Error"]
+    # Both failures the dead letter carries lose their stack traces.
+    assert "stackTrace" not in messages[bodies.index(body)]["Body"]
+    assert set(body) == {"executionArn", "orderId", "failedCompensation", "pendingCompensations", "error",
+                         "originalFailure"}
     snapshot = stack.snapshot(order["order_id"])
     assert snapshot.net_charge_minor == total(order), "the money is still taken: the escalation is the record"

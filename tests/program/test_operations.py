@@ -37,8 +37,9 @@ def test_the_rollback_is_a_standard_machine_generated_from_the_saga_and_logged_l
     for name in ("ReleaseInventory", "RefundPayment"):
         assert deployed["States"][name]["Retry"][1:] == saga_states[name]["Retry"]
         assert deployed["States"][name]["Resource"] == saga_states[name]["Resource"]
-    assert deployed["States"]["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == queue_url
-    assert set(deployed["States"]) == set(build_rollback_definition(CHECKOUT_SAGA, arns, queue_url)["States"])
+    assert deployed["States"]["EscalateRefundPayment"]["Arguments"]["QueueUrl"] == queue_url
+    expected = build_rollback_definition(CHECKOUT_SAGA, arns, queue_url, query_language="JSONata")
+    assert deployed["QueryLanguage"] == "JSONata" and set(deployed["States"]) == set(expected["States"])
     logging, saga_logging = rollback.inputs["loggingConfiguration"], saga.inputs["loggingConfiguration"]
     assert {k: v for k, v in logging.items() if k != "logDestination"} == {
         k: v for k, v in saga_logging.items() if k != "logDestination"

@@ -10,6 +10,7 @@ import yaml
 from statelint.linter import Linter
 
 from components.iam import WILDCARD_RESOURCE_ACTIONS
+from devstack.definitions import definition_problems
 from devstack.program import PROJECT_DIR
 
 FUNCTION = "aws:lambda/function:Function"
@@ -253,22 +254,42 @@ def test_deployed_definitions_are_valid_and_wired_to_the_deployed_resources(decl
     saga = json.loads(declared_stack.cloud.named(STATE_MACHINE, "checkout").inputs["definition"])
     validation = json.loads(declared_stack.cloud.named(STATE_MACHINE, "order-validation").inputs["definition"])
     assert Linter.validate(saga) == [] and Linter.validate(validation) == []
+    assert definition_problems(saga) == [] and definition_problems(validation) == []
+    # JSONata unless the stack's config chooses JSONPath (test_a_stack_may_write_its_workflows_in_jsonpath).
+    assert saga["QueryLanguage"] == validation["QueryLanguage"] == "JSONata"
     states = saga["States"]
     process_payment_arn = declared_stack.cloud.named(FUNCTION, "process-payment").outputs["qualifiedArn"]
     assert states["ProcessPayment"]["Resource"] == process_payment_arn
     assert states["ReserveInventory"]["Catch"][0] == {
         "ErrorEquals": ["InventoryDepletedException"],
         "Next": "RefundPayment",
-        "ResultPath": "$.failure",
+        "Assign": {"failure": "{% $states.errorOutput %}"},
     }
     assert states["ReleaseInventory"]["Next"] == "RefundPayment"
-    assert states["EscalateRefundPayment"]["Parameters"]["QueueUrl"] == declared_stack.outputs["deadLetterQueueUrl"]
+    assert states["EscalateRefundPayment"]["Arguments"]["QueueUrl"] == declared_stack.outputs["deadLetterQueueUrl"]
     validate_arn = declared_stack.cloud.named(FUNCTION, "validate-order").outputs["qualifiedArn"]
     assert states["ValidateOrder"]["Resource"] == validation["States"]["ValidateOrder"]["Resource"] == validate_arn
     timeout = int(config(declared_stack.name)["lambdaTimeoutSeconds"])
     assert all(
         s["TimeoutSeconds"] > timeout for s in states.values() if s.get("Resource", "").startswith("arn:aws:lambda")
     )
+
+
+WORKFLOWS = ("checkout", "checkout-rollback", "order-validation")
+
+
+def test_a_stack_may_write_its_workflows_in_jsonpath(declare_stack):
+    cloud = declare_stack("dev", {"checkout-saga:queryLanguage": "JSONPath"}).cloud
+    definitions = [json.loads(cloud.named(STATE_MACHINE, name).inputs["definition"]) for name in WORKFLOWS]
+    assert all("QueryLanguage" not in d and definition_problems(d) == [] for d in definitions)
+    saga = definitions[0]["States"]
+    assert saga["ReserveInventory"]["Catch"][0]["ResultPath"] == "$.failure"
+    assert saga["ProcessPayment"]["Parameters"] == {"order.$": "$.order", "results.$": "$.results"}
+
+
+def test_an_unknown_query_language_fails_naming_the_key(declare_stack):
+    with pytest.raises(Exception, match=r"config queryLanguage='JSONPATH' must be one of \('JSONata', 'JSONPath'\)"):
+        declare_stack("dev", {"checkout-saga:queryLanguage": "JSONPATH"})
 
 
 def test_stack_outputs(declared_stack):

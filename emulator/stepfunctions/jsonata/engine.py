@@ -79,7 +79,11 @@ def _message(error: Exception) -> str:
 def evaluate(expression: str, bindings: dict[str, Any]) -> Outcome:
     compiled = _compiled(expression)
     try:
-        result = compiled.evaluate_json_or_none(None, bindings)
+        try:
+            result = compiled.evaluate_json_or_none(None, bindings)
+        except OverflowError:
+            # jsonatapy takes integers of 64 bits at most; JSONata's numbers are doubles (JavaScript's), as on AWS.
+            result = compiled.evaluate_json_or_none(None, as_doubles(bindings))
     except ValueError as error:
         raise JsonataError(_message(error)) from None
     except TypeError as error:  # a binding that is not JSON: cannot come from a state machine
@@ -87,3 +91,17 @@ def evaluate(expression: str, bindings: dict[str, Any]) -> Outcome:
     if result is None:
         return Outcome(defined=False)
     return Outcome(defined=True, value=json.loads(result))
+
+
+_INT64 = range(-(2**63), 2**63)
+
+
+def as_doubles(value: Any) -> Any:
+    """`value` with every integer beyond 64 bits as the double JavaScript reads it (1e+30 for 10**30)."""
+    if isinstance(value, dict):
+        return {key: as_doubles(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_doubles(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+        return float(value)
+    return value

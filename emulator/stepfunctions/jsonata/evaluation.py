@@ -12,6 +12,8 @@ expressions are evaluated, and fixes what moto got wrong around them:
 - ``$variable`` in JSONPath fields (``"x.$": "$order.id"``): the variable, then the rest of the path as JSONPath.
 - Assign: AWS's size limits (one variable, one Assign, all variables of an execution); a state's Output sees
   the variables as they were before its own Assign.
+- Numbers are JSONata's doubles: an integer of the input beyond 64 bits (which jsonatapy refuses with an
+  OverflowError, a States.Runtime failure) is read as JavaScript reads it (``10**30`` as ``1e+30``).
 - The history's ``assignedVariables`` hold each value as JSON (moto quoted strings without escaping them).
 - String literals of a definition (an Assign or Output value, a Result, a Cause) are JSON strings: moto kept
   their escapes (``say \\"hi\\"`` for ``say "hi"``).

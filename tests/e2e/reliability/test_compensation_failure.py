@@ -29,10 +29,8 @@ def test_a_refund_that_fails_for_good_is_escalated_then_recovered(
     order = rs.order("out-of-stock")  # charged, then out of stock: the refund is the compensation
     result = rs.checkout(order)
     assert (result.status, result.error) == ("FAILED", "CompensationFailed")
-    assert result.path[-9:] == ("RefundPayment", "EscalateRefundPaymentCause", "ParseEscalateRefundPaymentCause",
-                               "TrimEscalateRefundPaymentCause", "EscalateRefundPaymentOriginalCause",
-                               "ParseEscalateRefundPaymentOriginalCause", "TrimEscalateRefundPaymentOriginalCause",
-                               "EscalateRefundPayment", "CompensationFailed")
+    # JSONata (the default) strips the stack traces inside the escalation; JSONPath ones: tests/e2e/test_saga_paths.py.
+    assert result.path[-3:] == ("RefundPayment", "EscalateRefundPayment", "CompensationFailed")
     (letter,) = letters_of(rs, result.arn)
     assert (letter.order_id, letter.failed_compensation, letter.pending_compensations) == (
         order["order_id"], "RefundPayment", ("RefundPayment",)

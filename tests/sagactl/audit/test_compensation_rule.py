@@ -22,10 +22,14 @@ def described_compensations(saga: Saga) -> set[str]:
     return {step.compensation.name for step in saga.steps if step.compensation}
 
 
-def test_checkout_saga_compensations_match_its_description():
-    graph = graph_from_definition(build_saga_definition(CHECKOUT_SAGA, arns(CHECKOUT_SAGA), DLQ))
+@pytest.mark.parametrize("language", ["JSONPath", "JSONata"])
+def test_checkout_saga_compensations_match_its_description(language):
+    definition = build_saga_definition(CHECKOUT_SAGA, arns(CHECKOUT_SAGA), DLQ, query_language=language)
+    graph = graph_from_definition(definition)
     assert derive_compensations(graph) == described_compensations(CHECKOUT_SAGA)
     assert derive_compensations(graph) == {"RefundPayment", "ReleaseInventory"}
+    (outcome,) = [t for t in graph.outgoing("RollbackOutcome") if t.label != "default"]
+    assert outcome.label == "Error == InventoryDepletedException"
 
 
 def test_escalations_are_one_catch_further_than_compensations():

@@ -77,6 +77,18 @@ def test_an_expression_that_throws_fails_with_the_engine_message(run_definition:
         "T0412: ")
 
 
+def test_integers_beyond_64_bits_are_doubles_as_in_javascript(run_definition: RunDefinition) -> None:
+    """jsonatapy refuses them (OverflowError, which failed the state with States.Runtime); AWS's JSONata reads every
+    number as a double. The checkout's fuzzer sends such quantities: they must reach the validation."""
+    run = run_definition(pass_machine({"quantity": "{% $states.input.items[0].quantity %}",
+                                       "sum": "{% $states.input.items[0].quantity + 1 %}",
+                                       "small": "{% $states.input.small %}"}),
+                         {"items": [{"quantity": 10**30}], "small": 2**63 - 1})
+
+    assert run.status == "SUCCEEDED", run.cause
+    assert run.output == {"quantity": 1e30, "sum": 1e30, "small": 2**63 - 1}
+
+
 def test_a_catch_on_query_evaluation_error_fires(run_definition: RunDefinition) -> None:
     definition = {"QueryLanguage": "JSONata", "StartAt": "Risky", "States": {
         "Risky": {"Type": "Parallel", "Branches": [{"StartAt": "Bad", "States": {
