@@ -55,11 +55,12 @@ def bench_run(
     stack: str = DEFAULT_STACK,
     lambda_pool_size: int = DEFAULT_LAMBDA_POOL_SIZE,
     emulator_env: dict[str, str] | None = None,
+    config_overrides: dict[str, str] | None = None,
 ) -> Iterator[BenchRun]:
-    """A fresh emulator process (``emulator_env`` added to its environment), ``stack`` deployed, the run's SKUs
-    stocked; the emulator and its workers stopped on exit."""
+    """A fresh emulator process (``emulator_env`` added to its environment), ``stack`` deployed (with
+    ``config_overrides``), the run's SKUs stocked; the emulator and its workers stopped on exit."""
     from devstack.stack import in_subprocess
 
-    with in_subprocess(stack, lambda_pool_size=lambda_pool_size, emulator_env=emulator_env, stock=[],
-                       max_pool_connections=MAX_POOL_CONNECTIONS) as local:
+    with in_subprocess(stack, config_overrides=config_overrides, lambda_pool_size=lambda_pool_size,
+                       emulator_env=emulator_env, stock=[], max_pool_connections=MAX_POOL_CONNECTIONS) as local:
         yield BenchRun(local, RunSkus.stocked_on(local))

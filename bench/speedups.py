@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.cli import stop_cleanly_on_sigterm
 from bench.cpu import cpu_now
 from bench.executions import run_standard
-from bench.harness import DEFAULT_STACK, bench_run
+from bench.harness import DEFAULT_STACK, BenchRun, bench_run
 from bench.report import Table, write_json
 from bench.stats import Latency
 from devstack.emulator_process import PROJECT_ROOT
@@ -55,18 +55,22 @@ def environment_for(config: str) -> dict[str, str]:
 
 
 def happy_saga(config: str, sequential: int) -> dict[str, float]:
-    """Happy sagas one at a time on a fresh emulator in this configuration, after every path ran a few times: their
-    p50 and the emulator's CPU per saga."""
+    """Happy sagas one at a time on a fresh emulator in this configuration: see one_at_a_time."""
     with bench_run(DEFAULT_STACK, LAMBDA_POOL_SIZE, environment_for(config)) as bench:
-        factory = bench.order_factory()
-        sfn, checkout = bench.stack.clients.stepfunctions, bench.stack.checkout_arn
-        run_standard(sfn, checkout, [(path, factory.order(path)) for path in SagaPath
-                                     for _ in range(WARM_UP_PER_PATH)], 1)
-        happy = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, sequential)]
-        before = cpu_now(bench.emulator_pid)
-        finished, _ = run_standard(sfn, checkout, happy, 1)
-        cpu = (cpu_now(bench.emulator_pid) - before).per(len(finished))
-        return {"p50_ms": Latency.of([f.duration_s for f in finished]).p50_ms, "cpu_ms": cpu["emulator_ms"]}
+        return one_at_a_time(bench, sequential)
+
+
+def one_at_a_time(bench: BenchRun, sequential: int) -> dict[str, float]:
+    """Happy sagas one at a time, after every path ran a few times: their p50 and the emulator's CPU per saga."""
+    factory = bench.order_factory()
+    sfn, checkout = bench.stack.clients.stepfunctions, bench.stack.checkout_arn
+    run_standard(sfn, checkout, [(path, factory.order(path)) for path in SagaPath
+                                 for _ in range(WARM_UP_PER_PATH)], 1)
+    happy = [(SagaPath.HAPPY, order) for order in factory.orders(SagaPath.HAPPY, sequential)]
+    before = cpu_now(bench.emulator_pid)
+    finished, _ = run_standard(sfn, checkout, happy, 1)
+    cpu = (cpu_now(bench.emulator_pid) - before).per(len(finished))
+    return {"p50_ms": Latency.of([f.duration_s for f in finished]).p50_ms, "cpu_ms": cpu["emulator_ms"]}
 
 
 def command_seconds(config: str, command: list[str]) -> float:
