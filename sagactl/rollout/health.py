@@ -36,18 +36,23 @@ def is_technical_failure(description: dict[str, Any], business: frozenset[str]) 
     return description["status"] in ENDED_BADLY and description.get("error") not in business
 
 
-def health_of(sfn: Any, machine_arn: str, version_arn: str, since: datetime.datetime) -> Health:
-    """The executions of `machine_arn` started at or after `since` that ran `version_arn` and have ended. Each is
-    described: DescribeExecution names the version an execution ran, on AWS and on the emulator alike."""
-    business = business_outcomes()
-    ended = failures = 0
-    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=machine_arn):
-        for listed in page["executions"]:
-            if listed["startDate"] < since or listed["status"] == "RUNNING":
-                continue
-            description = sfn.describe_execution(executionArn=listed["executionArn"])
-            if description.get("stateMachineVersionArn") != version_arn:
-                continue
-            ended += 1
-            failures += is_technical_failure(description, business)
-    return Health(ended, failures)
+class HealthWatch:
+    """The ended executions of `machine_arn` started at or after `since`, watched over a rollout. Each is described
+    once (DescribeExecution names the version an execution ran, on AWS and on the emulator alike), when it is first
+    seen ended: what an ended execution ran and how it ended never change, so a look costs one listing and the
+    executions that ended since the last look, not every execution again (DescribeExecution is throttled on AWS)."""
+
+    def __init__(self, sfn: Any, machine_arn: str, since: datetime.datetime) -> None:
+        self._sfn, self._machine_arn, self._since = sfn, machine_arn, since
+        self._ended: dict[str, dict[str, Any]] = {}
+        self._business = business_outcomes()
+
+    def health_of(self, version_arn: str) -> Health:
+        for page in self._sfn.get_paginator("list_executions").paginate(stateMachineArn=self._machine_arn):
+            for listed in page["executions"]:
+                arn = listed["executionArn"]
+                if listed["startDate"] < self._since or listed["status"] == "RUNNING" or arn in self._ended:
+                    continue
+                self._ended[arn] = self._sfn.describe_execution(executionArn=arn)
+        ran = [d for d in self._ended.values() if d.get("stateMachineVersionArn") == version_arn]
+        return Health(len(ran), sum(is_technical_failure(d, self._business) for d in ran))

@@ -10,7 +10,7 @@ from typing import Any
 
 from components.alias_routing import FULL_WEIGHT, previous_version_arn, version_number
 from sagactl.errors import UserFacingError
-from sagactl.rollout.health import health_of
+from sagactl.rollout.health import HealthWatch
 
 Say = Callable[[str], None]
 
@@ -86,13 +86,13 @@ def roll_out(
     say(f"rolling out version {new} of {machine_arn} (previous: version {old}) in steps "
         f"{', '.join(f'{s}%' for s in settings.steps)}; rollback above {settings.max_failure_rate:.0%} "
         "technical failures")
-    since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)
+    watch = HealthWatch(sfn, machine_arn, datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1))
     for weight in settings.steps:
         route(sfn, alias_arn, versions, weight)
         say(f"step {weight}%: version {new} takes {weight}% of new executions, version {old} {FULL_WEIGHT - weight}%")
         watched_from = clock()
         while True:
-            health = health_of(sfn, machine_arn, versions.newest, since)
+            health = watch.health_of(versions.newest)
             judged = health.ended >= settings.min_executions
             watched = clock() - watched_from
             # A failing version is judged at once; a healthy one after the watch, once enough executions ended.

@@ -132,6 +132,18 @@ def test_a_failing_version_is_rolled_back_before_its_watch_ends() -> None:
     assert clock.now == 0 and said[-1].startswith("ROLLED BACK")
 
 
+def test_each_ended_execution_is_described_once_however_long_the_watch() -> None:
+    sfn, said, clock = TrafficArrivingSlowly(total=4), [], FakeClock()
+    described: list[str] = []
+    describe = sfn.describe_execution
+    sfn.describe_execution = lambda executionArn: described.append(executionArn) or describe(executionArn)
+    settings = RolloutSettings(steps=(10, 100), watch_seconds=5, min_executions=1)
+
+    assert roll_out(sfn, ALIAS, settings, said.append, sleep=clock.sleep, clock=clock) is True
+
+    assert sorted(described) == sorted(sfn.all)  # ten looks or more, four descriptions
+
+
 def test_business_outcomes_are_not_technical_failures() -> None:
     business = business_outcomes()
     assert business == {"OrderInvalid", "PaymentDeclined", "OutOfStock"}
