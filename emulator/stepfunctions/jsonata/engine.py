@@ -2,18 +2,21 @@
 bench/jsonata_engines.py), with $states and the workflow variables as bindings and AWS's function additions.
 
 Values are passed as bindings, never written into the expression text, so no value can change what an
-expression means (moto's own composition spliced strings into the source unescaped). Compiled expressions are
-cached per thread: a jsonatapy expression may only be used by the thread that compiled it, and moto runs each
-execution (and each Parallel branch and Map iteration) on threads of its own.
+expression means (moto's own composition spliced strings into the source unescaped). A jsonatapy expression may
+only be used by the thread that compiled it, and moto runs each execution (and each Parallel branch and Map
+iteration) on a thread of its own: a cache per calling thread compiled every expression again for every execution
+(a third more of the emulator's CPU per saga). So expressions are compiled and evaluated on one long-lived thread
+of their own, each compiled once; the interpreter lock serialized that work anyway.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonatapy
 
@@ -40,22 +43,28 @@ class Outcome:
 
 
 _CACHE_SIZE = 1024
-_per_thread = threading.local()
+_compiled_expressions: dict[str, Any] = {}  # used by the engine's thread only
+_engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsonata-engine")
+_Result = TypeVar("_Result")
+
+
+def _on_engine_thread(work: Callable[..., _Result], *args: Any) -> _Result:
+    # Nothing evaluated there calls back into the engine (AWS's added functions are plain Python): no deadlock.
+    return _engine_thread.submit(work, *args).result()
 
 
 def _compiled(expression: str) -> Any:
-    cache: dict[str, Any] = _per_thread.__dict__.setdefault("compiled", {})
-    compiled = cache.get(expression)
+    compiled = _compiled_expressions.get(expression)
     if compiled is None:
-        if len(cache) >= _CACHE_SIZE:
-            cache.clear()
-        compiled = cache[expression] = _compile(expression)
+        if len(_compiled_expressions) >= _CACHE_SIZE:
+            _compiled_expressions.clear()
+        compiled = _compiled_expressions[expression] = _compile(expression)
     return compiled
 
 
-def compile_expression(expression: str) -> Any:
-    """The compiled expression (cached for this thread); JsonataError if it does not parse."""
-    return _compiled(expression)
+def compile_expression(expression: str) -> None:
+    """Raises JsonataError if the expression does not parse (it is compiled, and kept, on the engine's thread)."""
+    _on_engine_thread(_compiled, expression)
 
 
 def _compile(expression: str) -> Any:
@@ -77,6 +86,10 @@ def _message(error: Exception) -> str:
 
 
 def evaluate(expression: str, bindings: dict[str, Any]) -> Outcome:
+    return _on_engine_thread(_evaluate_here, expression, bindings)
+
+
+def _evaluate_here(expression: str, bindings: dict[str, Any]) -> Outcome:
     compiled = _compiled(expression)
     try:
         try:
