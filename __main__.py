@@ -247,6 +247,13 @@ timing = SagaTiming(
     execution_timeout_seconds=config.saga_timeout_seconds,
 )
 check_saga_timeout(config.saga_timeout_seconds, worst_case_execution_seconds(CHECKOUT_SAGA, timing))
+# Both Standard workflows (the saga and its rollback) log alike.
+standard_logging = StateMachineLogging(
+    level=config.standard_log_level,
+    include_execution_data=config.include_execution_data,
+    retention_days=config.log_retention_days,
+    kms_key_arn=data_key_arn,
+)
 checkout = SagaWorkflow(
     CHECKOUT,
     SagaWorkflowArgs(
@@ -254,12 +261,7 @@ checkout = SagaWorkflow(
         functions=functions,
         timing=timing,
         query_language=config.query_language,
-        logging=StateMachineLogging(
-            level=config.standard_log_level,
-            include_execution_data=config.include_execution_data,
-            retention_days=config.log_retention_days,
-            kms_key_arn=data_key_arn,
-        ),
+        logging=standard_logging,
         account_id=account_id,
         region=region,
         kms_key_arn=data_key_arn,
@@ -275,12 +277,7 @@ rollback = RollbackWorkflow(
         functions=functions,
         timing=timing,
         query_language=config.query_language,
-        logging=StateMachineLogging(
-            level=config.standard_log_level,
-            include_execution_data=config.include_execution_data,
-            retention_days=config.log_retention_days,
-            kms_key_arn=data_key_arn,
-        ),
+        logging=standard_logging,
         saga_state_machine_arn=checkout.state_machine_arn,
         dead_letter_queue_url=checkout.dead_letter_queue_url,
         dead_letter_queue_arn=checkout.dead_letter_queue.arn,
