@@ -30,6 +30,7 @@ def _declared() -> tuple[MotoExtension, ...]:
         lambda_in_process,
         module_list,
         service_clients,
+        transaction_rollback,
         update_expression_cache,
     )
 
@@ -39,6 +40,7 @@ def _declared() -> tuple[MotoExtension, ...]:
         service_clients.EXTENSION,
         lambda_in_process.EXTENSION,
         update_expression_cache.EXTENSION,
+        transaction_rollback.EXTENSION,
         module_list.EXTENSION,
     )
 
