@@ -41,6 +41,7 @@ from emulator.stepfunctions import (
     versions,
     wait_limit,
 )
+from emulator.stepfunctions.item_batcher import interpreter as item_batcher
 from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
 
 PINNED_MOTO_VERSION = "5.2.5"
@@ -57,6 +58,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     lambda_errors.EXTENSION,
     service_calls.EXTENSION,
     jsonata_evaluation.EXTENSION,
+    item_batcher.EXTENSION,  # before sfn-definition-cache (a speed-up): the cache keeps the parse with batchers
     branch_errors.EXTENSION,
     execution_history.EXTENSION,
     wait_limit.EXTENSION,

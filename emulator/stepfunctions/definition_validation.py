@@ -2,7 +2,8 @@
 
 Answers AWS's shape, ``{"result": "OK"|"FAIL", "diagnostics": [{severity, code, message, location}],
 "truncated"}``, from three checks: the JSON itself (INVALID_JSON_DESCRIPTION), statelint's structural rules,
-moto's parser (a field of the wrong query language, an unknown field) and the JSONata expressions
+moto's parser (a field of the wrong query language, an unknown field, an ItemBatcher AWS refuses: see
+item_batcher/declaration.py) and the JSONata expressions
 (jsonata/expression_checks.py), the last three as SCHEMA_VALIDATION_FAILED. The codes are AWS's; the messages
 are the checkers' own, not AWS's wording.
 
@@ -24,6 +25,7 @@ from moto.stepfunctions.parser.asl.static_analyser.static_analyser import Static
 from statelint.linter import Linter
 
 from emulator.moto_seams import Holds, Kind, MotoExtension, Signature, around
+from emulator.stepfunctions.item_batcher.declaration import lintable
 from emulator.stepfunctions.jsonata.expression_checks import expression_problems
 
 Diagnostic = dict[str, str]
@@ -43,7 +45,7 @@ def definition_diagnostics(definition_text: str, machine_type: str = "STANDARD")
         return [_error("INVALID_JSON_DESCRIPTION", f"The definition is not valid JSON: {error}")]
     if not isinstance(definition, dict):
         return [_error("SCHEMA_VALIDATION_FAILED", "The definition must be a JSON object", "/")]
-    diagnostics = [_error("SCHEMA_VALIDATION_FAILED", problem) for problem in Linter.validate(definition)]
+    diagnostics = [_error("SCHEMA_VALIDATION_FAILED", problem) for problem in Linter.validate(lintable(definition))]
     diagnostics.extend(_error("SCHEMA_VALIDATION_FAILED", problem.message, problem.location)
                        for problem in expression_problems(definition))
     if not diagnostics:
