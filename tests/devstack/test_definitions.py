@@ -22,3 +22,16 @@ def test_an_unparsable_expression_is_a_problem_statelint_misses() -> None:
 
 def test_statelint_problems_are_still_reported() -> None:
     assert definition_problems('{"StartAt": "Missing", "States": {"A": {"Type": "Succeed"}}}')
+
+
+def _batched_map(max_items: object) -> dict:
+    processor = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Each",
+                 "States": {"Each": {"Type": "Pass", "End": True}}}
+    return {"QueryLanguage": "JSONata", "StartAt": "M",
+            "States": {"M": {"Type": "Map", "Items": "{% $states.input.items %}", "ItemProcessor": processor,
+                             "ItemBatcher": {"MaxItemsPerBatch": max_items}, "End": True}}}
+
+
+def test_an_item_batcher_limit_may_be_a_jsonata_expression() -> None:
+    assert definition_problems(_batched_map("{% $states.input.size %}")) == []
+    assert definition_problems(_batched_map("{% $states.input.size + %}"))  # but one that parses
