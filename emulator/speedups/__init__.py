@@ -26,8 +26,10 @@ def _declared() -> tuple[MotoExtension, ...]:
     # Installed in this order: the in-process Lambda client wraps the clients the interpreter reuses.
     from emulator.speedups import (
         definition_cache,
+        dynamodb_expressions,
         json_path_cache,
         lambda_in_process,
+        method_names,
         module_list,
         service_clients,
         transaction_rollback,
@@ -41,6 +43,8 @@ def _declared() -> tuple[MotoExtension, ...]:
         lambda_in_process.EXTENSION,
         update_expression_cache.EXTENSION,
         transaction_rollback.EXTENSION,
+        dynamodb_expressions.EXTENSION,
+        method_names.EXTENSION,
         module_list.EXTENSION,
     )
 
