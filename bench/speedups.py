@@ -2,11 +2,11 @@
 
 The speed-ups are the emulator's extensions of kind speed-up (emulator.speedups.EXTENSIONS). Paired alternation:
 for each speed-up in turn (and then all of them), every round measures the emulator as shipped and, right after,
-with that speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>; all: EMULATOR_SPEEDUPS=off), so that each pair shares
-the machine's state of the moment. Each figure is the median over rounds of the paired changes (the machine is
-shared: single runs move by ±20%), with their range.
+with that speed-up left out (EMULATOR_SPEEDUPS_OFF=<name>; `a+b`: both together; all: EMULATOR_SPEEDUPS=off), so
+that each pair shares the machine's state of the moment. Each figure is the median over rounds of the paired
+changes (the machine is shared: single runs move by ±20%), with their range.
 
-    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b,all-off]
+    python -m bench.speedups [--rounds 3] [--sequential 30] [--demo] [--tests tests/e2e ...] [--only a,b+c,all-off]
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def environment_for(config: str) -> dict[str, str]:
         return {ALL_VARIABLE: "on", OFF_VARIABLE: ""}
     if config == ALL_OFF:
         return {ALL_VARIABLE: "off", OFF_VARIABLE: ""}
-    return {ALL_VARIABLE: "on", OFF_VARIABLE: config}
+    return {ALL_VARIABLE: "on", OFF_VARIABLE: ",".join(config.split("+"))}  # a+b: both left out together
 
 
 def happy_saga(config: str, sequential: int) -> dict[str, float]:
@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sequential", type=int, default=30, help="happy sagas one at a time per measurement")
-    parser.add_argument("--only", help=f"comma-separated speed-ups, or {ALL_OFF} (default: each, then {ALL_OFF})")
+    parser.add_argument("--only", help=f"comma-separated speed-ups (a+b: left out together), or {ALL_OFF} "
+                                          f"(default: each, then {ALL_OFF})")
     parser.add_argument("--no-p50", action="store_true", help="skip the saga latency")
     parser.add_argument("--demo", action="store_true", help="also time `python -m sagactl demo`")
     parser.add_argument("--tests", nargs="*", help="also time pytest on these paths")
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     known = [*speedup_names(), ALL_OFF]
     chosen = args.only.split(",") if args.only else known
-    unknown = [name for name in chosen if name not in known]
+    unknown = [name for config in chosen for name in config.split("+") if name not in known]
     if unknown:
         parser.error(f"--only: no speed-up {', '.join(unknown)}; choose from {', '.join(known)}")
     if args.no_p50 and not args.demo and not args.tests:

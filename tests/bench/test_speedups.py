@@ -25,6 +25,7 @@ def test_every_configuration_sets_both_switches() -> None:
     assert environment_for(SHIPPED) == {ALL_VARIABLE: "on", OFF_VARIABLE: ""}
     assert environment_for(ALL_OFF) == {ALL_VARIABLE: "off", OFF_VARIABLE: ""}
     assert environment_for("parse-cache") == {ALL_VARIABLE: "on", OFF_VARIABLE: "parse-cache"}
+    assert environment_for("parse-cache+lane") == {ALL_VARIABLE: "on", OFF_VARIABLE: "parse-cache,lane"}
 
 
 def test_a_change_is_the_median_of_paired_changes() -> None:
