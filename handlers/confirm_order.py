@@ -11,15 +11,13 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout_domain import orders
-from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.idempotency import idempotency_config, persistence_layer, stored_as_json
 from checkout_domain.models import Order
 from checkout_domain.steps import ConfirmationResult, ConfirmRequest
 from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
-from checkout_domain.validation import parse_step_request
 
 # Snapshot-safe for SnapStart (configuration only, nothing per environment): see checkout_domain/__init__.py.
 logger = Logger()
@@ -32,21 +30,21 @@ metrics = Metrics()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
-    request = parse_step_request(event, ConfirmRequest)
+    request = ConfirmRequest.from_event(event)
     with infrastructure_errors_as_transient():
         result: ConfirmationResult = confirm(
             order=request.order,
-            payment_id=request.results.process_payment.payment_id,
-            reservation_id=request.results.reserve_inventory.reservation_id,
+            payment_id=request.process_payment.payment_id,
+            reservation_id=request.reserve_inventory.reservation_id,
         )
-    return result.model_dump(mode="json")
+    return result.to_json()
 
 
 @idempotent_function(
     data_keyword_argument="order",
     config=idempotency_config,
     persistence_store=persistence_layer,
-    output_serializer=PydanticSerializer(ConfirmationResult),
+    output_serializer=stored_as_json(ConfirmationResult),
     key_prefix="ConfirmOrder",
 )
 def confirm(order: Order, payment_id: str, reservation_id: str) -> ConfirmationResult:

@@ -16,11 +16,10 @@ from typing import Any, NoReturn
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout_domain import orders
 from checkout_domain.errors import OrderStateConflictException, PaymentDeclinedException
-from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.idempotency import idempotency_config, persistence_layer, stored_as_json
 from checkout_domain.models import Order
 from checkout_domain.payment_ledger import default_payment_provider
 from checkout_domain.payment_token_seal import UnreadablePaymentToken, unseal
@@ -34,7 +33,6 @@ from checkout_domain.payments import (
 from checkout_domain.steps import PaymentResult, StepRequest
 from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
-from checkout_domain.validation import parse_step_request
 
 # Snapshot-safe for SnapStart (configuration only, nothing per environment): see checkout_domain/__init__.py.
 logger = Logger()
@@ -50,18 +48,18 @@ INVALID_PAYMENT_TOKEN = "invalid_payment_token"
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
-    request = parse_step_request(event, StepRequest)
+    request = StepRequest.from_event(event)
     charging_until_ms = orders.now_ms() + int(context.get_remaining_time_in_millis())  # then Lambda stops this run
     with infrastructure_errors_as_transient():
         result: PaymentResult = charge_order(order=request.order, charging_until_ms=charging_until_ms)
-    return result.model_dump(mode="json")
+    return result.to_json()
 
 
 @idempotent_function(
     data_keyword_argument="order",
     config=idempotency_config,
     persistence_store=persistence_layer,
-    output_serializer=PydanticSerializer(PaymentResult),
+    output_serializer=stored_as_json(PaymentResult),
     key_prefix="ProcessPayment",
 )
 def charge_order(order: Order, charging_until_ms: int) -> PaymentResult:

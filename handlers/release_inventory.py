@@ -19,15 +19,13 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
-from aws_lambda_powertools.utilities.idempotency.serialization.pydantic import PydanticSerializer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout_domain import inventory, orders
-from checkout_domain.idempotency import idempotency_config, persistence_layer
+from checkout_domain.idempotency import idempotency_config, persistence_layer, stored_as_json
 from checkout_domain.models import Order
 from checkout_domain.steps import ReleaseResult, ReservedItem, StepRequest
 from checkout_domain.tracing import TRACED_MODULES
 from checkout_domain.transient import infrastructure_errors_as_transient
-from checkout_domain.validation import parse_step_request
 
 # Snapshot-safe for SnapStart (configuration only, nothing per environment): see checkout_domain/__init__.py.
 logger = Logger()
@@ -40,17 +38,17 @@ metrics = Metrics()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     idempotency_config.register_lambda_context(context)  # so a timed-out run does not block retries until expiry
-    request = parse_step_request(event, StepRequest)
+    request = StepRequest.from_event(event)
     with infrastructure_errors_as_transient():
         result: ReleaseResult = release_order(order=request.order)
-    return result.model_dump(mode="json", exclude_none=True)
+    return result.to_json()
 
 
 @idempotent_function(
     data_keyword_argument="order",
     config=idempotency_config,
     persistence_store=persistence_layer,
-    output_serializer=PydanticSerializer(ReleaseResult),
+    output_serializer=stored_as_json(ReleaseResult),
     key_prefix="ReleaseInventory",
 )
 def release_order(order: Order) -> ReleaseResult:
@@ -65,5 +63,5 @@ def release_order(order: Order) -> ReleaseResult:
     return ReleaseResult(
         status="RELEASED",
         reservation_id=reservation.reservation_id,
-        items=[ReservedItem(sku=line.sku, quantity=line.quantity) for line in reservation.items],
+        items=tuple(ReservedItem(sku=line.sku, quantity=line.quantity) for line in reservation.items),
     )

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from checkout_domain.errors import InvalidOrderException
-from checkout_domain.models import OrderInput
+from checkout_domain.order_input import OrderInput
 from checkout_domain.payment_token_seal import seal
 from checkout_domain.settings import accept_plaintext_payment_tokens
 from checkout_domain.tracing import TRACED_MODULES
@@ -44,7 +44,7 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     order = order_input.normalized(sealed_payment_token)
     metrics.add_metric(name="OrderValidated", unit=MetricUnit.Count, value=1)
     logger.info("Order validated", extra=order.log_fields())
-    return order.model_dump(mode="json")
+    return order.to_json()
 
 
 def sealed_token_of(order_input: OrderInput) -> str:

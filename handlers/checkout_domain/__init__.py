@@ -2,7 +2,8 @@
 catches by name.
 
 Nothing but logging is imported here on purpose: validate_order (the high-volume Express step) imports only the
-models and validation modules, so its cold start never pays for boto3 or the idempotency store.
+models and validation modules, so its cold start never pays for boto3 or the idempotency store; and only
+validate_order's front door (order_input, validation) imports pydantic, so the steps' cold starts never pay for it.
 
 Snapshot safety (prod runs the handlers with Lambda SnapStart: one initialized environment is snapshotted per
 published version and every cold start resumes a copy of it). What the handlers create at import holds nothing

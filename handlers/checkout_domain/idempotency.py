@@ -7,12 +7,13 @@ AWS and the emulator.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, Self
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
 
 from checkout_domain import dynamodb
 from checkout_domain.settings import idempotency_table_name, idempotency_ttl_seconds
@@ -45,3 +46,15 @@ idempotency_config = IdempotencyConfig(
     expires_after_seconds=idempotency_ttl_seconds(),
     response_hook=_count_replay,
 )
+
+
+class StepResult(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self: ...
+
+
+def stored_as_json(result_type: type[StepResult]) -> CustomDictSerializer:
+    """A step result is stored as the JSON the step returns, and read back into its type on a replay."""
+    return CustomDictSerializer(to_dict=lambda result: result.to_json(), from_dict=result_type.from_json)

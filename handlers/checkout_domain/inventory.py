@@ -16,14 +16,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import Any
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel, ConfigDict, Field
 
 from checkout_domain import dynamodb
 from checkout_domain.errors import InventoryDepletedException, OrderStateConflictException, TransientError
-from checkout_domain.models import Order, Sku
+from checkout_domain.models import Order, sku_problem
 from checkout_domain.settings import inventory_table_name
 from checkout_domain.transient import TRANSIENT_CANCELLATION_CODES
 
@@ -163,13 +162,24 @@ def _close_to_reservations(table_name: str, order_id: str) -> dict[str, Any] | N
     return dynamodb.put_if_absent(table_name, record)
 
 
-class StockLevel(BaseModel):
+@dataclass(frozen=True)
+class StockLevel:
     """One entry of a stock fixture: {"sku": "KB-MECH-01", "stock": 25}."""
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    sku: str
+    stock: int
 
-    sku: Sku
-    stock: Annotated[int, Field(ge=0)]
+    @classmethod
+    def from_json(cls, entry: object, index: int) -> StockLevel:
+        if not isinstance(entry, Mapping) or set(entry) != {"sku", "stock"}:
+            raise ValueError(f'stock fixture entry {index} must be {{"sku": ..., "stock": ...}}')
+        sku, stock = entry["sku"], entry["stock"]
+        problem = sku_problem(sku) if isinstance(sku, str) else "must be a string"
+        if problem:
+            raise ValueError(f"stock fixture entry {index}: sku {problem}")
+        if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
+            raise ValueError(f"stock fixture entry {index}: stock must be a whole number, 0 or more")
+        return cls(sku, stock)
 
 
 def seed_stock(table_name: str, items: Iterable[Mapping[str, Any]], client: Any = None) -> int:
@@ -179,7 +189,7 @@ def seed_stock(table_name: str, items: Iterable[Mapping[str, Any]], client: Any 
     of {"sku": ..., "stock": ...}. Validates the whole list before writing anything. `client` defaults to
     this module's DynamoDB client (which honours AWS_ENDPOINT_URL).
     """
-    levels = [StockLevel.model_validate(item) for item in items]
+    levels = [StockLevel.from_json(item, index) for index, item in enumerate(items)]
     skus = [level.sku for level in levels]
     if len(set(skus)) != len(skus):
         raise ValueError("each SKU may appear only once in a stock fixture")

@@ -45,7 +45,7 @@ def record_pending(order: Order, charging_until_ms: int) -> OrderStatus:
     record = {
         "pk": f"ORDER#{order.order_id}",
         "sk": "ORDER",
-        **order.model_dump(mode="json", exclude={"payment_token"}),
+        **{name: value for name, value in order.to_json().items() if name != "payment_token"},
         "status": OrderStatus.PENDING.value,
         "charging_until_ms": charging_until_ms,
         "created_at": now,

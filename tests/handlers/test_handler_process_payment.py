@@ -127,7 +127,7 @@ def test_a_tampered_redelivery_after_expiry_is_refused_by_the_ledger(context, ta
 
 
 def test_an_order_the_saga_already_failed_is_not_charged(context, tables, raw_order, step_event, normalized):
-    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=0)
+    orders.record_pending(Order.from_json(normalized(raw_order())), charging_until_ms=0)
     orders.mark_failed("ord-1001", reason="test")
 
     with pytest.raises(OrderStateConflictException):

@@ -92,7 +92,7 @@ def test_with_no_charge_nothing_is_refunded_and_the_order_is_recorded_failed(
 
 
 def test_with_no_charge_a_recorded_order_is_still_marked_failed(context, refund, tables, raw_order, normalized):
-    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=orders.now_ms() - 5000)
+    orders.record_pending(Order.from_json(normalized(raw_order())), charging_until_ms=orders.now_ms() - 5000)
 
     assert refund(context) == {"status": "NOTHING_TO_REFUND"}
 
@@ -107,7 +107,7 @@ def test_no_charge_is_not_final_while_a_charge_attempt_may_still_run(
     """ProcessPayment recorded the order with its run's deadline and has not charged yet: until that deadline,
     RefundPayment asks to be retried instead of concluding there is nothing to refund."""
     deadline = orders.now_ms() + 10_000
-    orders.record_pending(Order.model_validate(normalized(raw_order())), charging_until_ms=deadline)
+    orders.record_pending(Order.from_json(normalized(raw_order())), charging_until_ms=deadline)
 
     with pytest.raises(TransientError, match="may still charge it"):
         refund(context)
@@ -119,7 +119,7 @@ def test_no_charge_is_not_final_while_a_charge_attempt_may_still_run(
 
 
 def test_a_retried_charge_attempt_moves_the_deadline_on_never_back(tables, raw_order, normalized):
-    order = Order.model_validate(normalized(raw_order()))
+    order = Order.from_json(normalized(raw_order()))
     assert orders.record_pending(order, charging_until_ms=2_000) is orders.OrderStatus.PENDING
     assert orders.record_pending(order, charging_until_ms=5_000) is orders.OrderStatus.PENDING
     assert orders.record_pending(order, charging_until_ms=3_000) is orders.OrderStatus.PENDING
