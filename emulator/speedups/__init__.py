@@ -27,7 +27,6 @@ def _declared() -> tuple[MotoExtension, ...]:
     from emulator.speedups import (
         definition_cache,
         dynamodb_expressions,
-        dynamodb_item_answers,
         json_path_cache,
         lambda_in_process,
         method_names,
@@ -45,7 +44,6 @@ def _declared() -> tuple[MotoExtension, ...]:
         update_expression_cache.EXTENSION,
         transaction_rollback.EXTENSION,
         dynamodb_expressions.EXTENSION,
-        dynamodb_item_answers.EXTENSION,
         method_names.EXTENSION,
         module_list.EXTENSION,
     )
