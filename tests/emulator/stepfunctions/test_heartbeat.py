@@ -1,0 +1,171 @@
+"""HeartbeatSeconds on a callback task (``lambda:invoke.waitForTaskToken``), as AWS runs it: a worker that sends no
+SendTaskHeartbeat within HeartbeatSeconds fails the task with States.HeartbeatTimeout (a Catch can handle it),
+long before TimeoutSeconds; heartbeats keep the task waiting until SendTaskSuccess. HeartbeatSeconds and
+TimeoutSeconds work as JSONPath integers and as JSONata expressions alike (issue #21)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from devstack.emulator_process import EmulatorProcess
+
+# The Lambda function only receives the token; the test plays the worker, through the token in TaskScheduled.
+IGNORE_TOKEN = """
+def handler(event, context):
+    return {}
+"""
+HEARTBEAT_SECONDS = 1
+TIMEOUT_SECONDS = 60  # far beyond any run here: a failure within seconds can only be the heartbeat's
+
+
+def callback_definition(function_name: str, query_language: str, catch: bool) -> dict[str, Any]:
+    """Callback task ``Wait`` (HeartbeatSeconds 1, TimeoutSeconds 60, as literals in JSONPath and as expressions
+    in JSONata); with ``catch``, States.HeartbeatTimeout goes to the Pass state ``NoHeartbeat``."""
+    task: dict[str, Any] = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": True}
+    if query_language == "JSONata":
+        task.update(
+            Arguments={"FunctionName": function_name, "Payload": {"token": "{% $states.context.Task.Token %}"}},
+            HeartbeatSeconds=f"{{% {HEARTBEAT_SECONDS} %}}",
+            TimeoutSeconds=f"{{% {TIMEOUT_SECONDS} %}}",
+        )
+        handler: dict[str, Any] = {"Output": "{% $states.errorOutput %}"}
+    else:
+        task.update(
+            Parameters={"FunctionName": function_name, "Payload": {"token.$": "$$.Task.Token"}},
+            HeartbeatSeconds=HEARTBEAT_SECONDS,
+            TimeoutSeconds=TIMEOUT_SECONDS,
+        )
+        handler = {"ResultPath": "$.error"}
+    states: dict[str, Any] = {"Wait": task}
+    if catch:
+        task["Catch"] = [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "NoHeartbeat", **handler}]
+        states["NoHeartbeat"] = {"Type": "Pass", "End": True}
+    return {"QueryLanguage": query_language, "StartAt": "Wait", "States": states}
+
+
+class CallbackRun:
+    """One execution of a callback definition: its token (once the task is scheduled) and its end."""
+
+    def __init__(self, emulator: EmulatorProcess, kit, definition: dict[str, Any]) -> None:
+        self.sfn = emulator.client("stepfunctions")
+        machine = self.sfn.create_state_machine(
+            name=kit.unique_name("heartbeat"), definition=json.dumps(definition), roleArn=kit.role_arn
+        )["stateMachineArn"]
+        self.arn = self.sfn.start_execution(stateMachineArn=machine, input='{"order_id": "o-1"}')["executionArn"]
+        self.scheduled = wait_for(lambda: self.events_of("TaskScheduled"))[0]
+        self.token = json.loads(self.scheduled["taskScheduledEventDetails"]["parameters"])["Payload"]["token"]
+        # The worker's clock starts when the task is waiting for it (Lambda invoked, TaskSubmitted recorded).
+        wait_for(lambda: self.events_of("TaskSubmitted"))
+        self.waiting_since = time.monotonic()
+
+    def events(self) -> list[dict[str, Any]]:
+        return list(self.sfn.get_execution_history(executionArn=self.arn, maxResults=1000)["events"])
+
+    def events_of(self, event_type: str) -> list[dict[str, Any]]:
+        return [event for event in self.events() if event["type"] == event_type]
+
+    def finish(self, timeout: float = 15) -> dict[str, Any]:
+        described: dict[str, Any] = wait_for(
+            lambda: (d := self.sfn.describe_execution(executionArn=self.arn))["status"] != "RUNNING" and d, timeout
+        )
+        return described
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 15) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+    return result
+
+
+@pytest.fixture(scope="module")
+def callback_function(emulator: EmulatorProcess, kit) -> str:
+    name = kit.unique_name("callback")
+    emulator.client("lambda").create_function(
+        FunctionName=name,
+        Runtime="python3.13",
+        Role=kit.role_arn,
+        Handler="app.handler",
+        Code={"ZipFile": kit.zip_source({"app.py": IGNORE_TOKEN})},
+        Timeout=3,
+        MemorySize=128,
+    )
+    return name
+
+
+LANGUAGES = pytest.mark.parametrize("query_language", ["JSONPath", "JSONata"])
+MOTO_NAMES_IT_TIMEOUT = pytest.mark.xfail(
+    strict=True, reason="moto reports a heartbeat timeout as States.Timeout (StateTask._from_error: any TimeoutError)"
+)
+
+
+@MOTO_NAMES_IT_TIMEOUT
+@LANGUAGES
+def test_a_silent_worker_fails_the_task_with_a_heartbeat_timeout_that_a_catch_handles(
+    emulator, kit, callback_function, query_language
+):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+
+    described = run.finish()
+
+    assert time.monotonic() - run.waiting_since < 10  # HeartbeatSeconds (1), not TimeoutSeconds (60)
+    assert described["status"] == "SUCCEEDED"
+    output = json.loads(described["output"])
+    caught = output["error"] if query_language == "JSONPath" else output
+    assert caught["Error"] == "States.HeartbeatTimeout"
+    timed_out = run.events_of("TaskTimedOut")
+    assert len(timed_out) == 1
+    details = timed_out[0]["taskTimedOutEventDetails"]
+    assert details["error"] == "States.HeartbeatTimeout"
+    assert (details["resourceType"], details["resource"]) == ("lambda", "invoke.waitForTaskToken")
+    assert [e["type"] for e in run.events()][-3:] == ["PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+
+
+@MOTO_NAMES_IT_TIMEOUT
+@LANGUAGES
+def test_an_uncaught_heartbeat_timeout_fails_the_execution_with_it(emulator, kit, callback_function, query_language):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=False))
+
+    described = run.finish()
+
+    assert time.monotonic() - run.waiting_since < 10
+    assert described["status"] == "FAILED"
+    assert described["error"] == "States.HeartbeatTimeout"
+    # The task token is spent: the worker's late success is refused, as AWS refuses it (TaskTimedOut).
+    with pytest.raises(run.sfn.exceptions.ClientError):
+        run.sfn.send_task_success(taskToken=run.token, output="{}")
+
+
+@LANGUAGES
+def test_heartbeats_keep_the_task_waiting_until_the_worker_succeeds(emulator, kit, callback_function, query_language):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+
+    # Three heartbeat intervals pass; a heartbeat every 0.3 s restarts the clock each time.
+    while time.monotonic() - run.waiting_since < 3 * HEARTBEAT_SECONDS:
+        run.sfn.send_task_heartbeat(taskToken=run.token)
+        time.sleep(0.3)
+    assert run.sfn.describe_execution(executionArn=run.arn)["status"] == "RUNNING"
+    run.sfn.send_task_success(taskToken=run.token, output='{"charged": 42}')
+
+    described = run.finish()
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"charged": 42}
+    assert run.events_of("TaskTimedOut") == []
+    assert len(run.events_of("TaskSucceeded")) == 1
+
+
+@LANGUAGES
+def test_task_scheduled_records_the_evaluated_heartbeat_and_timeout(emulator, kit, callback_function, query_language):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+
+    details = run.scheduled["taskScheduledEventDetails"]
+    assert details["heartbeatInSeconds"] == HEARTBEAT_SECONDS
+    assert details["timeoutInSeconds"] == TIMEOUT_SECONDS
+    run.sfn.send_task_success(taskToken=run.token, output="{}")
+    assert run.finish()["status"] == "SUCCEEDED"
