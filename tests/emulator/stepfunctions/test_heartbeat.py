@@ -1,6 +1,8 @@
 """HeartbeatSeconds on a callback task (``lambda:invoke.waitForTaskToken``), as AWS runs it: a worker that sends no
-SendTaskHeartbeat within HeartbeatSeconds fails the task with States.HeartbeatTimeout (a Catch can handle it),
-long before TimeoutSeconds; heartbeats keep the task waiting until SendTaskSuccess. HeartbeatSeconds and
+SendTaskHeartbeat within HeartbeatSeconds fails the task long before TimeoutSeconds. AWS records that failure as
+States.Timeout (TaskTimedOut, ExecutionFailed: LocalStack's snapshots recorded against AWS), and a Catch or Retry
+on States.HeartbeatTimeout (only there does that name exist) or on States.Timeout handles it; a TimeoutSeconds
+timeout is no heartbeat timeout. Heartbeats keep the task waiting until SendTaskSuccess. HeartbeatSeconds and
 TimeoutSeconds work as JSONPath integers and as JSONata expressions alike (issue #21)."""
 
 from __future__ import annotations
@@ -20,31 +22,34 @@ def handler(event, context):
     return {}
 """
 HEARTBEAT_SECONDS = 1
-TIMEOUT_SECONDS = 60  # far beyond any run here: a failure within seconds can only be the heartbeat's
 
 
-def callback_definition(function_name: str, query_language: str, catch: bool) -> dict[str, Any]:
-    """Callback task ``Wait`` (HeartbeatSeconds 1, TimeoutSeconds 60, as literals in JSONPath and as expressions
-    in JSONata); with ``catch``, States.HeartbeatTimeout goes to the Pass state ``NoHeartbeat``."""
+def callback_definition(
+    function_name: str, query_language: str, catch: tuple[str, ...] = (), heartbeat: bool = True, timeout: int = 60
+) -> dict[str, Any]:
+    """Callback task ``Wait`` (HeartbeatSeconds 1 unless not ``heartbeat``, TimeoutSeconds ``timeout``: literals
+    in JSONPath, expressions in JSONata); each error in ``catch`` goes to a Pass state named after it."""
     task: dict[str, Any] = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": True}
     if query_language == "JSONata":
         task.update(
             Arguments={"FunctionName": function_name, "Payload": {"token": "{% $states.context.Task.Token %}"}},
-            HeartbeatSeconds=f"{{% {HEARTBEAT_SECONDS} %}}",
-            TimeoutSeconds=f"{{% {TIMEOUT_SECONDS} %}}",
+            TimeoutSeconds=f"{{% {timeout} %}}",
         )
+        if heartbeat:
+            task["HeartbeatSeconds"] = f"{{% {HEARTBEAT_SECONDS} %}}"
         handler: dict[str, Any] = {"Output": "{% $states.errorOutput %}"}
     else:
         task.update(
             Parameters={"FunctionName": function_name, "Payload": {"token.$": "$$.Task.Token"}},
-            HeartbeatSeconds=HEARTBEAT_SECONDS,
-            TimeoutSeconds=TIMEOUT_SECONDS,
+            TimeoutSeconds=timeout,
         )
+        if heartbeat:
+            task["HeartbeatSeconds"] = HEARTBEAT_SECONDS
         handler = {"ResultPath": "$.error"}
     states: dict[str, Any] = {"Wait": task}
     if catch:
-        task["Catch"] = [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "NoHeartbeat", **handler}]
-        states["NoHeartbeat"] = {"Type": "Pass", "End": True}
+        task["Catch"] = [{"ErrorEquals": [error], "Next": f"Caught {error}", **handler} for error in catch]
+        states.update({f"Caught {error}": {"Type": "Pass", "End": True} for error in catch})
     return {"QueryLanguage": query_language, "StartAt": "Wait", "States": states}
 
 
@@ -100,51 +105,77 @@ def callback_function(emulator: EmulatorProcess, kit) -> str:
 
 
 LANGUAGES = pytest.mark.parametrize("query_language", ["JSONPath", "JSONata"])
-MOTO_NAMES_IT_TIMEOUT = pytest.mark.xfail(
-    strict=True, reason="moto reports a heartbeat timeout as States.Timeout (StateTask._from_error: any TimeoutError)"
-)
 
 
-@MOTO_NAMES_IT_TIMEOUT
+def caught_error(run: CallbackRun, described: dict[str, Any], query_language: str) -> tuple[str, str]:
+    """(the Pass state the Catch chose, the Error it passed on)."""
+    output = json.loads(described["output"])
+    caught = output["error"] if query_language == "JSONPath" else output
+    entered = [e["stateEnteredEventDetails"]["name"] for e in run.events_of("PassStateEntered")]
+    return entered[0], caught["Error"]
+
+
 @LANGUAGES
 def test_a_silent_worker_fails_the_task_with_a_heartbeat_timeout_that_a_catch_handles(
     emulator, kit, callback_function, query_language
 ):
-    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+    catch = ("States.HeartbeatTimeout", "States.Timeout")
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch))
 
     described = run.finish()
 
     assert time.monotonic() - run.waiting_since < 10  # HeartbeatSeconds (1), not TimeoutSeconds (60)
     assert described["status"] == "SUCCEEDED"
-    output = json.loads(described["output"])
-    caught = output["error"] if query_language == "JSONPath" else output
-    assert caught["Error"] == "States.HeartbeatTimeout"
+    # AWS records a heartbeat timeout as States.Timeout; States.HeartbeatTimeout exists only in Catch and Retry.
+    assert caught_error(run, described, query_language) == ("Caught States.HeartbeatTimeout", "States.Timeout")
     timed_out = run.events_of("TaskTimedOut")
     assert len(timed_out) == 1
     details = timed_out[0]["taskTimedOutEventDetails"]
-    assert details["error"] == "States.HeartbeatTimeout"
+    assert details["error"] == "States.Timeout"
     assert (details["resourceType"], details["resource"]) == ("lambda", "invoke.waitForTaskToken")
-    assert [e["type"] for e in run.events()][-3:] == ["PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
 
 
-@MOTO_NAMES_IT_TIMEOUT
+def test_a_catch_on_states_timeout_handles_a_heartbeat_timeout_too(emulator, kit, callback_function):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, "JSONPath", ("States.Timeout",)))
+
+    described = run.finish()
+
+    assert described["status"] == "SUCCEEDED"
+    assert caught_error(run, described, "JSONPath") == ("Caught States.Timeout", "States.Timeout")
+
+
 @LANGUAGES
-def test_an_uncaught_heartbeat_timeout_fails_the_execution_with_it(emulator, kit, callback_function, query_language):
-    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=False))
+def test_a_task_timeout_is_not_a_heartbeat_timeout(emulator, kit, callback_function, query_language):
+    catch = ("States.HeartbeatTimeout", "States.Timeout")
+    definition = callback_definition(callback_function, query_language, catch, heartbeat=False, timeout=1)
+    run = CallbackRun(emulator, kit, definition)
+
+    described = run.finish()
+
+    assert described["status"] == "SUCCEEDED"
+    assert caught_error(run, described, query_language) == ("Caught States.Timeout", "States.Timeout")
+
+
+@LANGUAGES
+def test_an_uncaught_heartbeat_timeout_fails_the_execution_with_states_timeout(
+    emulator, kit, callback_function, query_language
+):
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language))
 
     described = run.finish()
 
     assert time.monotonic() - run.waiting_since < 10
     assert described["status"] == "FAILED"
-    assert described["error"] == "States.HeartbeatTimeout"
-    # The task token is spent: the worker's late success is refused, as AWS refuses it (TaskTimedOut).
+    assert described["error"] == "States.Timeout"
+    assert run.events_of("TaskTimedOut")[0]["taskTimedOutEventDetails"]["error"] == "States.Timeout"
+    # The task token is spent: the worker's late success is refused.
     with pytest.raises(run.sfn.exceptions.ClientError):
         run.sfn.send_task_success(taskToken=run.token, output="{}")
 
 
 @LANGUAGES
 def test_heartbeats_keep_the_task_waiting_until_the_worker_succeeds(emulator, kit, callback_function, query_language):
-    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, ("States.ALL",)))
 
     # Three heartbeat intervals pass; a heartbeat every 0.3 s restarts the clock each time.
     while time.monotonic() - run.waiting_since < 3 * HEARTBEAT_SECONDS:
@@ -162,10 +193,10 @@ def test_heartbeats_keep_the_task_waiting_until_the_worker_succeeds(emulator, ki
 
 @LANGUAGES
 def test_task_scheduled_records_the_evaluated_heartbeat_and_timeout(emulator, kit, callback_function, query_language):
-    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language, catch=True))
+    run = CallbackRun(emulator, kit, callback_definition(callback_function, query_language))
 
     details = run.scheduled["taskScheduledEventDetails"]
     assert details["heartbeatInSeconds"] == HEARTBEAT_SECONDS
-    assert details["timeoutInSeconds"] == TIMEOUT_SECONDS
+    assert details["timeoutInSeconds"] == 60
     run.sfn.send_task_success(taskToken=run.token, output="{}")
     assert run.finish()["status"] == "SUCCEEDED"
