@@ -33,6 +33,7 @@ from emulator.stepfunctions import (
     execution_history,
     execution_logging,
     express,
+    heartbeat_timeout,
     lambda_errors,
     service_calls,
     start_execution,
@@ -56,6 +57,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     express.EXTENSION,
     error_codes.EXTENSION,
     lambda_errors.EXTENSION,
+    heartbeat_timeout.EXTENSION,
     service_calls.EXTENSION,
     jsonata_evaluation.EXTENSION,
     item_batcher.EXTENSION,  # before sfn-definition-cache (a speed-up): the cache keeps the parse with batchers
