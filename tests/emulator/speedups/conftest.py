@@ -41,3 +41,48 @@ def in_patched_moto() -> Callable[[str], Any]:
         return _run_python(prelude + textwrap.dedent(script))
 
     return run
+
+
+# DynamoDB update cases shared by the speed-ups touching moto's update path: (item before or None,
+# UpdateExpression, names, values); the handlers' expressions, then moto's other paths and errors.
+KEY = {"pk": {"S": "ORDER#o-1"}, "sk": {"S": "ORDER"}}
+ORDER = {**KEY, "status": {"S": "PENDING"}, "amount_minor": {"N": "2599"}, "labels": {"SS": ["gift"]},
+         "flags": {"SS": ["new", "fragile"]}, "steps": {"L": [{"S": "a"}, {"S": "b"}, {"S": "c"}, {"S": "d"}]},
+         "notes": {"L": [{"S": "x"}, {"S": "y"}]}, "shipping": {"M": {"town": {"S": "Lyon"}}}}
+NOW = {":now": {"S": "2026-11-26T03:00:00Z"}}
+ONE = {":one": {"N": "1"}}
+
+# (item before or None, UpdateExpression, names, values): the handlers' expressions, then moto's other paths.
+UPDATE_CASES: list[tuple[dict[str, Any] | None, str, dict[str, str] | None, dict[str, Any]]] = [
+    (ORDER, "SET #status = :confirmed, updated_at = :now, payment_id = :payment_id,"
+            " confirmation_id = if_not_exists(confirmation_id, :confirmation_id),"
+            " confirmed_at = if_not_exists(confirmed_at, :now)",
+     {"#status": "status"},
+     {":confirmed": {"S": "CONFIRMED"}, ":payment_id": {"S": "pay-1"}, ":confirmation_id": {"S": "conf-1"}, **NOW}),
+    (None, "SET #response_data = :response_data, #expiry = :expiry, #status = :status",
+     {"#response_data": "data", "#expiry": "expiration", "#status": "status"},
+     {":response_data": {"S": '{"ok": true}'}, ":expiry": {"N": "1790000000"}, ":status": {"S": "COMPLETED"}}),
+    (ORDER, "SET amount_minor = amount_minor - :quantity, updated_at = :now", None,
+     {":quantity": {"N": "99"}, **NOW}),
+    (None, "SET available = if_not_exists(available, :zero) + :quantity, updated_at = :now", None,
+     {":zero": {"N": "0"}, ":quantity": {"N": "3"}, **NOW}),
+    (ORDER, "SET steps = list_append(steps, :more), shipping.town = :town, #notes[1] = :first", {"#notes": "notes"},
+     {":more": {"L": [{"S": "e"}]}, ":town": {"S": "Paris"}, ":first": {"S": "B"}}),
+    (ORDER, "REMOVE steps[0], steps[2], shipping.town", None, {}),
+    (ORDER, "ADD amount_minor :one, labels :labels DELETE flags :gone", None,
+     {**ONE, ":labels": {"SS": ["rush"]}, ":gone": {"SS": ["new"]}}),
+    # errors moto raises while validating or executing
+    (ORDER, "SET amount_minor = :one, amount_minor = :two", None, {**ONE, ":two": {"N": "2"}}),
+    (ORDER, "SET pk = :x", None, {":x": {"S": "other"}}),
+    (ORDER, "SET a = :one SET b = :one", None, ONE),
+    (ORDER, "SET n = absent_attribute + :one", None, ONE),
+    (ORDER, "SET amount_minor = #status + :one", {"#status": "status"}, ONE),
+    (ORDER, "SET amount_minor = :nope", None, ONE),
+    (ORDER, "SET sk = :empty", None, {":empty": {"S": ""}}),
+]
+
+
+@pytest.fixture(scope="session")
+def update_cases() -> tuple[dict[str, Any], list[tuple[Any, ...]]]:
+    """(the key every case updates, the cases): see UPDATE_CASES."""
+    return KEY, UPDATE_CASES
