@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,7 +44,10 @@ class Outcome:
 
 
 _CACHE_SIZE = 1024
-_compiled_expressions: dict[str, Any] = {}  # used by the engine's thread only
+# Compiled expressions belong to the engine's thread, also at exit: held in its thread-local storage, they are
+# dropped by that thread when it ends (from a module global, the main thread dropped them at interpreter exit, and
+# jsonatapy printed a RuntimeError for each).
+_engine_thread_data = threading.local()
 _engine_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jsonata-engine")
 _Result = TypeVar("_Result")
 
@@ -54,11 +58,12 @@ def _on_engine_thread(work: Callable[..., _Result], *args: Any) -> _Result:
 
 
 def _compiled(expression: str) -> Any:
-    compiled = _compiled_expressions.get(expression)
+    compiled_expressions: dict[str, Any] = _engine_thread_data.__dict__.setdefault("compiled", {})
+    compiled = compiled_expressions.get(expression)
     if compiled is None:
-        if len(_compiled_expressions) >= _CACHE_SIZE:
-            _compiled_expressions.clear()
-        compiled = _compiled_expressions[expression] = _compile(expression)
+        if len(compiled_expressions) >= _CACHE_SIZE:
+            compiled_expressions.clear()
+        compiled = compiled_expressions[expression] = _compile(expression)
     return compiled
 
 
