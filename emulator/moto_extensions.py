@@ -39,6 +39,7 @@ from emulator.stepfunctions import (
     start_execution,
     status_events,
     stop_execution,
+    timed_out_attempts,
     versions,
     wait_limit,
 )
@@ -58,6 +59,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     error_codes.EXTENSION,
     lambda_errors.EXTENSION,
     heartbeat_timeout.EXTENSION,
+    timed_out_attempts.EXTENSION,
     service_calls.EXTENSION,
     jsonata_evaluation.EXTENSION,
     item_batcher.EXTENSION,  # before sfn-definition-cache (a speed-up): the cache keeps the parse with batchers
