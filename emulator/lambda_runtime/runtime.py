@@ -11,6 +11,7 @@ from pathlib import Path
 
 from emulator.lambda_runtime import error_payloads
 from emulator.lambda_runtime.code_cache import CodeCache
+from emulator.lambda_runtime.cold_starts import ColdStarts
 from emulator.lambda_runtime.faults import FaultCounters, FaultPolicy, NoFaults
 from emulator.lambda_runtime.function_spec import FunctionSpec
 from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
@@ -28,6 +29,7 @@ class LambdaRuntime:
         self._pool_size = pool_size
         self._work_dir = Path(tempfile.mkdtemp(prefix="emulator-lambda-"))
         self._code_cache = CodeCache(self._work_dir / "code")
+        self._cold_starts = ColdStarts()
         self._log_sink = CloudWatchLogSink()
         # Workers watch the read end; only this process holds the write end (os.pipe is close-on-exec), so
         # it closes when this process dies in any way, and every worker then exits.
@@ -140,6 +142,7 @@ class LambdaRuntime:
                 self.endpoint_url,
                 self._lifeline_read,
                 self._log_sink,
+                self._cold_starts,
             )
             self._pools[spec.function_arn] = pool
         if stale is not None:  # new code or configuration: warm workers of the old one must not serve it

@@ -4,8 +4,10 @@
 free, but not longer than OVERFLOW_AFTER_SECONDS: then the pool grows by a worker (a cold start), up to
 MAX_GROWTH times its size, and keeps it warm too. Lambda does not queue synchronous invocations, it scales
 out; an unbounded wait here let invocations start after the Step Functions task that made them had timed out
-and been rolled back (their side effect then landing after its undo), which AWS would not do. The most
-recently used idle worker is reused first, so sequential invocations stay on one warm process, as on Lambda.
+and been rolled back (their side effect then landing after its undo), which AWS would not do. Workers start
+only a few at a time across the emulator (cold_starts.py); an invocation waiting for its turn takes a worker
+that comes free meanwhile. The most recently used idle worker is reused first, so sequential invocations stay
+on one warm process, as on Lambda.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import uuid
 from datetime import UTC, datetime
 
 from emulator.lambda_runtime.code_cache import CodeCache
+from emulator.lambda_runtime.cold_starts import ColdStarts
 from emulator.lambda_runtime.function_spec import FunctionSpec
 from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
 from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_log_events
@@ -44,6 +47,7 @@ class WorkerPool:
         endpoint_url: str,
         lifeline_fd: int,
         log_sink: CloudWatchLogSink,
+        cold_starts: ColdStarts,
     ) -> None:
         self.spec = spec
         self._size = size
@@ -51,6 +55,7 @@ class WorkerPool:
         self._endpoint_url = endpoint_url
         self._lifeline_fd = lifeline_fd
         self._log_sink = log_sink
+        self._cold_starts = cold_starts
         self._condition = threading.Condition()
         self._idle: list[WorkerProcess] = []
         self._workers: set[WorkerProcess] = set()
@@ -89,6 +94,7 @@ class WorkerPool:
 
         def start_one() -> None:
             try:
+                self._await_cold_start_slot()
                 self._give_back(self._start_worker(), usable=True)
             except (WorkerInitError, PoolRetired) as error:
                 failures.append(error)
@@ -121,8 +127,9 @@ class WorkerPool:
             worker.kill()
 
     def _take_idle_worker(self) -> WorkerProcess | None:
-        """An idle worker, or None once a slot for a new one is reserved: while the pool is below ``size``, or
-        once every worker stayed busy for OVERFLOW_AFTER_SECONDS (the pool grows, up to MAX_GROWTH * size)."""
+        """An idle worker, or None once a slot for a new one is reserved (here and in the emulator's cold
+        starts): while the pool is below ``size``, or once every worker stayed busy for OVERFLOW_AFTER_SECONDS
+        (the pool grows, up to MAX_GROWTH * size)."""
         deadline = time.monotonic() + OVERFLOW_AFTER_SECONDS
         with self._condition:
             while True:
@@ -131,10 +138,20 @@ class WorkerPool:
                 if self._idle:
                     return self._idle.pop()
                 count, remaining = len(self._workers) + self._starting, deadline - time.monotonic()
-                if count < self._size or (remaining <= 0 and count < self._size * MAX_GROWTH):
+                may_grow = count < self._size or (remaining <= 0 and count < self._size * MAX_GROWTH)
+                if may_grow and self._cold_starts.try_begin(self._condition):
                     self._starting += 1
                     return None
-                self._condition.wait(remaining if remaining > 0 else None)
+                # Woken by a worker given back, a cold start ended anywhere in the emulator, or the deadline.
+                self._condition.wait(remaining if remaining > 0 and not may_grow else None)
+
+    def _await_cold_start_slot(self) -> None:
+        with self._condition:
+            while not self._cold_starts.try_begin(self._condition):
+                if self._retired:
+                    self._starting -= 1
+                    raise PoolRetired()
+                self._condition.wait()
 
     def _start_worker(self) -> WorkerProcess:
         try:
@@ -147,6 +164,8 @@ class WorkerPool:
                 self._starting -= 1
                 self._condition.notify()
             raise
+        finally:
+            self._cold_starts.end()
         with self._condition:
             self._starting -= 1
             if not self._retired:

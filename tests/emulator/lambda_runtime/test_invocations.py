@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -169,8 +170,9 @@ def test_warm_worker_is_reused(emulator: EmulatorProcess, create_function: Calla
 def test_concurrent_invocations_run_in_parallel(
     emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
+    # Long enough for the workers still to start (a few at a time) while the first invocations run.
     name = create_function(
-        "import os, time\n\ndef handler(event, context):\n    started = time.time()\n    time.sleep(1)\n"
+        "import os, time\n\ndef handler(event, context):\n    started = time.time()\n    time.sleep(3)\n"
         "    return [os.getpid(), started, time.time()]\n",
         timeout=10,
     )
@@ -183,6 +185,41 @@ def test_concurrent_invocations_run_in_parallel(
     # Structural, not timed: every invocation started before any of them ended, so all four ran at once
     # (however slow a loaded machine makes the cold starts around them).
     assert max(started for _, started, _ in runs) < min(ended for _, _, ended in runs)
+
+
+SLOW_INIT = """
+import os, time
+
+INIT = [time.time()]
+time.sleep(0.5)
+INIT.append(time.time())
+
+def handler(event, context):
+    return [os.getpid(), *INIT]
+"""
+
+
+def test_a_burst_starts_workers_a_few_at_a_time_and_still_scales_out(
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit
+) -> None:
+    name = create_function(SLOW_INIT, timeout=10)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        runs = list(pool.map(lambda _: kit.invoke(emulator, name)["Payload"], range(8)))
+
+    inits = {pid: (started, ended) for pid, started, ended in runs}
+    limit = os.cpu_count() or 1  # the emulator runs on this machine: one cold start per core at once
+    assert len(inits) >= min(2, limit)  # a burst still gets more than one execution environment
+    assert most_at_once(list(inits.values())) <= limit
+
+
+def most_at_once(intervals: list[tuple[float, float]]) -> int:
+    edges = sorted([(start, 1) for start, _ in intervals] + [(end, -1) for _, end in intervals])
+    running = highest = 0
+    for _, step in edges:  # an end sorts before a start at the same instant: touching is not overlapping
+        running += step
+        highest = max(highest, running)
+    return highest
 
 
 def test_code_and_configuration_updates_are_served_by_new_workers(
