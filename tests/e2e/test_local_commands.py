@@ -172,7 +172,8 @@ def test_serve_prints_commands_that_work_as_printed_and_stops_cleanly_on_ctrl_c(
         describe_when_ended(sfn, execution_arn, timeout_s=120)  # waits here: each pasted command is a CLI start-up
         described = pasted.run(pasted.named("describe-execution"))
         events = pasted.run(pasted.named("get-execution-history"))["events"]
-        assert (described["executionArn"], described["status"]) == (execution_arn, "SUCCEEDED"), events[-3:]
+        ended = (described.get("error"), described.get("cause"), [event["type"] for event in events])
+        assert (described["executionArn"], described["status"]) == (execution_arn, "SUCCEEDED"), ended
         assert events[-1]["type"] == "ExecutionSucceeded"
         validated = pasted.run(pasted.named("start-sync-execution"))  # the invalid example
         assert (validated["status"], validated["error"]) == ("FAILED", "OrderInvalid")

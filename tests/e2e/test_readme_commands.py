@@ -103,7 +103,7 @@ def assert_effect(command: str, output: str, workdir: Path) -> None:
         expected = {"/checkouts": 202, "/orders/validate": 422}.get(route, 200)
         assert output.startswith(f"HTTP {expected}\n"), output
     elif "describe-execution" in arguments:
-        assert '"status": "SUCCEEDED"' in output
+        assert '"status": "SUCCEEDED"' in output, output  # all of it: a failure's error and cause
     elif "start-sync-execution" in arguments:
         assert '"status": "FAILED"' in output and "OrderInvalid" in output
     elif "filter-log-events" in arguments:
