@@ -126,7 +126,8 @@ class HandlerFunction(pulumi.ComponentResource):
             runtime=LAMBDA_RUNTIME,
             architectures=[settings.architecture],
             handler=f"{args.module}.lambda_handler",
-            **self._code(name, handler_archive(args.handlers_dir, args.module, args.shared_packages), args),
+            **self._code(name, handler_archive(args.handlers_dir, args.module, args.shared_packages, LAMBDA_RUNTIME),
+                         args),
             role=self.role.arn,
             reserved_concurrent_executions=args.reserved_concurrency,
             # A new version on every code or configuration change; callers invoke versions, never $LATEST.
