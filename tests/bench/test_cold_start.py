@@ -1,4 +1,5 @@
-"""A handler's import figure is its import time above the floor (boto3 and one DynamoDB client), per Python."""
+"""A handler's import figure is its import time above the floor (boto3 and one DynamoDB client) on Lambda's
+Python, the only one that imports the archive's bytecode; on this venv's Python when Lambda's was not timed."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ FLOOR_TIMES = {
 }
 
 
-def test_the_figure_is_the_larger_difference_over_the_pythons() -> None:
-    assert above_floor({"venv": 300.0, "python3.13": 290.0}, FLOOR_TIMES) == pytest.approx(120.0)
+def test_the_figure_is_lambdas_python_s_difference_when_it_was_timed() -> None:
+    assert above_floor({"venv": 300.0, "python3.13": 290.0}, FLOOR_TIMES) == pytest.approx(90.0)
     assert above_floor({"venv": 200.0, "python3.13": 260.0}, FLOOR_TIMES) == pytest.approx(60.0)
 
 
