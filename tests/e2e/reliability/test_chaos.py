@@ -9,6 +9,7 @@ import pytest
 
 from sagactl.reliability.chaos import ChaosSettings, run_chaos
 from sagactl.reliability.check_run import render_report
+from sagactl.reliability.recovery import render_recoveries
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +28,7 @@ def test_two_hundred_concurrent_sagas_under_random_faults_keep_every_invariant(r
     assert set(figures.faults_injected) == {"fail_before", "crash_after", "throttle", "timeout", "latency"}
     assert figures.retries > 0 and figures.compensated > 0
     assert {"SUCCEEDED", "OutOfStock", "PaymentDeclined", "OrderInvalid", "CheckoutFailed"} <= set(figures.outcomes)
-    assert all(recovery.recovered for recovery in figures.recoveries)
+    assert all(recovery.recovered for recovery in figures.recoveries), render_recoveries(figures.recoveries)
     assert rs.control.fault_status().policies == {}  # the run lifts its faults
 
 
@@ -41,4 +42,4 @@ def test_sagas_an_operator_stops_at_random_moments_roll_back_and_keep_every_inva
     assert figures.check is not None
     assert figures.violations == 0, render_report(figures.check_after_recovery or figures.check)
     assert figures.faults_injected["operator_stop"] == figures.outcomes.get("ABORTED", 0) > 0
-    assert all(recovery.recovered for recovery in figures.recoveries)
+    assert all(recovery.recovered for recovery in figures.recoveries), render_recoveries(figures.recoveries)
