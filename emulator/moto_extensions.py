@@ -19,9 +19,10 @@ import moto
 from emulator import log_sink, speedups
 from emulator.apigateway import app as execute_api
 from emulator.control_api import app as control_api
-from emulator.dynamodb import atomic_requests
+from emulator.dynamodb import atomic_requests as dynamodb_atomic_requests
 from emulator.http import guard as http_guard
 from emulator.http import server as http_server
+from emulator.iam import atomic_requests as iam_atomic_requests
 from emulator.lambda_runtime import log_format, moto_lambda, public_layers
 from emulator.metering import requests as request_metering
 from emulator.moto_seams import Kind, MotoExtension
@@ -70,7 +71,8 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     stop_execution.EXTENSION,
     status_events.EXTENSION,
     event_targets.EXTENSION,
-    atomic_requests.EXTENSION,
+    dynamodb_atomic_requests.EXTENSION,
+    iam_atomic_requests.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
     execute_api.EXTENSION,

@@ -1,0 +1,1 @@
+"""IAM on the emulator: what moto's IAM needs to answer concurrent requests."""
