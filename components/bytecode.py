@@ -17,6 +17,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pulumi
+
 # The same variable the Makefile uses for the handler tests' interpreter.
 PYTHON_OVERRIDE = "LAMBDA_PYTHON"
 
@@ -31,6 +33,11 @@ for name, path in sources.items():
     compiled[cached] = f"{out_dir}/{cached}"
 print(json.dumps(compiled))
 """
+
+
+class LambdaPythonError(pulumi.RunError, ValueError):
+    """LAMBDA_PYTHON (or the Python found) cannot compile the handlers: one line from `pulumi up` (RunError prints no
+    stack trace) and from sagactl (a ValueError is a user's error there)."""
 
 
 def lambda_python(runtime: str) -> str | None:
@@ -62,7 +69,7 @@ def _runs_as(python: str, version: str) -> bool:
 def compiled_for(python: str, sources: dict[str, Path], out_dir: Path, cache_tag: str) -> dict[str, Path]:
     """{archive name of each .pyc: its file} for ``sources`` ({archive name of a .py: its file}), compiled by
     ``python`` (whose cache tag is ``cache_tag``, e.g. "cpython-313") into ``out_dir``, unless a deploy of the
-    same sources left them there. Raises RuntimeError naming the interpreter when it cannot compile them."""
+    same sources left them there. Raises LambdaPythonError naming the interpreter when it cannot compile them."""
     expected = {_cached_name(name, cache_tag): out_dir / _cached_name(name, cache_tag) for name in sources}
     if all(path.is_file() for path in expected.values()):  # py_compile writes each file whole (rename)
         return expected
@@ -72,10 +79,10 @@ def compiled_for(python: str, sources: dict[str, Path], out_dir: Path, cache_tag
             capture_output=True, text=True, timeout=120, check=False,
         )
     except OSError as error:
-        raise RuntimeError(f"cannot run {python} to compile the handlers: {error}") from None
+        raise LambdaPythonError(f"cannot run {python} to compile the handlers: {error}") from None
     if completed.returncode != 0:
         last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"{python} could not compile the handlers: {last_line}")
+        raise LambdaPythonError(f"{python} could not compile the handlers: {last_line}")
     return {name: Path(path) for name, path in json.loads(completed.stdout).items()}
 
 

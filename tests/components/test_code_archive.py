@@ -81,7 +81,7 @@ def test_without_lambdas_python_the_archive_ships_the_sources_alone(monkeypatch,
 
 def test_a_python_that_cannot_compile_is_a_clear_error(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("LAMBDA_PYTHON", str(tmp_path / "python3.13"))
-    with pytest.raises(RuntimeError, match=r"cannot run .*python3\.13 to compile the handlers"):
+    with pytest.raises(bytecode.LambdaPythonError, match=r"cannot run .*python3\.13 to compile the handlers"):
         handler_archive(PROJECT_DIR / "handlers", "confirm_order", ("checkout_domain",), "python3.13")
 
 

@@ -4,6 +4,7 @@ one-line errors (the deploy's own refusals are tested in tests/devstack)."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import signal
 import socket
@@ -223,3 +224,12 @@ def test_serve_of_an_unknown_stack_lists_the_stacks_there_are_in_one_line():
     assert stderr.splitlines()[-1] == f"sagactl: no stack file Pulumi.staging.yaml; stacks in {REPO}: dev, prod"
     assert "Traceback" not in stderr
 
+
+
+def test_serve_with_a_lambda_python_that_does_not_run_says_so_in_one_line():
+    serve = sagactl("serve", "--port", str(free_port()),
+                    env={**os.environ, "LAMBDA_PYTHON": "/nonexistent/python3.13"})
+    _, stderr = serve.communicate(timeout=120)
+    assert serve.returncode == 2
+    assert stderr.splitlines()[-1].startswith("sagactl: cannot run /nonexistent/python3.13 to compile the handlers")
+    assert "Traceback" not in stderr
