@@ -47,8 +47,3 @@ class ColdStarts:
         for condition in waiting:  # never under self._lock: a pool calls try_begin holding its condition
             with condition:
                 condition.notify_all()
-
-    @property
-    def starting(self) -> int:
-        with self._lock:
-            return self._starting
