@@ -59,6 +59,10 @@ class RecoveryResult:
         }
 
 
+# How a letter kept for an order that is nonetheless whole begins its detail: safe, an operator's call to drop.
+CONFIRMED_AND_WHOLE = "the order is CONFIRMED and whole"
+
+
 class _CannotRecover(Exception):
     pass
 
@@ -188,7 +192,7 @@ def _confirmed(
             f"{snapshot.reservation_status} {snapshot.reserved}): compensations must not run; needs an operator",
         )
     if not discard:
-        return result(False, "the order is CONFIRMED and whole: nothing to compensate (--discard-confirmed drops this)")
+        return result(False, f"{CONFIRMED_AND_WHOLE}: nothing to compensate (--discard-confirmed drops this)")
     return result(True, "discarded: the order is CONFIRMED and whole, so no compensation applies")
 
 

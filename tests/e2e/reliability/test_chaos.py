@@ -9,7 +9,7 @@ import pytest
 
 from sagactl.reliability.chaos import ChaosSettings, run_chaos
 from sagactl.reliability.check_run import render_report
-from sagactl.reliability.recovery import render_recoveries
+from sagactl.reliability.recovery import CONFIRMED_AND_WHOLE, RecoveryResult, render_recoveries
 
 pytestmark = pytest.mark.e2e
 
@@ -42,4 +42,10 @@ def test_sagas_an_operator_stops_at_random_moments_roll_back_and_keep_every_inva
     assert figures.check is not None
     assert figures.violations == 0, render_report(figures.check_after_recovery or figures.check)
     assert figures.faults_injected["operator_stop"] == figures.outcomes.get("ABORTED", 0) > 0
-    assert all(recovery.recovered for recovery in figures.recoveries), render_recoveries(figures.recoveries)
+    # A stopped saga's ConfirmOrder may still land after its rollback's first compensation gave up: the order ends
+    # confirmed and whole, and its letter stays for an operator (docs/reliability.md); anything else must recover.
+    assert all(recovered_or_whole(recovery) for recovery in figures.recoveries), render_recoveries(figures.recoveries)
+
+
+def recovered_or_whole(recovery: RecoveryResult) -> bool:
+    return recovery.recovered or recovery.detail.startswith(CONFIRMED_AND_WHOLE)
