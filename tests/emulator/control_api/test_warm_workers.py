@@ -16,7 +16,7 @@ SLOW_PID = """
 import os, time
 
 def handler(event, context):
-    time.sleep(0.3)  # long enough for the three calls to overlap
+    time.sleep(2)  # long enough for the three calls to overlap, however slow the machine makes their sending
     return os.getpid()
 """
 
