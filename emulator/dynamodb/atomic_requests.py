@@ -9,21 +9,10 @@ moto's pure-Python work was serialized by the interpreter lock anyway.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 from moto.dynamodb.responses import DynamoHandler
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, around
-
-_lock = threading.Lock()
-
-
-def one_at_a_time(call_action: Callable[[Any], Any], handler: Any) -> Any:
-    with _lock:
-        return call_action(handler)
-
+from emulator.one_request_at_a_time import one_at_a_time
 
 EXTENSION = MotoExtension(
     name="dynamodb-atomic-requests",
@@ -31,5 +20,5 @@ EXTENSION = MotoExtension(
     purpose="each DynamoDB request runs alone: conditional writes and transactions are atomic, as on DynamoDB",
     module=__name__,
     seams=(Signature(DynamoHandler, "call_action", ("self",)),),
-    install=lambda: around(DynamoHandler, "call_action", one_at_a_time),
+    install=lambda: around(DynamoHandler, "call_action", one_at_a_time()),
 )

@@ -9,22 +9,11 @@ around each request costs nothing a developer feels.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 from moto.iam.models import IAMBackend
 from moto.iam.responses import IamResponse
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, SourceLine, around
-
-_lock = threading.Lock()
-
-
-def one_at_a_time(call_action: Callable[[Any], Any], handler: Any) -> Any:
-    with _lock:
-        return call_action(handler)
-
+from emulator.one_request_at_a_time import one_at_a_time
 
 EXTENSION = MotoExtension(
     name="iam-atomic-requests",
@@ -35,5 +24,5 @@ EXTENSION = MotoExtension(
         Signature(IamResponse, "call_action", ("self",)),
         SourceLine(IAMBackend, "get_role", "for role in self.get_roles():"),
     ),
-    install=lambda: around(IamResponse, "call_action", one_at_a_time),
+    install=lambda: around(IamResponse, "call_action", one_at_a_time()),
 )

@@ -7,7 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from emulator.iam.atomic_requests import one_at_a_time
+from emulator.one_request_at_a_time import one_at_a_time
 
 
 def test_requests_never_overlap() -> None:
@@ -26,7 +26,8 @@ def test_requests_never_overlap() -> None:
         return "answered"
 
     with ThreadPoolExecutor(max_workers=6) as pool:
-        answers = list(pool.map(lambda _: one_at_a_time(slow_action, object()), range(6)))
+        call_alone = one_at_a_time()
+        answers = list(pool.map(lambda _: call_alone(slow_action, object()), range(6)))
 
     assert answers == ["answered"] * 6
     assert most_at_once == 1
