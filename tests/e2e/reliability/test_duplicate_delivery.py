@@ -51,14 +51,18 @@ def test_a_declined_order_delivered_many_times_is_declined_without_a_charge(
     with ThreadPoolExecutor(6) as pool:
         arns = list(pool.map(lambda n: rs.start(order, f"{order['order_id']}-{n}"), range(6)))
     results = [wait_for_execution(rs.sfn, arn) for arn in arns]
-    assert "PaymentDeclined" in {r.error for r in results}
-    # A redelivery that runs ProcessPayment after the decline finds the order FAILED and refuses to charge it
-    # (OrderStateConflictException): its saga ends CheckoutFailed, with nothing charged either.
-    others = [r for r in results if r.error != "PaymentDeclined"]
-    assert all(r.error == "CheckoutFailed" and "is FAILED" in (r.cause or "") for r in others), others
     snapshot = rs.snapshot(order["order_id"])
     assert (snapshot.charges, snapshot.status) == (0, "FAILED")
-    assert check(arns).ok
+    report = check(arns)
+    assert report.ok, report.violations
+    assert "PaymentDeclined" in {r.error for r in results}
+    # A redelivery that runs ProcessPayment after the decline finds the order FAILED and refuses to charge it
+    # (OrderStateConflictException). On a loaded machine it may instead run out of retries while another delivery
+    # holds the order's idempotency lock. Either way its saga compensates and ends CheckoutFailed, charging nothing.
+    others = [r for r in results if r.error != "PaymentDeclined"]
+    assert all(r.error == "CheckoutFailed" for r in others), "\n".join(
+        f"{' > '.join(r.path)}: {r.error}: {r.cause}" for r in others
+    )
 
 
 def test_a_failed_redelivery_never_undoes_a_confirmed_order(rs, check) -> None:
