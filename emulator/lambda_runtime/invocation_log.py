@@ -40,6 +40,21 @@ def invocation_log_events(report: InvocationReport, output: str, log_format: str
     return events
 
 
+def init_report_events(duration_ms: float, output: str, status: str, log_format: str = "Text") -> list[LogEvent]:
+    """What Lambda logs of an init phase that did not end ready (``status``: timeout or error): its output, then
+    INIT_REPORT (JSON format: a ``platform.initReport`` record)."""
+    now_ms = int(time.time() * 1000)
+    events = [LogEvent(now_ms, line) for line in output_lines(output)]
+    if log_format == "JSON":
+        events.append(_system_record(now_ms, "platform.initReport", {
+            "initializationType": "on-demand", "phase": "init", "status": status,
+            "metrics": {"durationMs": round(duration_ms, 3)}}))
+    else:
+        line = f"INIT_REPORT Init Duration: {duration_ms:.2f} ms\tPhase: init\tStatus: {status}"
+        events.append(LogEvent(now_ms, line))
+    return events
+
+
 def output_lines(output: str) -> list[str]:
     """One event per printed line; the worker joins a multi-line error with "\\r" to keep it one event."""
     return [line.replace("\r", "\n") for line in output.split("\n") if line.strip()]

@@ -22,9 +22,15 @@ from emulator.lambda_runtime.code_cache import CodeCache
 from emulator.lambda_runtime.cold_starts import ColdStarts
 from emulator.lambda_runtime.function_spec import FunctionSpec
 from emulator.lambda_runtime.invocation import InvocationOutcome, InvocationRequest
-from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_log_events
+from emulator.lambda_runtime.invocation_log import InvocationReport, init_report_events, invocation_log_events
 from emulator.lambda_runtime.worker_env import worker_environment
-from emulator.lambda_runtime.worker_process import WorkerInitError, WorkerProcess, WorkerReply
+from emulator.lambda_runtime.worker_process import (
+    INIT_TIMEOUT_SECONDS,
+    WorkerInitError,
+    WorkerInitTimedOut,
+    WorkerProcess,
+    WorkerReply,
+)
 from emulator.log_sink import CloudWatchLogSink, LogEvent
 
 # Long enough for a warm worker to absorb a burst; short enough that a wait plus a cold start stays well
@@ -66,13 +72,25 @@ class WorkerPool:
         started_ms = int(time.time() * 1000)
         worker = self._take_idle_worker()
         init_duration_ms: float | None = None
+        time_left: float | None = None
         if worker is None:
             try:
                 worker = self._start_worker()
+                init_duration_ms = worker.init_duration_ms
+            except WorkerInitTimedOut as timed_out:
+                # Lambda retries an init that ran past its own limit within the invocation, under the function
+                # timeout: a slow cold start costs time, not the invocation.
+                self._log_init_timeout(timed_out)
+                retried_at = time.monotonic()
+                try:
+                    worker = self._start_worker_again(self.spec.timeout_seconds)
+                except WorkerInitError as error:
+                    return self._init_failure(request, error, started_ms)
+                time_left = self.spec.timeout_seconds - (time.monotonic() - retried_at)
+                init_duration_ms = worker.init_duration_ms
             except WorkerInitError as error:
                 return self._init_failure(request, error, started_ms)
-            init_duration_ms = worker.init_duration_ms
-        reply = worker.invoke(request)
+        reply = worker.invoke(request, time_left)
         log_text = self._record_log(worker, request, reply, started_ms, init_duration_ms)
         self._give_back(worker, reply.worker_usable)
         return InvocationOutcome(reply.body, reply.errored, log_text)
@@ -153,12 +171,20 @@ class WorkerPool:
                     raise PoolRetired()
                 self._condition.wait()
 
-    def _start_worker(self) -> WorkerProcess:
+    def _start_worker_again(self, init_timeout_seconds: float) -> WorkerProcess:
+        """A cold start of its own, for an invocation whose worker's init failed: a slot reserved as
+        ``_take_idle_worker`` reserves one, then taken in turn."""
+        with self._condition:
+            self._starting += 1
+        self._await_cold_start_slot()
+        return self._start_worker(init_timeout_seconds)
+
+    def _start_worker(self, init_timeout_seconds: float = INIT_TIMEOUT_SECONDS) -> WorkerProcess:
         try:
             stream = _new_log_stream_name(self.spec.version)
             task_root = self._code_cache.task_root_for(self.spec)
             environment = worker_environment(self.spec, self._endpoint_url, task_root, stream)
-            worker = WorkerProcess(self.spec, environment, self._lifeline_fd)
+            worker = WorkerProcess(self.spec, environment, self._lifeline_fd, init_timeout_seconds)
         except BaseException:
             with self._condition:
                 self._starting -= 1
@@ -211,6 +237,10 @@ class WorkerPool:
         if not reply.worker_usable:  # Lambda logs why the environment died (timeout, exit) after the output
             output += "\n" + _error_message(reply.body)
         return self._write_log(worker.log_stream_name, invocation_log_events(report, output, self.spec.log_format))
+
+    def _log_init_timeout(self, timed_out: WorkerInitTimedOut) -> None:
+        events = init_report_events(timed_out.duration_ms, timed_out.output, "timeout", self.spec.log_format)
+        self._write_log(_new_log_stream_name(self.spec.version), events)
 
     def _init_failure(
         self, request: InvocationRequest, error: WorkerInitError, started_ms: int

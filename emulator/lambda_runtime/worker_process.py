@@ -21,6 +21,7 @@ from emulator.lambda_runtime.invocation import InvocationRequest
 from emulator.lambda_runtime.protocol import ChannelClosed, receive_message, send_message
 
 # Lambda gives the init phase (importing the handler's module) its own 10 s, apart from the function timeout.
+# An init that runs longer is retried within the first invocation, under the function timeout (worker_pool.py).
 INIT_TIMEOUT_SECONDS = 10.0
 
 # `python -m emulator...` must find the emulator package: run it from the directory that holds it.
@@ -40,14 +41,25 @@ class WorkerReply:
 
 
 class WorkerInitError(Exception):
-    def __init__(self, body: dict[str, Any], output: str) -> None:
+    def __init__(self, body: dict[str, Any], output: str, duration_ms: float = 0.0) -> None:
         super().__init__(body["errorMessage"])
         self.body = body
         self.output = output
+        self.duration_ms = duration_ms
+
+
+class WorkerInitTimedOut(WorkerInitError):
+    """The init ran past its time limit and the worker was killed."""
 
 
 class WorkerProcess:
-    def __init__(self, spec: FunctionSpec, environment: dict[str, str], lifeline_fd: int) -> None:
+    def __init__(
+        self,
+        spec: FunctionSpec,
+        environment: dict[str, str],
+        lifeline_fd: int,
+        init_timeout_seconds: float = INIT_TIMEOUT_SECONDS,
+    ) -> None:
         self.spec = spec
         self.log_stream_name = environment["AWS_LAMBDA_LOG_STREAM_NAME"]
         self.init_duration_ms = 0.0
@@ -80,16 +92,19 @@ class WorkerProcess:
         )
         os.close(request_read)
         os.close(response_write)
-        self._await_ready(started)
+        self._await_ready(started, init_timeout_seconds)
 
     @property
     def pid(self) -> int:
         return self._process.pid
 
-    def invoke(self, request: InvocationRequest) -> WorkerReply:
+    def invoke(self, request: InvocationRequest, time_left_seconds: float | None = None) -> WorkerReply:
+        """Runs one invocation, killed at the function timeout (or after ``time_left_seconds``, what an init
+        retried within this invocation left of it)."""
         started = time.monotonic()
         timeout = self.spec.timeout_seconds
-        deadline_epoch_ms = int((time.time() + timeout) * 1000)
+        time_left = timeout if time_left_seconds is None else max(0.0, time_left_seconds)
+        deadline_epoch_ms = int((time.time() + time_left) * 1000)
         message = {
             "type": "invoke",
             "request_id": request.request_id,
@@ -102,7 +117,7 @@ class WorkerProcess:
             message["fault"] = request.worker_fault.to_message()
         try:
             send_message(self._request_write, message)
-            response = self._receive_within(timeout)
+            response = self._receive_within(time_left)
         except TimeoutError:
             self.kill()
             body = error_payloads.timeout_payload(request.request_id, timeout)
@@ -131,22 +146,24 @@ class WorkerProcess:
                 os.close(fd)
         self._output.close()
 
-    def _await_ready(self, started: float) -> None:
+    def _await_ready(self, started: float, timeout_seconds: float) -> None:
         try:
-            message = self._receive_within(INIT_TIMEOUT_SECONDS)
+            message = self._receive_within(timeout_seconds)
         except TimeoutError:
-            self._fail_init(error_payloads.timeout_payload("", INIT_TIMEOUT_SECONDS))
+            self._fail_init(error_payloads.timeout_payload("", timeout_seconds), started, WorkerInitTimedOut)
         except ChannelClosed:
-            self._fail_init(error_payloads.exit_payload("", self._process.wait()))
+            self._fail_init(error_payloads.exit_payload("", self._process.wait()), started)
         self.init_duration_ms = _elapsed_ms(started)
         if message["type"] == "init_error":
-            self._fail_init(message["error"])
+            self._fail_init(message["error"], started)
 
-    def _fail_init(self, body: dict[str, Any]) -> NoReturn:
+    def _fail_init(
+        self, body: dict[str, Any], started: float, error: type[WorkerInitError] = WorkerInitError
+    ) -> NoReturn:
         self.kill()
         output = self._take_output()
         self.close()
-        raise WorkerInitError(body, output)
+        raise error(body, output, _elapsed_ms(started))
 
     def _receive_within(self, timeout_seconds: float) -> dict[str, Any]:
         poller = select.poll()  # not select.select: it fails on descriptors past 1024

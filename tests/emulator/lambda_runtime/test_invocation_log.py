@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from emulator.lambda_runtime.invocation_log import InvocationReport, invocation_log_events, reported_duration
+from emulator.lambda_runtime.invocation_log import (
+    InvocationReport,
+    init_report_events,
+    invocation_log_events,
+    reported_duration,
+)
 
 REPORT = InvocationReport(request_id="r-1", version="$LATEST", started_ms=1_700_000_000_000, duration_ms=12.34,
                           memory_mb=256, max_memory_used_mb=70, init_duration_ms=150.5)
@@ -33,6 +38,17 @@ def test_json_format_records() -> None:
     assert json.loads(report)["record"] == {"requestId": "r-1", "status": "success", "metrics": {
         "durationMs": 12.34, "billedDurationMs": 13, "memorySizeMB": 256, "maxMemoryUsedMB": 70,
         "initDurationMs": 150.5}}
+
+
+def test_an_init_that_timed_out_is_reported_in_either_format() -> None:
+    text = [event.message for event in init_report_events(10_000.456, "importing\n", "timeout")]
+    assert text == ["importing", "INIT_REPORT Init Duration: 10000.46 ms\tPhase: init\tStatus: timeout"]
+
+    printed, record = [event.message for event in init_report_events(10_000.456, "importing\n", "timeout", "JSON")]
+    assert printed == "importing"
+    assert json.loads(record)["type"] == "platform.initReport"
+    assert json.loads(record)["record"] == {"initializationType": "on-demand", "phase": "init", "status": "timeout",
+                                            "metrics": {"durationMs": 10000.456}}
 
 
 def test_the_billed_duration_is_read_from_either_format() -> None:

@@ -222,6 +222,49 @@ def most_at_once(intervals: list[tuple[float, float]]) -> int:
     return highest
 
 
+# Each of the first SLOW_INITS inits (counted in a file) sleeps past Lambda's 10 s init limit.
+INITS_PAST_THE_LIMIT = """
+import os, time
+
+with open(os.environ["INIT_COUNT_FILE"], "a+") as count:
+    count.write("x")
+    count.seek(0)
+    if len(count.read()) <= int(os.environ["SLOW_INITS"]):
+        time.sleep(10.5)
+
+def handler(event, context):
+    return context.get_remaining_time_in_millis()
+"""
+
+
+def test_an_init_past_the_limit_is_retried_within_the_invocation_under_the_function_timeout(
+    emulator: EmulatorProcess, create_function: Callable[..., str], kit, tmp_path
+) -> None:
+    """As on Lambda: the first invocation runs a second init, which only the function timeout bounds."""
+
+    def function(slow_inits: int, timeout: int) -> str:
+        counter = tmp_path / f"inits-{slow_inits}"
+        return create_function(INITS_PAST_THE_LIMIT, timeout=timeout,
+                               environment={"INIT_COUNT_FILE": str(counter), "SLOW_INITS": str(slow_inits)})
+
+    slow_once, slow_twice = function(slow_inits=1, timeout=5), function(slow_inits=2, timeout=1)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # side by side: each waits out a 10 s init
+        first, second = pool.map(lambda name: kit.invoke(emulator, name), (slow_once, slow_twice))
+
+    assert "FunctionError" not in first
+    assert 0 < first["Payload"] <= 5000  # the retried init came out of the function's time
+    messages = [event["message"] for event in
+                emulator.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{slow_once}")["events"]]
+    assert any(message.startswith("INIT_REPORT Init Duration: ") and message.endswith("Phase: init\tStatus: timeout")
+               for message in messages)
+    assert any(message.startswith("REPORT RequestId: ") for message in messages)
+    # The retried init also ran past the function timeout: the invocation timed out.
+    assert second["FunctionError"] == "Unhandled"
+    assert second["Payload"]["errorType"] == "Sandbox.Timedout"
+    assert second["Payload"]["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert (tmp_path / "inits-2").read_text() == "xx"  # two inits, no third
+
+
 def test_code_and_configuration_updates_are_served_by_new_workers(
     emulator: EmulatorProcess, create_function: Callable[..., str], kit
 ) -> None:
