@@ -46,6 +46,7 @@ from emulator.stepfunctions import (
 )
 from emulator.stepfunctions.item_batcher import interpreter as item_batcher
 from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
+from emulator.thread_safety import ast_parse
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -73,6 +74,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     event_targets.EXTENSION,
     dynamodb_atomic_requests.EXTENSION,
     iam_atomic_requests.EXTENSION,
+    ast_parse.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
     execute_api.EXTENSION,

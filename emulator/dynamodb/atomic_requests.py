@@ -12,7 +12,7 @@ from __future__ import annotations
 from moto.dynamodb.responses import DynamoHandler
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, around
-from emulator.one_request_at_a_time import one_at_a_time
+from emulator.thread_safety.one_request_at_a_time import one_at_a_time
 
 EXTENSION = MotoExtension(
     name="dynamodb-atomic-requests",

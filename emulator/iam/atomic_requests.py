@@ -13,7 +13,7 @@ from moto.iam.models import IAMBackend
 from moto.iam.responses import IamResponse
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, SourceLine, around
-from emulator.one_request_at_a_time import one_at_a_time
+from emulator.thread_safety.one_request_at_a_time import one_at_a_time
 
 EXTENSION = MotoExtension(
     name="iam-atomic-requests",

@@ -7,7 +7,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from emulator.one_request_at_a_time import one_at_a_time
+from emulator.thread_safety.one_request_at_a_time import one_at_a_time
 
 
 def test_requests_never_overlap() -> None:

@@ -1,0 +1,28 @@
+"""ast-parse-lock: a syntax tree is built only while no other thread builds one."""
+
+from __future__ import annotations
+
+import ast
+import threading
+
+from emulator import moto_extensions
+from emulator.thread_safety import ast_parse
+
+
+def test_a_tree_waits_while_another_thread_builds_one() -> None:
+    moto_extensions.install()
+    unescaped: list[str] = []
+    with ast_parse.LOCK:  # as a request thread would hold it mid-parse
+        # moto's ASL parser unescapes a definition's string literals this way.
+        builder = threading.Thread(target=lambda: unescaped.append(ast.literal_eval('"a\\u00e9b"')))
+        builder.start()
+        builder.join(0.5)
+        assert builder.is_alive()
+    builder.join(5)
+    assert unescaped == ["a\u00e9b"]
+
+
+def test_the_same_thread_may_parse_again_inside_a_parse() -> None:
+    moto_extensions.install()
+    with ast_parse.LOCK:
+        assert isinstance(ast.parse("x = 1"), ast.Module)
