@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+import checkout_domain.init_phase  # first: pauses the garbage collector for the imports below
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
@@ -110,3 +111,6 @@ def _unsealed_token(order: Order) -> str:
     except UnreadablePaymentToken:
         metrics.add_metric(name="PaymentTokenUnreadable", unit=MetricUnit.Count, value=1)
         raise CardDeclined(INVALID_PAYMENT_TOKEN) from None
+
+
+checkout_domain.init_phase.done()  # the import is over: the collector resumes (see init_phase)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import checkout_domain.init_phase  # first: pauses the garbage collector for the imports below
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import idempotent_function
@@ -53,3 +54,6 @@ def reserve_order(order: Order) -> ReservationResult:
         reservation_id=reservation.reservation_id,
         items=tuple(ReservedItem(sku=line.sku, quantity=line.quantity) for line in reservation.items),
     )
+
+
+checkout_domain.init_phase.done()  # the import is over: the collector resumes (see init_phase)
