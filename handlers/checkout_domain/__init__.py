@@ -16,6 +16,7 @@ that must differ between copies or that a copy cannot reuse:
   which on a SnapStart function is Lambda's container-credentials endpoint and refreshes after a restore.
 - every unique value (payment, reservation and confirmation ids) is drawn per call from os.urandom (uuid4), never
   at import; the payment-token Encryption SDK objects (with their data-key cache) are made on first use.
+- the garbage collector, paused for the import (`init_phase.py`), is running again before the snapshot is taken.
 So no after-restore hook is needed; anything added at import must keep to these rules or register one
 (`snapshot_restore_py.register_after_restore`, part of Lambda's Python runtime).
 """
