@@ -5,7 +5,7 @@ threads building trees at once can corrupt it: `ast.parse` then raises "SystemEr
 depth mismatch" (python/cpython#106905 fixed only part of it). In the emulator two such builders meet: werkzeug
 compiles each URL rule through `ast.parse` when moto creates a service's app on its first request, and moto's
 ASL parser unescapes every string literal of a definition with `ast.literal_eval`, which swallows the error and
-keeps the literal as written. During a deploy both run side by side; a CI run's deploy failed with that 500.
+keeps the literal as written. During a deploy both run side by side; a test run's deploy failed with that 500.
 Trees are built rarely once the emulator is warm, so one lock costs nothing a developer feels.
 """
 
