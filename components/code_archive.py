@@ -7,9 +7,9 @@ the archive stays a few kilobytes and cold starts do not pay for unzipping libra
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import tempfile
+from modulefinder import ModuleFinder
 from pathlib import Path
 
 import pulumi
@@ -45,34 +45,17 @@ def handler_archive(
 
 def imported_by(module: str, files: dict[str, Path]) -> set[str]:
     """The archive names of the modules among ``files`` that ``module`` imports, itself included, directly or
-    through one another, wherever the import statement stands (an import inside a function is still one)."""
-    modules = {_dotted(name): name for name in files if name.endswith(".py")}
-    found: set[str] = set()
-    pending = [module]
-    while pending:
-        name = modules.get(pending.pop())
-        if name is None or name in found:
-            continue
-        found.add(name)
-        package = _dotted(name) if name.endswith("/__init__.py") else _dotted(name).rpartition(".")[0]
-        for node in ast.walk(ast.parse(files[name].read_bytes(), filename=name)):
-            if isinstance(node, ast.Import):
-                pending += [parent for alias in node.names for parent in _with_parents(alias.name)]
-            elif isinstance(node, ast.ImportFrom):
-                base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
-                target = ".".join([*base, *([node.module] if node.module else [])])
-                pending += _with_parents(target) + [f"{target}.{alias.name}" for alias in node.names]
-    return found
+    through one another, wherever the import statement stands (an import inside a function is still one).
 
-
-def _dotted(name: str) -> str:
-    return name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-
-
-def _with_parents(dotted: str) -> list[str]:
-    """Importing a.b.c runs a, a.b and a.b.c."""
-    parts = dotted.split(".")
-    return [".".join(parts[: index + 1]) for index in range(len(parts))]
+    The standard library's ModuleFinder reads the imports from each module's bytecode. A syntax tree would do
+    too, but on Python before 3.13 `ast.parse` can fail with "SystemError: AST constructor recursion depth
+    mismatch" when a garbage collection mid-parse runs a finalizer that parses too (a logged traceback does)."""
+    entry = files[f"{module.replace('.', '/')}.py"]
+    root = entry.resolve().parents[module.count(".")]
+    finder = ModuleFinder(path=[str(root)])
+    finder.run_script(str(entry))
+    found = {Path(file).resolve() for each in finder.modules.values() if (file := getattr(each, "__file__", None))}
+    return {name for name, path in files.items() if path.resolve() in found}
 
 
 def _bytecode(files: dict[str, Path], runtime: str) -> dict[str, Path]:

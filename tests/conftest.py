@@ -5,14 +5,19 @@ and pytest at import; a fixture that needs more imports it when it is first used
 - `walk`: the structural ASL path walker (tests/asl, tests/sagactl/cost).
 - `new_fake_cloud`, `declare_stack`, `declared_stacks`, `declared_stack`: the program (`__main__.py`) run for a
   stack under Pulumi mocks, recording what it declares (tests/components, tests/program, tests/policy).
+- `collections_that_parse`: garbage collections that keep running finalizers which parse Python
+  (tests/components, tests/emulator/thread_safety).
 """
 
 from __future__ import annotations
 
+import ast
+import gc
 import json
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -340,6 +345,45 @@ def declared_stacks(declare_stack: Callable[..., DeclaredStack]) -> dict[str, De
 def declared_stack(request: pytest.FixtureRequest, declared_stacks: dict[str, DeclaredStack]) -> DeclaredStack:
     """Each of dev and prod in turn."""
     return declared_stacks[request.param]
+
+
+# --- collections that parse ----------------------------------------------------------------------------------
+
+
+class _ParsesWhenCollected:
+    """Garbage whose finalizer parses, as a logged traceback does on Python 3.11 (its caret anchors), and leaves
+    the same garbage again for the next collection while ``armed``."""
+
+    armed = False
+
+    def __init__(self) -> None:
+        self.cycle = [self]  # only the cyclic collector frees it, which runs at any allocation
+
+    def __del__(self) -> None:
+        ast.parse("anchor = ((1))")
+        if _ParsesWhenCollected.armed:
+            _ParsesWhenCollected()
+
+
+@contextmanager
+def _collections_that_parse() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50)
+    _ParsesWhenCollected.armed = True
+    _ParsesWhenCollected()
+    try:
+        yield
+    finally:
+        _ParsesWhenCollected.armed = False
+        gc.set_threshold(*thresholds)
+        gc.collect()
+
+
+@pytest.fixture(scope="session")
+def collections_that_parse() -> Callable[[], AbstractContextManager[None]]:
+    """Inside its `with`, collections run often, each one a finalizer that parses: before Python 3.13, one run
+    mid-`ast.parse` makes that parse fail with "SystemError: AST constructor recursion depth mismatch"."""
+    return _collections_that_parse
 
 
 # --- card numbers: one set of cases for the handlers' check and the data-protection scan --------------------------

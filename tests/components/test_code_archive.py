@@ -102,3 +102,15 @@ def test_imported_by_follows_every_kind_of_import_statement(tmp_path: Path):
         files[name] = tmp_path / name
 
     assert imported_by("handler", files) == set(sources) - {"pkg/unused.py"}
+
+
+
+def test_imported_by_holds_while_collections_run_finalizers_that_parse(collections_that_parse):
+    # A test run's deploy failed this way with the scan on `ast.parse`: the scan must not build syntax trees.
+    handlers = PROJECT_DIR / "handlers"
+    files = {"process_payment.py": handlers / "process_payment.py"}
+    files |= {path.relative_to(handlers).as_posix(): path for path in (handlers / "checkout_domain").rglob("*.py")}
+    expected = imported_by("process_payment", files)
+    with collections_that_parse():
+        scans = [imported_by("process_payment", files) for _ in range(5)]
+    assert scans == [expected] * 5
