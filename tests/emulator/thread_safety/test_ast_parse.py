@@ -1,4 +1,4 @@
-"""ast-parse-lock: a syntax tree is built only while no other thread builds one."""
+"""ast-parse-lock: a syntax tree is built only while no other thread builds one, and no collection runs mid-tree."""
 
 from __future__ import annotations
 
@@ -26,3 +26,15 @@ def test_the_same_thread_may_parse_again_inside_a_parse() -> None:
     moto_extensions.install()
     with ast_parse.LOCK:
         assert isinstance(ast.parse("x = 1"), ast.Module)
+
+
+def test_no_collection_runs_a_finalizer_that_parses_mid_tree(collections_that_parse) -> None:
+    moto_extensions.install()
+    # A definition's worth of string literals, as moto's ASL parser unescapes them, and one larger tree.
+    source = "\n".join(f"def step_{index}(event):\n    return {{'state': event['s{index}'], 'n': [1, (2, 3)]}}"
+                       for index in range(200))
+    with collections_that_parse():
+        literals = [ast.literal_eval(f'"step {index}\\u00e9"') for index in range(500)]
+        trees = [ast.parse(source) for _ in range(5)]
+    assert literals == [f"step {index}\u00e9" for index in range(500)]
+    assert all(len(tree.body) == 200 for tree in trees)
