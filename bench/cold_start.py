@@ -3,18 +3,20 @@
 - Time to first response: each function's workers are retired (a configuration change makes a new pool, as
   a new version does on Lambda), then the function is invoked with the event the saga would pass it. The
   client time is Invoke sent -> response; Init Duration is what the REPORT log line says the import took.
-- ``python -X importtime -c "import <handler>"`` in a fresh interpreter with the function's environment,
-  best of a few runs (this venv's Python and, when ./venv-lambda exists, Lambda's python3.13), in the handler's
-  code archive unpacked, with its bytecode for python3.13, and nothing written next to it (PYTHONDONTWRITEBYTECODE),
-  as in Lambda's read-only /var/task.
+- ``import <handler>`` timed in a fresh interpreter with the function's environment (this venv's Python and,
+  when ./venv-lambda exists, Lambda's python3.13), in the handler's code archive unpacked, with its bytecode for
+  python3.13, and nothing written next to it (PYTHONDONTWRITEBYTECODE), as in Lambda's read-only /var/task.
 - The floor under those import times: ``import boto3`` and one DynamoDB client (which the idempotency store
-  needs), timed the same way in a fresh interpreter with the same environment; no handler that calls DynamoDB
-  imports faster than this. The figure with a target is a handler's import time above that floor on Lambda's
-  python3.13 (this venv's Python without venv-lambda; at most 50 ms): what our code and its libraries add to
-  what any DynamoDB caller pays.
+  needs), timed the same way; no handler that calls DynamoDB imports faster than this. Each handler import is
+  paired with a floor import right before or after it (the order alternates), and a handler's figure is the
+  median over rounds of the paired differences: single imports here move by a hundred milliseconds from one
+  run to the next, pairs share the machine's state of the moment. The figure with a target is that difference
+  on Lambda's python3.13 (this venv's Python without venv-lambda; at most 50 ms): what our code and its
+  libraries add to what any DynamoDB caller pays.
+- The heaviest imports: one ``python -X importtime`` run per handler, for where to look.
 - The deployed archive's size as Lambda reports it (CodeSize; at most 100 KB).
 
-    python -m bench.cold_start [--rounds 3] [--import-runs 5] [--json out.json]
+    python -m bench.cold_start [--rounds 3] [--import-runs 9] [--json out.json]
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*
 @dataclass(frozen=True)
 class Settings:
     rounds: int = 3
-    import_runs: int = 5
+    import_runs: int = 9
 
 
 def run(bench: BenchRun, settings: Settings) -> Result:
@@ -113,21 +115,21 @@ def _pythons() -> dict[str, str]:
 
 
 def _floor_times(stack: LocalStack, runs: int) -> dict[str, dict[str, float]]:
-    """Best of ``runs`` fresh interpreters for each FLOOR_STEPS entry, per Python, in process_payment's
-    environment (the SDK reads its region, credentials and endpoint from it)."""
+    """Median of ``runs`` fresh interpreters for each FLOOR_STEPS entry, per Python, in process_payment's
+    environment (the SDK reads its region, credentials and endpoint from it). For the floor table only: each
+    handler's figure is paired with floor imports of its own."""
     environment = worker_like_environment(stack, ("process_payment",))
-    floor: dict[str, dict[str, float]] = {}
-    for label, python in _pythons().items():
-        floor[label] = {
-            step: min(_timed_once(python, code, environment) for _ in range(runs)) for step, code in FLOOR_STEPS.items()
-        }
-    return floor
+    return {
+        label: {step: percentile([_timed_once(python, code, environment, HANDLERS_DIR) for _ in range(runs)], 0.5)
+                for step, code in FLOOR_STEPS.items()}
+        for label, python in _pythons().items()
+    }
 
 
-def _timed_once(python: str, code: str, environment: dict[str, str]) -> float:
+def _timed_once(python: str, code: str, environment: dict[str, str], cwd: Path) -> float:
     completed = subprocess.run(
         [python, "-c", _TIMED.format(code=code)],
-        cwd=HANDLERS_DIR, env=environment, capture_output=True, text=True, timeout=120, check=True,
+        cwd=cwd, env=environment, capture_output=True, text=True, timeout=120, check=True,
     )
     return float(completed.stdout.strip())
 
@@ -144,12 +146,21 @@ def _import_times(stack: LocalStack, module: str, runs: int, task_root: Path) ->
     # Lambda's /var/task is read-only: Python imports the archive's bytecode or compiles, and writes nothing.
     environment = {**worker_like_environment(stack, (module,)), "LAMBDA_TASK_ROOT": str(task_root),
                    "PYTHONDONTWRITEBYTECODE": "1"}
+    codes = {"floor": FLOOR_STEPS[FLOOR], "import": f"import {module}"}
     times: dict[str, Any] = {}
     for label, python in _pythons().items():
-        samples = [_import_once(python, module, environment, task_root) for _ in range(runs)]
-        best = min(samples, key=lambda sample: sample[0])
-        times[label] = {"best_ms": best[0], "median_ms": percentile([s[0] for s in samples], 0.5),
-                        "heaviest": best[1]}
+        pairs = []
+        for round_ in range(runs):
+            order = ("floor", "import") if round_ % 2 == 0 else ("import", "floor")
+            timed = {kind: _timed_once(python, codes[kind], environment, task_root) for kind in order}
+            pairs.append((timed["floor"], timed["import"]))
+        median, low, high = above_floor(pairs)
+        times[label] = {
+            "median_ms": percentile([imported for _, imported in pairs], 0.5),
+            "floor_median_ms": percentile([floor for floor, _ in pairs], 0.5),
+            "above_floor_ms": median, "above_floor_range_ms": [low, high], "pairs_ms": pairs,
+            "heaviest": _import_once(python, module, environment, task_root)[1],
+        }
     return times
 
 
@@ -188,27 +199,30 @@ def _result(
     for module, invocations in cold.items():
         first_response = Latency.of([i.client_s for i in invocations])
         inits = [i.init_ms for i in invocations if i.init_ms is not None]
-        venv = imports[module]["venv"]
-        lambda_python = imports[module].get("python3.13")
-        heaviest = ", ".join(f"{name} {value:.0f}" for name, value in venv["heaviest"])
-        above[module] = above_floor({python: times["best_ms"] for python, times in imports[module].items()}, floor)
+        times = imports[module]
+        figure = times[figure_python(times)]
+        above[module] = figure["above_floor_ms"]
+        low, high = figure["above_floor_range_ms"]
+        heaviest = ", ".join(f"{name} {value:.0f}" for name, value in times["venv"]["heaviest"])
         rows.append((
             module, ms(first_response.p50_ms), ms(percentile(inits, 0.5)) if inits else "-",
-            ms(venv["best_ms"]), ms(lambda_python["best_ms"]) if lambda_python else "-", f"{above[module]:+.1f}",
-            heaviest, f"{sizes[module] / 1024:.1f}",
+            ms(times["venv"]["median_ms"]), ms(times["python3.13"]["median_ms"]) if "python3.13" in times else "-",
+            f"{above[module]:+.1f} [{low:+.0f} to {high:+.0f}]", heaviest, f"{sizes[module] / 1024:.1f}",
         ))
         targets.append(at_most(f"import above the floor, {module}", above[module], ABOVE_FLOOR_TARGET_MS, "ms"))
         targets.append(at_most(f"code archive {module}", sizes[module] / 1024, ARCHIVE_TARGET_KB, "KB"))
     table = Table(
         "Cold starts (ms) and deployed code archives",
-        ("function", "first response p50", "Init Duration p50", f"importtime {_VENV}", "importtime py3.13",
-         "above the floor", f"heaviest imports (ms, {_VENV})", "archive KB"),
+        ("function", "first response p50", "Init Duration p50", f"import {_VENV}", "import py3.13",
+         "above the floor [range]", f"heaviest imports (ms, {_VENV})", "archive KB"),
         rows,
         notes=(
-            f"{settings.rounds} cold starts per function; importtime: best of {settings.import_runs} fresh "
-            "interpreters, cumulative time of `import <handler>`.",
-            f"above the floor: importtime minus `{FLOOR}` (table below) on the same Python, py3.13 (Lambda's) "
-            f"when timed; target at most {ABOVE_FLOOR_TARGET_MS:.0f} ms.",
+            f"{settings.rounds} cold starts per function; import: median of {settings.import_runs} fresh "
+            "interpreters, `import <handler>`.",
+            f"above the floor: median [range] of {settings.import_runs} paired differences, each import minus "
+            f"`{FLOOR}` timed right before or after it, on py3.13 (Lambda's) when timed; target at most "
+            f"{ABOVE_FLOOR_TARGET_MS:.0f} ms.",
+            "heaviest imports: cumulative, one `-X importtime` run.",
             "first response = Invoke sent -> response received, for a worker started for that call "
             "(process start, imports, the handler's first run with its first AWS clients).",
         ),
@@ -218,18 +232,23 @@ def _result(
         "import_floor_ms": floor,
         "cold_first_response": {m: Latency.of([i.client_s for i in v]).to_json() for m, v in cold.items()},
         "init_duration_ms": {m: [i.init_ms for i in v] for m, v in cold.items()},
-        "importtime_ms": imports,
+        "import_ms": imports,
         "import_above_floor_ms": above,
         "archive_bytes": sizes,
     }
     return Result("cold_start", [table, _floor_table(settings, floor)], figures, targets)
 
 
-def above_floor(import_ms: dict[str, float], floor: dict[str, dict[str, float]]) -> float:
-    """A handler's import time above the floor (``FLOOR``) on Lambda's python3.13 when it was timed, else on this
-    venv's Python (``import_ms``: Python -> ms). Only python3.13 imports the archive's bytecode."""
-    python = "python3.13" if "python3.13" in import_ms else "venv"
-    return import_ms[python] - floor[python][FLOOR]
+def above_floor(pairs: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """The median and range of a handler's import time above the floor, from (floor, import) pairs timed side
+    by side."""
+    differences = [imported - floor for floor, imported in pairs]
+    return percentile(differences, 0.5), min(differences), max(differences)
+
+
+def figure_python(times: dict[str, Any]) -> str:
+    """Lambda's python3.13 when it was timed (the only one that imports the archive's bytecode), else this venv's."""
+    return "python3.13" if "python3.13" in times else "venv"
 
 
 def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Table:
@@ -240,8 +259,8 @@ def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Tabl
         ("what", *(labels[python] for python in floor)),
         rows,
         notes=(
-            f"best of {settings.import_runs} fresh interpreters, with process_payment's environment; no handler "
-            "that calls DynamoDB imports faster.",
+            f"median of {settings.import_runs} fresh interpreters, with process_payment's environment; no handler "
+            "that calls DynamoDB imports faster. Each handler's figure pairs floor imports of its own.",
         ),
     )
 
@@ -249,7 +268,8 @@ def _floor_table(settings: Settings, floor: dict[str, dict[str, float]]) -> Tabl
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     defaults = Settings()
     parser.add_argument("--rounds", type=int, default=defaults.rounds, help="cold starts per function")
-    parser.add_argument("--import-runs", type=int, default=defaults.import_runs, help="importtime runs per handler")
+    parser.add_argument("--import-runs", type=int, default=defaults.import_runs,
+                        help="paired (floor, handler) imports per handler and Python")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
