@@ -46,7 +46,7 @@ from emulator.stepfunctions import (
 )
 from emulator.stepfunctions.item_batcher import interpreter as item_batcher
 from emulator.stepfunctions.jsonata import evaluation as jsonata_evaluation
-from emulator.thread_safety import ast_parse
+from emulator.thread_safety import ast_parse, operation_models
 
 PINNED_MOTO_VERSION = "5.2.5"
 
@@ -75,6 +75,7 @@ EXTENSIONS: tuple[MotoExtension, ...] = (
     dynamodb_atomic_requests.EXTENSION,
     iam_atomic_requests.EXTENSION,
     ast_parse.EXTENSION,
+    operation_models.EXTENSION,
     request_metering.EXTENSION,
     control_api.EXTENSION,
     execute_api.EXTENSION,
