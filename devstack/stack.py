@@ -30,7 +30,8 @@ from devstack.executions import (
     wait_for_execution,
 )
 from devstack.orders import fixture_stock
-from devstack.program import PROJECT_DIR, project_name
+from devstack.program import PROJECT_DIR, project_name, stack_config
+from emulator.ports import ensure_port_free
 
 # The same retries as deployed, their backoff capped at one second: retries take seconds, not minutes.
 FAST_RETRIES = {"checkout-saga:retryMaxDelaySeconds": "1"}
@@ -141,6 +142,9 @@ def in_process(
     progress: Progress | None = None,
 ) -> Iterator[LocalStack]:
     """The emulator in this process, the stack deployed and stocked; everything stopped on exit."""
+    # A stack that does not exist or a port taken is answered before moto and the runtime load.
+    stack_config(stack)
+    ensure_port_free("127.0.0.1", port)  # where the Emulator listens by default
     from emulator.server import Emulator  # moto and the runtime load only when a local emulator is wanted
 
     say = progress or (lambda message: None)
@@ -166,6 +170,7 @@ def in_subprocess(
     max_pool_connections: int = 50,
 ) -> Iterator[LocalStack]:
     """``python -m emulator`` in its own process, the stack deployed and stocked; stopped on exit."""
+    stack_config(stack)  # a stack that does not exist is answered before the emulator starts
     emulator = start_emulator_process(port, lambda_pool_size, emulator_env)
     try:
         yield deploy_on(

@@ -213,16 +213,15 @@ def test_serve_on_a_taken_port_says_so():
         serve = sagactl("serve", "--port", str(port))
         _, stderr = serve.communicate(timeout=60)
     assert serve.returncode == 2
-    assert stderr.splitlines()[-1].startswith("sagactl: ") and str(port) in stderr and "--port" in stderr
-    assert "Traceback" not in stderr
+    [line] = stderr.splitlines()  # answered before the emulator starts
+    assert line.startswith("sagactl: ") and str(port) in line and "--port" in line
 
 
 def test_serve_of_an_unknown_stack_lists_the_stacks_there_are_in_one_line():
     serve = sagactl("serve", "--port", str(free_port()), "--stack", "staging")
     _, stderr = serve.communicate(timeout=120)
     assert serve.returncode == 2
-    assert stderr.splitlines()[-1] == f"sagactl: no stack file Pulumi.staging.yaml; stacks in {REPO}: dev, prod"
-    assert "Traceback" not in stderr
+    assert stderr.splitlines() == [f"sagactl: no stack file Pulumi.staging.yaml; stacks in {REPO}: dev, prod"]
 
 
 
