@@ -26,7 +26,7 @@ from werkzeug.routing import rules
 
 from emulator.moto_seams import Kind, MotoExtension, Signature, SourceLine, patch
 
-LOCK = threading.RLock()  # re-entrant: a finalizer run by an explicit gc.collect() mid-parse may parse too
+LOCK = threading.RLock()  # re-entrant: a finalizer that parses may run in the holder outside its tree (a refcount drop)
 
 
 def _parse_alone(parse: Callable[..., Any]) -> Callable[..., Any]:
