@@ -33,9 +33,17 @@ def handler(event, context):
 
 
 @pytest.fixture
-def own_emulator(kit) -> Iterator[EmulatorProcess]:
+def emulator_tmpdir(tmp_path: Path) -> Path:
+    """The temporary directory of own_emulator (TMPDIR): a killed emulator's unpacked code stays there, not in /tmp."""
+    directory = tmp_path / "emulator-tmp"
+    directory.mkdir()
+    return directory
+
+
+@pytest.fixture
+def own_emulator(kit, emulator_tmpdir: Path) -> Iterator[EmulatorProcess]:
     """An emulator of its own, for tests that stop or kill it."""
-    running = kit.start_emulator()
+    running = kit.start_emulator(extra_env={"TMPDIR": str(emulator_tmpdir)})
     yield running
     if running.process.poll() is None:
         running.process.kill()
@@ -78,15 +86,17 @@ def _invoke_ignoring_errors(kit, emulator: EmulatorProcess, event: dict[str, obj
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_stop_signal_leaves_no_worker_behind(
-    own_emulator: EmulatorProcess, tmp_path: Path, stop_signal: signal.Signals, kit
+def test_stop_signal_leaves_no_worker_and_no_unpacked_code_behind(
+    own_emulator: EmulatorProcess, emulator_tmpdir: Path, tmp_path: Path, stop_signal: signal.Signals, kit
 ) -> None:
     worker_pids = start_workers(kit, own_emulator, tmp_path / "busy.pid")
+    assert list(emulator_tmpdir.glob("emulator-lambda-*/code/*"))  # the workers' code, unpacked
 
     own_emulator.process.send_signal(stop_signal)
 
     assert own_emulator.process.wait(timeout=20) == 0
     assert [pid for pid in worker_pids if _process_exists(pid)] == []
+    assert list(emulator_tmpdir.iterdir()) == []
 
 
 def test_workers_exit_when_the_emulator_is_killed(own_emulator: EmulatorProcess, tmp_path: Path, kit) -> None:
