@@ -9,10 +9,10 @@
 - The floor under those import times: ``import boto3`` and one DynamoDB client (which the idempotency store
   needs), timed the same way; no handler that calls DynamoDB imports faster than this. Each handler import is
   paired with a floor import right before or after it (the order alternates), and a handler's figure is the
-  median over rounds of the paired differences: single imports here move by a hundred milliseconds from one
-  run to the next, pairs share the machine's state of the moment. The figure with a target is that difference
-  on Lambda's python3.13 (this venv's Python without venv-lambda; at most 50 ms): what our code and its
-  libraries add to what any DynamoDB caller pays.
+  median over rounds of the paired differences: on a shared machine single imports move by more than the
+  target from one run to the next, and a pair shares the machine's state of the moment. The figure with a
+  target is that difference on Lambda's python3.13 (this venv's Python without venv-lambda; at most 50 ms):
+  what our code and its libraries add to what any DynamoDB caller pays.
 - The heaviest imports: one ``python -X importtime`` run per handler, for where to look.
 - The deployed archive's size as Lambda reports it (CodeSize; at most 100 KB).
 

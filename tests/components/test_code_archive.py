@@ -104,7 +104,6 @@ def test_imported_by_follows_every_kind_of_import_statement(tmp_path: Path):
     assert imported_by("handler", files) == set(sources) - {"pkg/unused.py"}
 
 
-
 def test_imported_by_holds_while_collections_run_finalizers_that_parse(collections_that_parse):
     # A test run's deploy failed this way with the scan on `ast.parse`: the scan must not build syntax trees.
     handlers = PROJECT_DIR / "handlers"

@@ -224,7 +224,6 @@ def test_serve_of_an_unknown_stack_lists_the_stacks_there_are_in_one_line():
     assert stderr.splitlines() == [f"sagactl: no stack file Pulumi.staging.yaml; stacks in {REPO}: dev, prod"]
 
 
-
 def test_serve_with_a_lambda_python_that_does_not_run_says_so_in_one_line():
     serve = sagactl("serve", "--port", str(free_port()),
                     env={**os.environ, "LAMBDA_PYTHON": "/nonexistent/python3.13"})
