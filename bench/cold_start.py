@@ -159,31 +159,28 @@ def _import_times(stack: LocalStack, module: str, runs: int, task_root: Path) ->
             "median_ms": percentile([imported for _, imported in pairs], 0.5),
             "floor_median_ms": percentile([floor for floor, _ in pairs], 0.5),
             "above_floor_ms": median, "above_floor_range_ms": [low, high], "pairs_ms": pairs,
-            "heaviest": _import_once(python, module, environment, task_root)[1],
+            "heaviest": _heaviest_imports(python, module, environment, task_root),
         }
     return times
 
 
-def _import_once(
+def _heaviest_imports(
     python: str, module: str, environment: dict[str, str], task_root: Path
-) -> tuple[float, list[tuple[str, float]]]:
+) -> list[tuple[str, float]]:
+    """The three top-level imports of ``module`` with the longest cumulative time (ms), from one -X importtime run."""
     completed = subprocess.run(
         [python, "-X", "importtime", "-c", f"import {module}"],
         cwd=task_root, env=environment, capture_output=True, text=True, timeout=120, check=True,
     )
-    total_us = 0
     top_level: list[tuple[str, float]] = []
     for line in completed.stderr.splitlines():
         match = _IMPORT_LINE.match(line)
         if not match:
             continue
         cumulative, indent, name = int(match.group(2)), len(match.group(3)), match.group(4)
-        if name == module:
-            total_us = cumulative
-        elif indent <= 3:  # imported at the top level of some module, not inside another package
+        if name != module and indent <= 3:  # imported at the top level of some module, not inside another package
             top_level.append((name, cumulative / 1000))
-    heaviest = sorted(top_level, key=lambda item: -item[1])[:3]
-    return total_us / 1000, heaviest
+    return sorted(top_level, key=lambda item: -item[1])[:3]
 
 
 def _result(
