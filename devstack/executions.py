@@ -31,11 +31,15 @@ def poll_until(
     describe: Callable[[], str],
     first_poll_s: float = 0.02,
     max_poll_s: float = 1.0,
+    first_look_s: float = 0.0,
 ) -> T:
     """Calls ``check`` until it answers something other than None; ExecutionTimeout (naming ``describe()``)
-    once ``timeout_s`` is up. Intervals start at ``first_poll_s`` and grow by half up to ``max_poll_s``."""
+    once ``timeout_s`` is up. The first call comes after ``first_look_s``; intervals then start at
+    ``first_poll_s`` and grow by half up to ``max_poll_s``."""
     deadline = time.monotonic() + timeout_s
     interval = first_poll_s
+    if first_look_s > 0:
+        time.sleep(first_look_s)
     while True:
         answer = check()
         if answer is not None:
@@ -66,9 +70,9 @@ def start_execution(sfn: Any, state_machine_arn: str, payload: Any, name: str | 
 
 def describe_when_ended(
     sfn: Any, execution_arn: str, timeout_s: float = DEFAULT_TIMEOUT_S, first_poll_s: float = 0.02,
-    max_poll_s: float = 0.25,
+    max_poll_s: float = 0.25, first_look_s: float = 0.0,
 ) -> dict[str, Any]:
-    """DescribeExecution's answer once the execution has ended."""
+    """DescribeExecution's answer once the execution has ended; the first look after ``first_look_s``."""
     last: dict[str, Any] = {}
 
     def ended() -> dict[str, Any] | None:
@@ -76,7 +80,7 @@ def describe_when_ended(
         return dict(last) if last["status"] in TERMINAL else None
 
     return poll_until(ended, timeout_s, lambda: f"{execution_arn} still {last.get('status')}", first_poll_s,
-                      max_poll_s)
+                      max_poll_s, first_look_s)
 
 
 def wait_for_execution(sfn: Any, execution_arn: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> ExecutionResult:

@@ -17,6 +17,15 @@ def test_polls_until_there_is_an_answer_at_growing_intervals(monkeypatch: pytest
     assert slept == [0.02, 0.03, 0.04]
 
 
+def test_the_first_look_can_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr(executions.time, "sleep", slept.append)
+    answers = iter([None, "done"])
+
+    assert poll_until(lambda: next(answers), 60, lambda: "x", first_poll_s=0.02, first_look_s=0.5) == "done"
+    assert slept == [0.5, 0.02]
+
+
 def test_a_timeout_names_what_it_waited_for() -> None:
     with pytest.raises(ExecutionTimeout, match=r"ord-1 still RUNNING after 0s"):
         poll_until(lambda: None, 0.05, lambda: "ord-1 still RUNNING", first_poll_s=0.01)
