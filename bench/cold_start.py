@@ -13,10 +13,14 @@
   target from one run to the next, and a pair shares the machine's state of the moment. The figure with a
   target is that difference on Lambda's python3.13 (this venv's Python without venv-lambda; at most 50 ms):
   what our code and its libraries add to what any DynamoDB caller pays.
+- With ``--instructions`` (valgrind installed): the same imports counted in instructions, which no other
+  tenant of the machine can move: the handler's import above the floor's, as a share of the floor's (the
+  interpreter's own start subtracted, no teardown). Where timed pairs range wider than the target, this says
+  how far apart two imports really are; it misses what instructions do not show (waiting on files).
 - The heaviest imports: one ``python -X importtime`` run per handler, for where to look.
 - The deployed archive's size as Lambda reports it (CodeSize; at most 100 KB).
 
-    python -m bench.cold_start [--rounds 3] [--import-runs 9] [--json out.json]
+    python -m bench.cold_start [--rounds 3] [--import-runs 9] [--instructions] [--json out.json]
 """
 
 from __future__ import annotations
@@ -63,12 +67,16 @@ FLOOR_STEPS = {
 _VENV = f"py{sys.version_info.major}.{sys.version_info.minor}"  # this venv's Python
 _TIMED = "import time; started = time.perf_counter(); {code}; print((time.perf_counter() - started) * 1000)"
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)\s*$")
+# Counted without the interpreter's teardown, which differs with what was imported (a frozen heap is not walked).
+_COUNTED = "import os; {code}; os._exit(0)"
+_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
 
 @dataclass(frozen=True)
 class Settings:
     rounds: int = 3
     import_runs: int = 9
+    instructions: bool = False
 
 
 def run(bench: BenchRun, settings: Settings) -> Result:
@@ -89,7 +97,7 @@ def run(bench: BenchRun, settings: Settings) -> Result:
             cold[module].append(invoke(stack, module, nothing_to_undo.for_module(module)))
     task_roots = Path(tempfile.mkdtemp(prefix="bench-task-roots-"))
     try:
-        imports = {module: _import_times(stack, module, settings.import_runs, _unpacked(module, task_roots / module))
+        imports = {module: _import_times(stack, module, settings, _unpacked(module, task_roots / module))
                    for module in cold}
     finally:
         shutil.rmtree(task_roots, ignore_errors=True)
@@ -142,7 +150,7 @@ def _unpacked(module: str, task_root: Path) -> Path:
     return task_root
 
 
-def _import_times(stack: LocalStack, module: str, runs: int, task_root: Path) -> dict[str, Any]:
+def _import_times(stack: LocalStack, module: str, settings: Settings, task_root: Path) -> dict[str, Any]:
     # Lambda's /var/task is read-only: Python imports the archive's bytecode or compiles, and writes nothing.
     environment = {**worker_like_environment(stack, (module,)), "LAMBDA_TASK_ROOT": str(task_root),
                    "PYTHONDONTWRITEBYTECODE": "1"}
@@ -150,7 +158,7 @@ def _import_times(stack: LocalStack, module: str, runs: int, task_root: Path) ->
     times: dict[str, Any] = {}
     for label, python in _pythons().items():
         pairs = []
-        for round_ in range(runs):
+        for round_ in range(settings.import_runs):
             order = ("floor", "import") if round_ % 2 == 0 else ("import", "floor")
             timed = {kind: _timed_once(python, codes[kind], environment, task_root) for kind in order}
             pairs.append((timed["floor"], timed["import"]))
@@ -161,7 +169,35 @@ def _import_times(stack: LocalStack, module: str, runs: int, task_root: Path) ->
             "above_floor_ms": median, "above_floor_range_ms": [low, high], "pairs_ms": pairs,
             "heaviest": _heaviest_imports(python, module, environment, task_root),
         }
+    if settings.instructions:  # on the Python of the figure
+        label = figure_python(times)
+        counted = {kind: count_instructions(_pythons()[label], code, environment, task_root)
+                   for kind, code in {"bare": "pass", **codes}.items()}
+        times[label]["instructions"] = {
+            **counted, "above_floor": share_above_floor(counted["bare"], counted["floor"], counted["import"])}
     return times
+
+
+def count_instructions(python: str, code: str, environment: dict[str, str], cwd: Path) -> int:
+    """Instructions the interpreter runs for ``code`` (valgrind's callgrind), hash seed fixed: the same every run."""
+    completed = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", _COUNTED.format(code=code)],
+        cwd=cwd, env={**environment, "PYTHONHASHSEED": "0"}, capture_output=True, text=True, timeout=600, check=True,
+    )
+    return collected_instructions(completed.stderr)
+
+
+def collected_instructions(valgrind_output: str) -> int:
+    match = _COLLECTED.search(valgrind_output)
+    if match is None:
+        raise RuntimeError(f"no instruction count in valgrind's output: {valgrind_output[-300:]!r}")
+    return int(match.group(1))
+
+
+def share_above_floor(bare: int, floor: int, imported: int) -> float:
+    """How many more instructions the import takes than the floor, as a share of the floor's (each without the
+    bare interpreter's start)."""
+    return (imported - floor) / (floor - bare)
 
 
 def _heaviest_imports(
@@ -204,14 +240,17 @@ def _result(
         rows.append((
             module, ms(first_response.p50_ms), ms(percentile(inits, 0.5)) if inits else "-",
             ms(times["venv"]["median_ms"]), ms(times["python3.13"]["median_ms"]) if "python3.13" in times else "-",
-            f"{above[module]:+.1f} [{low:+.0f} to {high:+.0f}]", heaviest, f"{sizes[module] / 1024:.1f}",
+            f"{above[module]:+.1f} [{low:+.0f} to {high:+.0f}]",
+            f"{100 * figure['instructions']['above_floor']:+.1f}%" if "instructions" in figure else "-",
+            heaviest, f"{sizes[module] / 1024:.1f}",
         ))
         targets.append(at_most(f"import above the floor, {module}", above[module], ABOVE_FLOOR_TARGET_MS, "ms"))
         targets.append(at_most(f"code archive {module}", sizes[module] / 1024, ARCHIVE_TARGET_KB, "KB"))
     table = Table(
         "Cold starts (ms) and deployed code archives",
         ("function", "first response p50", "Init Duration p50", f"import {_VENV}", "import py3.13",
-         "above the floor [range]", f"heaviest imports (ms, {_VENV})", "archive KB"),
+         "above the floor [range]", "instructions above the floor", f"heaviest imports (ms, {_VENV})",
+         "archive KB"),
         rows,
         notes=(
             f"{settings.rounds} cold starts per function; import: median of {settings.import_runs} fresh "
@@ -219,6 +258,8 @@ def _result(
             f"above the floor: median [range] of {settings.import_runs} paired differences, each import minus "
             f"`{FLOOR}` timed right before or after it, on py3.13 (Lambda's) when timed; target at most "
             f"{ABOVE_FLOOR_TARGET_MS:.0f} ms.",
+            "instructions above the floor: the same two imports counted by valgrind (--instructions), as a share "
+            "of the floor's; the same in every run.",
             "heaviest imports: cumulative, one `-X importtime` run.",
             "first response = Invoke sent -> response received, for a worker started for that call "
             "(process start, imports, the handler's first run with its first AWS clients).",
@@ -267,10 +308,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, default=defaults.rounds, help="cold starts per function")
     parser.add_argument("--import-runs", type=int, default=defaults.import_runs,
                         help="paired (floor, handler) imports per handler and Python")
+    parser.add_argument("--instructions", action=_NeedsValgrind, nargs=0, default=False,
+                        help="also count each import's instructions with valgrind (about a minute per handler)")
+
+
+class _NeedsValgrind(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *_: Any) -> None:
+        if shutil.which("valgrind") is None:
+            parser.error("--instructions counts with valgrind, which is not installed (Debian: apt install valgrind)")
+        setattr(namespace, self.dest, True)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings(rounds=args.rounds, import_runs=args.import_runs)
+    return Settings(rounds=args.rounds, import_runs=args.import_runs, instructions=args.instructions)
 
 
 if __name__ == "__main__":
