@@ -55,10 +55,9 @@ def test_the_count_is_read_from_valgrinds_summary() -> None:
 
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
 def test_an_import_is_counted_the_same_every_run(tmp_path) -> None:
-    counts = {count_instructions(sys.executable, "import json", dict(os.environ), tmp_path) for _ in range(2)}
-    bare = count_instructions(sys.executable, "pass", dict(os.environ), tmp_path)
-    assert len(counts) == 1
-    assert counts.pop() > bare
+    counts = [count_instructions(sys.executable, "import json", dict(os.environ), tmp_path) for _ in range(2)]
+    assert counts[0] == counts[1]
+    assert counts[0] > 10_000_000  # an interpreter's start alone runs tens of millions
 
 
 def test_counting_without_valgrind_is_refused_in_one_line_before_anything_starts() -> None:
