@@ -12,9 +12,7 @@ on both sides: ~1.1 ms of the emulator's CPU for a GetItem that moto answers in 
 chunk). Responses carry a Content-Length, or are sent chunked. The connection is closed when the client
 asks (``Connection: close``, HTTP/1.0), when a request's framing is unusable, or when the app fails. One
 thread per open connection, as before; clients' connection pools keep a few open. Stopping the server closes
-the connections still open, so that no client goes on talking to a stopped emulator. Request headers are
-parsed by http_headers (the same messages as the standard library's parser, without the email package for
-the plain header blocks SDKs send).
+the connections still open, so that no client goes on talking to a stopped emulator.
 """
 
 from __future__ import annotations
