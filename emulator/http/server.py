@@ -1,234 +1,190 @@
-"""The emulator's HTTP server: moto's WSGI app and request handler, with HTTP/1.1 keep-alive connections.
+"""The emulator's HTTP server: moto's WSGI app served by cheroot, a production WSGI server.
 
 moto's ThreadedMotoServer runs werkzeug's development server, which answers every request with
-``Connection: close`` (http.server cannot tell where a request body ends, so werkzeug never reuses a
-connection) and then waits on the socket for the client to hang up. Every AWS call a handler, the Step
-Functions interpreter or a benchmark made was a new TCP connection, a new server thread and a closed socket
-on both sides: ~1.1 ms of the emulator's CPU for a GetItem that moto answers in ~0.1 ms.
+``Connection: close``: every AWS call a handler, the Step Functions interpreter or a benchmark made was a new TCP
+connection and a new server thread. cheroot (CherryPy's server) keeps HTTP/1.1 connections open, frames bodies
+by Content-Length or chunks both ways, and parks idle connections in its selector instead of on a thread.
 
-``KeepAliveRequestHandler`` is moto's MotoRequestHandler (its environ, its header handling) with werkzeug's
-``run_wsgi`` replaced by one that knows where each request ends: the body is exactly Content-Length bytes
-(what the app leaves unread is read and dropped before the next request), or chunked (read to its last
-chunk). Responses carry a Content-Length, or are sent chunked. The connection is closed when the client
-asks (``Connection: close``, HTTP/1.0), when a request's framing is unusable, or when the app fails. One
-thread per open connection, as before; clients' connection pools keep a few open. Stopping the server closes
-the connections still open, so that no client goes on talking to a stopped emulator.
+What moto's own request handler adds to werkzeug's environ is added here too (``_MotoGateway``): the raw URI
+moto matches S3 keys against, and the original spelling of the only header names it keeps with underscores.
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cheroot import wsgi
+from cheroot.server import HTTPServer
+from cheroot.workers import threadpool
+from cheroot.workers.threadpool import ThreadPool, WorkerThread
+from moto.core import request as moto_request
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    Request,
+    environ_key_for_header,
+    should_preserve_original_header_name,
+)
 from moto.moto_server import werkzeug_app
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.exceptions import InternalServerError
-from werkzeug.serving import ThreadedWSGIServer
-from werkzeug.wsgi import LimitedStream
 
-from emulator.moto_seams import Kind, MotoExtension, Signature
+from emulator.moto_seams import Holds, Kind, MotoExtension, Signature, SourceLine
 from emulator.ports import PortInUseError
 
 _log = logging.getLogger(__name__)
-_DROPPED = (ConnectionError, TimeoutError)
-_NO_BODY_STATUSES = frozenset({204, 304})
+_CLOSE_CONNECTION = "emulator.close_connection"  # environ: ends the connection after this response
+_INITIAL_THREADS = 16  # more start when needed (_GrowingThreadPool)
+_IDLE_CONNECTION_SECONDS = 60  # botocore reconnects by itself when a pooled connection was closed
+
+_SHUTDOWN_REQUEST = threadpool._SHUTDOWNREQUEST  # type: ignore[attr-defined]  # what ends a cheroot worker
+StartResponse = Callable[..., Any]
 
 
-class KeepAliveRequestHandler(MotoRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in one write; no segment waits for the client's delayed ACK either way.
-    disable_nagle_algorithm = True
-    server: _KeepAliveServer
+class _MotoGateway(wsgi.Gateway_10):
+    """cheroot's WSGI environ with what moto's MotoRequestHandler adds to werkzeug's."""
 
-    def setup(self) -> None:
-        super().setup()
-        self.server.opened(self.connection)
+    def get_environ(self) -> dict[str, Any]:  # type: ignore[override]  # cheroot's stub says None
+        environ: dict[str, Any] = super().get_environ()
+        environ["RAW_URI"] = environ["REQUEST_URI"]  # werkzeug's name for it; moto's raw_path reads it
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self.req.inheaders.items()]
+        dashed = {environ_key_for_header(name): value for name, value in headers if "_" not in name}
+        preserved: dict[str, str] = {}
+        for name in (name for name, _ in headers if "_" in name):
+            # As werkzeug's server and moto's handler: a name with an underscore is dropped (it could pass for
+            # the dashed one), except S3 metadata's, which keeps its spelling; a dashed header always wins.
+            key = environ_key_for_header(name)
+            if key in dashed:
+                environ[key] = dashed[key]
+            elif should_preserve_original_header_name(name):
+                preserved.setdefault(key, name)
+            else:
+                environ.pop(key, None)
+        environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = preserved
+        environ[_CLOSE_CONNECTION] = self._close_connection
+        return environ
 
-    def finish(self) -> None:
-        self.server.closed(self.connection)
-        super().finish()
+    def _close_connection(self) -> None:
+        self.req.close_connection = True
 
-    def run_wsgi(self) -> None:
-        if self.headers.get("Expect", "").strip().lower() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        environ = self.make_environ()
-        body = _request_body(environ)
-        if body is None:
-            self.close_connection = True
-            self.send_error(400, "Content-Length is not a number of bytes")
-            return
-        response = _Response(self)
+
+class _GrowingThreadPool(ThreadPool):
+    """cheroot's pool, grown by a thread whenever a connection would wait for one, and stopped without waiting.
+
+    A request the emulator blocks on (Invoke, StartSyncExecution) holds its thread until a Lambda or an execution
+    has ended, and that Lambda's own AWS calls need threads of this pool too: a pool of fixed size could wait on
+    itself, and cheroot's stop would wait for every such request to be answered.
+    """
+
+    def put(self, obj: Any) -> None:
+        # Only the server's selector thread puts. The idle count is read without a lock: an estimate, enough to
+        # start a thread for a connection that would otherwise wait behind busy ones.
+        pool: Any = self  # the attributes below are cheroot's own, not in its type stubs
+        if pool._queue.qsize() >= self.idle:
+            pool._threads.append(self._spawn_worker())
+        super().put(obj)
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Idle workers end; a worker in a request has its client's connection ended at once (the thread, a
+        daemon, ends with the process)."""
+        pool: Any = self
+        for worker in pool._clear_threads():
+            pool._queue.put(_SHUTDOWN_REQUEST)
+            connection = worker.conn
+            if connection is not None:
+                with contextlib.suppress(OSError):  # closed meanwhile
+                    connection.socket.shutdown(socket.SHUT_RDWR)
+
+    def _spawn_worker(self) -> WorkerThread:
+        # A daemon, as werkzeug's server threads were: no worker keeps a process alive after its emulator.
+        worker = WorkerThread(self.server)
+        worker.daemon = True
+        worker.name = f"emulator-http {worker.name}"
+        worker.start()
+        return worker
+
+
+class _AnswerFailures:
+    """The app's failures answered 500 (werkzeug's page, as its server did), logged, and the connection closed:
+    cheroot would answer them too, but without ``Connection: close``."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         try:
-            response.send(self.server.app(environ, response.start))
-            body.exhaust()  # what the app did not read: the next request starts after it
-        except _DROPPED:
-            self.close_connection = True
+            return self._app(environ, start_response)
         except Exception:
-            self.close_connection = True
-            _log.exception("Error on request %s %s", self.command, self.path)
-            if not response.started:
-                response.send(InternalServerError()(environ, response.start))
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # werkzeug formats an access line for every request; the emulator silences its logger below WARNING.
-        if logging.getLogger("werkzeug").isEnabledFor(logging.INFO):
-            super().log_request(code, size)
+            _log.exception("Error on request %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+            environ[_CLOSE_CONNECTION]()
+            return InternalServerError()(environ, start_response)
 
 
-def _request_body(environ: dict[str, Any]) -> Any:
-    """The request's body as a stream that ends where the request does, set as wsgi.input; None if unusable."""
-    if environ.get("wsgi.input_terminated"):
-        return _Drain(environ["wsgi.input"])  # chunked: werkzeug's DechunkedInput ends at the last chunk
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return None
-    if length < 0:
-        return None
-    stream = LimitedStream(environ["wsgi.input"], length)
-    environ["wsgi.input"] = stream
-    environ["wsgi.input_terminated"] = True  # werkzeug's Request reads the stream as given, to its end
-    return stream
-
-
-class _Drain:
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
-
-    def exhaust(self) -> None:
-        while self._stream.read(65536):
-            pass
-
-
-class _Response:
-    """start_response and the writing of one response: Content-Length when the app gives one, else chunked."""
-
-    def __init__(self, handler: KeepAliveRequestHandler) -> None:
-        self._handler = handler
-        self._status = ""
-        self._headers: list[tuple[str, str]] = []
-        self._chunked = False
-        self.started = False
-
-    def start(self, status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
-        if exc_info is not None and self.started:
-            raise exc_info[1].with_traceback(exc_info[2])
-        self._status, self._headers = status, headers
-        return self._write_unsupported
-
-    def send(self, app_iter: Iterable[bytes]) -> None:
-        try:
-            chunks = iter(app_iter)
-            first = next((data for data in chunks if data), b"")
-            self._write(self._head() + self._framed(first))  # headers and a one-piece body: one write
-            for data in chunks:
-                if data:
-                    self._write(self._framed(data))
-            if self._chunked:
-                self._write(b"0\r\n\r\n")
-        finally:
-            close = getattr(app_iter, "close", None)
-            if close is not None:
-                close()
-
-    def _head(self) -> bytes:
-        handler = self._handler
-        code = int(self._status.split(None, 1)[0])
-        names = {name.lower() for name, _ in self._headers}
-        bodiless = handler.command == "HEAD" or code < 200 or code in _NO_BODY_STATUSES
-        self._chunked = not bodiless and "content-length" not in names
-        if self._chunked and handler.request_version < "HTTP/1.1":
-            handler.close_connection = True  # an HTTP/1.0 client reads the body to the end of the connection
-            self._chunked = False
-        handler.log_request(code)
-        lines = [f"{handler.protocol_version} {self._status}"]
-        if "server" not in names:
-            lines.append(f"Server: {handler.version_string()}")
-        if "date" not in names:
-            lines.append(f"Date: {handler.date_time_string()}")
-        lines.extend(f"{name}: {value}" for name, value in self._headers)
-        if self._chunked:
-            lines.append("Transfer-Encoding: chunked")
-        if handler.close_connection:
-            lines.append("Connection: close")
-        self.started = True
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-    def _framed(self, data: bytes) -> bytes:
-        return b"%x\r\n%s\r\n" % (len(data), data) if self._chunked and data else data
-
-    def _write(self, data: bytes) -> None:
-        self._handler.wfile.write(data)
-
-    def _write_unsupported(self, data: bytes) -> None:
-        raise RuntimeError("WSGI write() is not supported: the emulator's apps return their body")
-
-
-class _KeepAliveServer(ThreadedWSGIServer):
-    """werkzeug's threaded server, knowing its open connections."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-
-    def opened(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.add(connection)
-
-    def closed(self, connection: socket.socket) -> None:
-        with self._connections_lock:
-            self._connections.discard(connection)
-
-    def close_connections(self) -> None:
-        """Ends every open connection: a handler waiting for its next request reads the end and returns."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):  # closed meanwhile
-                connection.shutdown(socket.SHUT_RDWR)
+class _Server(wsgi.Server):
+    def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
+        _log.log(level, "%s", msg, exc_info=traceback)
 
 
 class EmulatorHttpServer:
-    """moto's server app (or ``app``) on ``host:port``, served by KeepAliveRequestHandler in a background
-    thread."""
+    """moto's server app (or ``app``) on ``host:port``, served by cheroot in a background thread."""
 
     def __init__(self, host: str, port: int, app: Any = None) -> None:
         app = app if app is not None else DomainDispatcherApplication(create_backend_app)
+        server = _Server((host, port), _AnswerFailures(app), request_queue_size=128, timeout=_IDLE_CONNECTION_SECONDS)
+        server.gateway = _MotoGateway
+        server.keep_alive_conn_limit = None  # type: ignore[assignment]  # unlimited; cheroot's default is 10
+        server.requests = _GrowingThreadPool(server, min=_INITIAL_THREADS, max=-1)
         try:
-            self._server = _KeepAliveServer(host, port, app, KeepAliveRequestHandler)
-        except SystemExit:  # werkzeug prints why the bind failed and exits; taken between check and bind
+            server.prepare()
+        except OSError:
             raise PortInUseError(host, port) from None
-        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator-http", daemon=True)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve, name="emulator-http", daemon=True)
 
     @property
     def port(self) -> int:
-        return int(self._server.server_port)
+        return int(self._server.bind_addr[1])
 
     def start(self) -> EmulatorHttpServer:
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
+        """Stops serving and ends every open connection: no client goes on talking to a stopped emulator."""
+        self._server.stop()
         self._thread.join()
 
 
 EXTENSION = MotoExtension(
     name="http-server",
     kind=Kind.FIDELITY,
-    purpose="moto's app and request handling, served with HTTP/1.1 keep-alive (werkzeug's server closes each)",
+    purpose="moto's app served by cheroot with HTTP/1.1 keep-alive (werkzeug's server closes each connection)",
     module=__name__,
     seams=(
         Signature(DomainDispatcherApplication, "__init__", ("self", "create_app")),
         Signature(werkzeug_app, "create_backend_app", ("service",)),
-        Signature(MotoRequestHandler, "make_environ", ("self",)),
+        # _MotoGateway does what MotoRequestHandler.make_environ does, with moto's helpers.
+        SourceLine(MotoRequestHandler, "make_environ", "if not should_preserve_original_header_name(name):"),
+        SourceLine(MotoRequestHandler, "make_environ", "environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = names"),
+        Signature(moto_request, "environ_key_for_header", ("header_name",)),
+        Signature(moto_request, "should_preserve_original_header_name", ("header_name",)),
+        Holds("moto's Request reads the raw URI from environ['RAW_URI']",
+              lambda: 'self.environ.get("RAW_URI"' in inspect.getsource(Request)),
+        # cheroot's, which _GrowingThreadPool and _MotoGateway build on.
+        Signature(ThreadPool, "_spawn_worker", ("self",)),
+        SourceLine(ThreadPool, "grow", "self._spawn_worker()"),
+        SourceLine(HTTPServer, "stop", "self.requests.stop(self.shutdown_timeout)"),
+        Holds("a cheroot worker stops on the _SHUTDOWNREQUEST it gets from the pool's queue",
+              lambda: "if conn is _SHUTDOWNREQUEST:" in inspect.getsource(WorkerThread)),
+        Signature(WorkerThread, "__init__", ("self", "server")),
+        Holds("cheroot's ThreadPool counts its idle workers and queues connections in _queue",
+              lambda: isinstance(ThreadPool.idle, property) and "self._queue.put(" in inspect.getsource(ThreadPool)),
+        Signature(wsgi.Gateway_10, "get_environ", ("self",)),
     ),
     install=None,
 )

@@ -5,21 +5,34 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
 
 from devstack.emulator_process import EmulatorProcess
+from emulator.http import server as server_module
 from emulator.http.server import EmulatorHttpServer
 from emulator.ports import PortInUseError
 
+BARRIERS: dict[str, threading.Barrier] = {}
+
 
 def app(environ: dict[str, Any], start_response: Any) -> Any:
-    """Answers with what it was asked; /read/N reads N bytes of the body, /stream answers without a length."""
+    """Answers with what it was asked; /read/N reads N bytes of the body, /stream answers without a length,
+    /environ/... with its environ, /barrier/N when N requests wait in it at once."""
     path = environ["PATH_INFO"]
     if path == "/fail":
         raise RuntimeError("the app failed")
+    if path.startswith("/environ/"):
+        body = json.dumps({key: value for key, value in environ.items() if isinstance(value, (str, dict))}).encode()
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+    if path.startswith("/barrier/"):  # answers once that many requests are being served at once
+        BARRIERS.setdefault(path, threading.Barrier(int(path.rsplit("/", 1)[1]))).wait(timeout=10)
     wanted = int(path.rsplit("/", 1)[1]) if path.startswith("/read/") else 0
     read = environ["wsgi.input"].read(wanted) if wanted else b""
     body = json.dumps({"path": path, "read": read.decode()}).encode()
@@ -101,15 +114,18 @@ def test_no_body_framing_where_http_has_no_body(server: EmulatorHttpServer) -> N
 
 
 @pytest.mark.parametrize(
-    "request_bytes",
-    [b"GET /old HTTP/1.0\r\n\r\n", b"GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"],
+    ("request_bytes", "close_said"),
+    [(b"GET /old HTTP/1.0\r\n\r\n", False), (b"GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", True)],
     ids=["HTTP/1.0", "Connection: close"],
 )
-def test_the_connection_closes_when_the_client_asks(server: EmulatorHttpServer, request_bytes: bytes) -> None:
+def test_the_connection_closes_when_the_client_asks(server: EmulatorHttpServer, request_bytes: bytes,
+                                                     close_said: bool) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
         raw.sendall(request_bytes)
-        received = read_until_closed(raw)
-    assert b" 200 OK\r\n" in received and b"Connection: close\r\n" in received
+        received = read_until_closed(raw)  # the server hangs up: a connection left open times out here
+    assert b" 200 OK\r\n" in received and b"Keep-Alive" not in received
+    if close_said:  # HTTP/1.0 closes unless both sides say keep-alive: its answer need not say so
+        assert b"Connection: close\r\n" in received
 
 
 def test_a_failing_app_answers_500_and_closes(server: EmulatorHttpServer) -> None:
@@ -124,8 +140,26 @@ def test_a_failing_app_answers_500_and_closes(server: EmulatorHttpServer) -> Non
 def test_an_unusable_content_length_is_refused(server: EmulatorHttpServer) -> None:
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
         raw.sendall(b"POST /read/1 HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\nabc")
-        received = read_until_closed(raw)
-    assert received.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in received
+        received = read_until_closed(raw)  # the request's end is unknown: the server hangs up
+    assert received.startswith(b"HTTP/1.1 400 ") and b"Content-Length" in received.split(b"\r\n\r\n", 1)[1]
+
+
+def test_the_environ_is_moto_handlers_own(server: EmulatorHttpServer) -> None:
+    connection = connect(server)
+    headers = {"X-Amz-Meta-My_Key": "kept", "X_Spoofed": "dropped", "X_Amz_Target": "under", "X-Amz-Target": "dashed"}
+    answer = ask(connection, "/environ/a%2Fb?x=1", headers=headers)[1]
+    assert answer["HTTP_X_AMZ_META_MY_KEY"] == "kept" and "HTTP_X_SPOOFED" not in answer
+    assert answer["HTTP_X_AMZ_TARGET"] == "dashed"  # an underscored name never stands in for the dashed one
+    assert answer[PRESERVED_HEADER_NAMES_ENVIRON_KEY] == {"HTTP_X_AMZ_META_MY_KEY": "X-Amz-Meta-My_Key"}
+    assert answer["RAW_URI"] == "/environ/a%2Fb?x=1"  # moto matches S3 keys against the path as sent
+
+
+def test_requests_waiting_on_each_other_get_threads_beyond_the_first_ones(server: EmulatorHttpServer) -> None:
+    """Invoke and StartSyncExecution wait for a Lambda whose own calls need the server: no fixed pool size."""
+    waiting = server_module._INITIAL_THREADS + 8
+    with ThreadPoolExecutor(waiting) as clients:
+        answers = list(clients.map(lambda _: ask(connect(server), f"/barrier/{waiting}")[1], range(waiting)))
+    assert answers == [{"path": f"/barrier/{waiting}", "read": ""}] * waiting
 
 
 def test_a_port_in_use_is_a_clear_error() -> None:
