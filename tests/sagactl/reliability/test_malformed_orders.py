@@ -1,13 +1,16 @@
-"""The bad-input strategies' promise, checked against the handlers' own validation (no emulator needed)."""
+"""The bad-input strategies' promise, checked against the handlers' own validation (no emulator needed): every
+input is invalid as sent, and as a JSONata workflow hands it to the Lambda (the saga's default language)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis.errors import NoSuchExample
 
 from devstack.domain import domain_module
+from emulator.stepfunctions.jsonata.engine import evaluate
 from sagactl.reliability.malformed_orders import MAX_INPUT_BYTES, is_oversized, malformed_orders
 
 
@@ -21,8 +24,31 @@ def test_every_generated_input_is_invalid_for_the_domain_model() -> None:
     def refused(order: Any) -> None:
         with pytest.raises(invalid_order):
             parse_order_input(order)
+        with pytest.raises(invalid_order):
+            parse_order_input(as_a_jsonata_workflow_hands_it(order))
 
     refused()
+
+
+def as_a_jsonata_workflow_hands_it(order: Any) -> Any:
+    """`{% $states.input %}`: JSONata's numbers are JavaScript's, so a quantity of 2.0 reaches the Lambda as 2."""
+    return evaluate("$states.input", {"states": {"input": order}}).value
+
+
+def test_no_integer_field_is_broken_with_a_whole_float() -> None:
+    assert as_a_jsonata_workflow_hands_it({"quantity": 2.0, "price": 2.5}) == {"quantity": 2, "price": 2.5}
+    with pytest.raises(NoSuchExample):
+        find(malformed_orders(), has_a_whole_float_line_number,
+             settings=settings(max_examples=1000, derandomize=True, database=None,
+                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]))
+
+
+def has_a_whole_float_line_number(order: Any) -> bool:
+    lines = order.get("items") if isinstance(order, dict) else None
+    return isinstance(lines, list) and any(
+        isinstance(line, dict) and isinstance(line.get(field), float) and line[field].is_integer()
+        for line in lines for field in ("quantity", "unit_price_minor")
+    )
 
 
 def test_oversized_means_over_step_functions_input_limit_in_utf8_bytes() -> None:
