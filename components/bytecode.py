@@ -57,6 +57,18 @@ def _found_python(runtime: str) -> str | None:
     return None
 
 
+def check_lambda_python() -> None:
+    """Raises LambdaPythonError when LAMBDA_PYTHON is set to an interpreter that does not run: the deploy would
+    fail on it, so the local tools answer it before they start an emulator."""
+    python = os.environ.get(PYTHON_OVERRIDE)
+    if not python:
+        return
+    try:
+        subprocess.run([python, "-c", "pass"], capture_output=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise LambdaPythonError(f"cannot run {python} to compile the handlers: {error}") from None
+
+
 def _runs_as(python: str, version: str) -> bool:
     try:
         completed = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from components.bytecode import check_lambda_python
 from devstack.clients import EMULATOR_PORT, AwsClients, client_environment
 from devstack.control import EmulatorControl
 from devstack.deploy import CreatedResource, Deployment, deploy
@@ -142,8 +143,9 @@ def in_process(
     progress: Progress | None = None,
 ) -> Iterator[LocalStack]:
     """The emulator in this process, the stack deployed and stocked; everything stopped on exit."""
-    # A stack that does not exist or a port taken is answered before moto and the runtime load.
-    stack_config(stack)
+    # A stack that does not exist, a Lambda Python that does not run or a port taken is answered before moto and
+    # the runtime load.
+    _check_before_starting(stack)
     ensure_port_free("127.0.0.1", port)  # where the Emulator listens by default
     from emulator.server import Emulator  # moto and the runtime load only when a local emulator is wanted
 
@@ -170,7 +172,7 @@ def in_subprocess(
     max_pool_connections: int = 50,
 ) -> Iterator[LocalStack]:
     """``python -m emulator`` in its own process, the stack deployed and stocked; stopped on exit."""
-    stack_config(stack)  # a stack that does not exist is answered before the emulator starts
+    _check_before_starting(stack)
     emulator = start_emulator_process(port, lambda_pool_size, emulator_env)
     try:
         yield deploy_on(
@@ -179,6 +181,12 @@ def in_subprocess(
         )
     finally:
         emulator.stop()
+
+
+def _check_before_starting(stack: str) -> None:
+    """What would make the deploy fail, answered before an emulator starts for it."""
+    stack_config(stack)
+    check_lambda_python()
 
 
 def _reporter(say: Progress) -> Callable[[CreatedResource], None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,19 @@ def test_a_python_that_cannot_compile_is_a_clear_error(monkeypatch, tmp_path: Pa
     monkeypatch.setenv("LAMBDA_PYTHON", str(tmp_path / "python3.13"))
     with pytest.raises(bytecode.LambdaPythonError, match=r"cannot run .*python3\.13 to compile the handlers"):
         handler_archive(PROJECT_DIR / "handlers", "confirm_order", ("checkout_domain",), "python3.13")
+
+
+@pytest.mark.parametrize("python", ["/nonexistent/python3.13", "/bin/false"])
+def test_a_lambda_python_that_does_not_run_is_answered_before_any_deploy(monkeypatch, python: str):
+    monkeypatch.setenv("LAMBDA_PYTHON", python)
+    with pytest.raises(bytecode.LambdaPythonError, match=rf"^cannot run {python} to compile the handlers: "):
+        bytecode.check_lambda_python()
+
+
+@pytest.mark.parametrize("python", ["", sys.executable])
+def test_a_lambda_python_that_runs_or_none_passes_the_check(monkeypatch, python: str):
+    monkeypatch.setenv("LAMBDA_PYTHON", python)
+    bytecode.check_lambda_python()
 
 
 def test_imported_by_follows_every_kind_of_import_statement(tmp_path: Path):

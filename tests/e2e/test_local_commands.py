@@ -229,5 +229,5 @@ def test_serve_with_a_lambda_python_that_does_not_run_says_so_in_one_line():
                     env={**os.environ, "LAMBDA_PYTHON": "/nonexistent/python3.13"})
     _, stderr = serve.communicate(timeout=120)
     assert serve.returncode == 2
-    assert stderr.splitlines()[-1].startswith("sagactl: cannot run /nonexistent/python3.13 to compile the handlers")
-    assert "Traceback" not in stderr
+    [line] = stderr.splitlines()  # answered before the emulator starts
+    assert line.startswith("sagactl: cannot run /nonexistent/python3.13 to compile the handlers")
