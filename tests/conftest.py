@@ -16,6 +16,7 @@ import gc
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,24 @@ def work_unit(nodeid: str) -> str:
     return next((folder for folder in SHARED_SESSION_FOLDERS if module.startswith(folder)), module)
 
 
+def starts_an_emulator(item: pytest.Item) -> bool:
+    return item.get_closest_marker("e2e") is not None or work_unit(item.nodeid) in SHARED_SESSION_FOLDERS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Units in the order workers take them: those that start an emulator first, then the rest, the most tests
+    first in each group. A unit is never split: a worker runs one unit's tests in a row.
+
+    The long units are the ones that start an emulator, and some have few tests (a handful of whole-system runs);
+    xdist's own order (the most tests first) left them for last, and the suite waited on one worker finishing
+    one while the others were done."""
+    units = [work_unit(item.nodeid) for item in items]
+    sizes = Counter(units)
+    with_emulator = {unit for unit, item in zip(units, items, strict=True) if starts_an_emulator(item)}
+    order = {id(item): (unit not in with_emulator, -sizes[unit], unit) for unit, item in zip(units, items, strict=True)}
+    items.sort(key=lambda item: order[id(item)])  # stable: a unit's tests keep their order
+
+
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: the handler tests run without xdist on Lambda's Python
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getoption("dist") != "loadfile":
@@ -50,6 +69,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
+    config.option.loadscopereorder = False  # the units come in the order pytest_collection_modifyitems gives them
     return SharedSessionScheduling(config, log)
 
 
