@@ -72,6 +72,14 @@ class _MotoGateway(wsgi.Gateway_10):
     def _close_connection(self) -> None:
         self.req.close_connection = True
 
+    def write(self, chunk: bytes) -> None:
+        # A response to HEAD has no content (RFC 9110), whatever the app returns: sent, it would be read as the
+        # start of the next response on a kept-alive connection. werkzeug's server drops it too; cheroot does not.
+        if self.req.method == b"HEAD":
+            self.req.ensure_headers_sent()
+            return
+        super().write(chunk)
+
 
 class _GrowingThreadPool(ThreadPool):
     """cheroot's pool, grown by a thread whenever a connection would wait for one, and stopped without waiting.
@@ -185,6 +193,8 @@ EXTENSION = MotoExtension(
         Holds("cheroot's ThreadPool counts its idle workers and queues connections in _queue",
               lambda: isinstance(ThreadPool.idle, property) and "self._queue.put(" in inspect.getsource(ThreadPool)),
         Signature(wsgi.Gateway_10, "get_environ", ("self",)),
+        Signature(wsgi.Gateway, "write", ("self", "chunk")),
+        SourceLine(wsgi.Gateway, "respond", "self.write(chunk)"),
     ),
     install=None,
 )

@@ -113,6 +113,19 @@ def test_no_body_framing_where_http_has_no_body(server: EmulatorHttpServer) -> N
     assert ask(connection, "/after")[1] == {"path": "/after", "read": ""}
 
 
+def test_a_response_to_head_has_no_content_even_when_the_app_returns_some(server: EmulatorHttpServer) -> None:
+    # Read off the socket: http.client drops whatever a HEAD response's read buffer took in with its headers.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(b"HEAD /head HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while b'"/after"' not in received:
+            received += raw.recv(65536)
+    head, after_head = received.split(b"\r\n\r\n", 1)
+    length = len(json.dumps({"path": "/head", "read": ""}))
+    assert head.startswith(b"HTTP/1.1 200") and f"Content-Length: {length}".encode() in head  # as for a GET
+    assert after_head.startswith(b"HTTP/1.1 200 OK\r\n"), after_head[:60]
+
+
 @pytest.mark.parametrize(
     ("request_bytes", "close_said"),
     [(b"GET /old HTTP/1.0\r\n\r\n", False), (b"GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", True)],
