@@ -73,9 +73,11 @@ class _MotoGateway(wsgi.Gateway_10):
         self.req.close_connection = True
 
     def write(self, chunk: bytes) -> None:
-        # A response to HEAD has no content (RFC 9110), whatever the app returns: sent, it would be read as the
-        # start of the next response on a kept-alive connection. werkzeug's server drops it too; cheroot does not.
-        if self.req.method == b"HEAD":
+        # A response to HEAD, a 1xx, 204 or 304 has no content (RFC 9110), whatever the app returns: sent, it would
+        # be read as the start of the next response on a kept-alive connection. werkzeug's server drops it too;
+        # cheroot does not.
+        status = self.req.status[:3]
+        if self.req.method == b"HEAD" or status.startswith(b"1") or status in (b"204", b"304"):
             self.req.ensure_headers_sent()
             return
         super().write(chunk)

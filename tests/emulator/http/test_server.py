@@ -22,8 +22,9 @@ BARRIERS: dict[str, threading.Barrier] = {}
 
 
 def app(environ: dict[str, Any], start_response: Any) -> Any:
-    """Answers with what it was asked; /read/N reads N bytes of the body, /stream answers without a length,
-    /environ/... with its environ, /barrier/N when N requests wait in it at once."""
+    """Answers with what it was asked (with content where HTTP allows none: to HEAD, and /not-modified); /read/N
+    reads N bytes of the body, /stream answers without a length, /environ/... with its environ, /barrier/N when N
+    requests wait in it at once."""
     path = environ["PATH_INFO"]
     if path == "/fail":
         raise RuntimeError("the app failed")
@@ -42,6 +43,9 @@ def app(environ: dict[str, Any], start_response: Any) -> Any:
     if path == "/empty":
         start_response("204 No Content", [])
         return [b""]
+    if path == "/not-modified":  # content where HTTP allows none
+        start_response("304 Not Modified", [("Content-Length", str(len(body)))])
+        return [body]
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
 
@@ -113,16 +117,19 @@ def test_no_body_framing_where_http_has_no_body(server: EmulatorHttpServer) -> N
     assert ask(connection, "/after")[1] == {"path": "/after", "read": ""}
 
 
-def test_a_response_to_head_has_no_content_even_when_the_app_returns_some(server: EmulatorHttpServer) -> None:
-    # Read off the socket: http.client drops whatever a HEAD response's read buffer took in with its headers.
+@pytest.mark.parametrize(("request_line", "status"), [(b"HEAD /head", b"200"), (b"GET /not-modified", b"304")],
+                         ids=["HEAD", "304"])
+def test_a_response_without_content_has_none_even_when_the_app_returns_some(
+    server: EmulatorHttpServer, request_line: bytes, status: bytes
+) -> None:
+    # Read off the socket: http.client drops whatever a response's read buffer took in with its headers.
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
-        raw.sendall(b"HEAD /head HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw.sendall(request_line + b" HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n")
         received = b""
         while b'"/after"' not in received:
             received += raw.recv(65536)
     head, after_head = received.split(b"\r\n\r\n", 1)
-    length = len(json.dumps({"path": "/head", "read": ""}))
-    assert head.startswith(b"HTTP/1.1 200") and f"Content-Length: {length}".encode() in head  # as for a GET
+    assert head.startswith(b"HTTP/1.1 " + status) and b"Content-Length: " in head  # as the app said
     assert after_head.startswith(b"HTTP/1.1 200 OK\r\n"), after_head[:60]
 
 
