@@ -75,12 +75,15 @@ class _MotoGateway(wsgi.Gateway_10):
     def write(self, chunk: bytes) -> None:
         # A response to HEAD, a 1xx, 204 or 304 has no content (RFC 9110), whatever the app returns: sent, it would
         # be read as the start of the next response on a kept-alive connection. werkzeug's server drops it too;
-        # cheroot does not.
-        status = self.req.status[:3]
-        if self.req.method == b"HEAD" or status.startswith(b"1") or status in (b"204", b"304"):
+        # cheroot does not. (Before start_response, cheroot's own write raises the app's error.)
+        if self.started_response and self._has_no_content():
             self.req.ensure_headers_sent()
             return
         super().write(chunk)
+
+    def _has_no_content(self) -> bool:
+        status = self.req.status[:3]
+        return self.req.method == b"HEAD" or status.startswith(b"1") or status in (b"204", b"304")
 
 
 class _GrowingThreadPool(ThreadPool):
@@ -196,6 +199,7 @@ EXTENSION = MotoExtension(
               lambda: isinstance(ThreadPool.idle, property) and "self._queue.put(" in inspect.getsource(ThreadPool)),
         Signature(wsgi.Gateway_10, "get_environ", ("self",)),
         Signature(wsgi.Gateway, "write", ("self", "chunk")),
+        SourceLine(wsgi.Gateway, "write", "if not self.started_response:"),
         SourceLine(wsgi.Gateway, "respond", "self.write(chunk)"),
     ),
     install=None,
