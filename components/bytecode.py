@@ -66,7 +66,11 @@ def check_lambda_python() -> None:
     try:
         subprocess.run([python, "-c", "pass"], capture_output=True, timeout=30, check=True)
     except (OSError, subprocess.SubprocessError) as error:
-        raise LambdaPythonError(f"cannot run {python} to compile the handlers: {error}") from None
+        raise _cannot_run(python, error) from None
+
+
+def _cannot_run(python: str, error: Exception) -> LambdaPythonError:
+    return LambdaPythonError(f"cannot run {python} to compile the handlers: {error}")
 
 
 def _runs_as(python: str, version: str) -> bool:
@@ -91,7 +95,7 @@ def compiled_for(python: str, sources: dict[str, Path], out_dir: Path, cache_tag
             capture_output=True, text=True, timeout=120, check=False,
         )
     except OSError as error:
-        raise LambdaPythonError(f"cannot run {python} to compile the handlers: {error}") from None
+        raise _cannot_run(python, error) from None
     if completed.returncode != 0:
         last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
         raise LambdaPythonError(f"{python} could not compile the handlers: {last_line}")

@@ -55,8 +55,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     units = [work_unit(item.nodeid) for item in items]
     sizes = Counter(units)
     with_emulator = {unit for unit, item in zip(units, items, strict=True) if starts_an_emulator(item)}
-    order = {id(item): (unit not in with_emulator, -sizes[unit], unit) for unit, item in zip(units, items, strict=True)}
-    items.sort(key=lambda item: order[id(item)])  # stable: a unit's tests keep their order
+    ranked = sorted(zip(units, items, strict=True),  # stable: a unit's tests keep their order
+                    key=lambda pair: (pair[0] not in with_emulator, -sizes[pair[0]], pair[0]))
+    items[:] = [item for _, item in ranked]
 
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: the handler tests run without xdist on Lambda's Python

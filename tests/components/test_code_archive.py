@@ -93,7 +93,7 @@ def test_a_lambda_python_that_does_not_run_is_answered_before_any_deploy(monkeyp
         bytecode.check_lambda_python()
 
 
-@pytest.mark.parametrize("python", ["", sys.executable])
+@pytest.mark.parametrize("python", ["", sys.executable], ids=["none", "this-python"])
 def test_a_lambda_python_that_runs_or_none_passes_the_check(monkeypatch, python: str):
     monkeypatch.setenv("LAMBDA_PYTHON", python)
     bytecode.check_lambda_python()
